@@ -1,0 +1,23 @@
+"""Shared fixtures: an isolated home and cache per test, and the TweetEval copy in ../shared."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SHARED_TWEETEVAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "tweeteval-emoji"
+
+needs_tweeteval = pytest.mark.skipif(
+    not (SHARED_TWEETEVAL / "train_text.txt").is_file(),
+    reason="TweetEval copy not present (../shared/data/tweeteval-emoji)")
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path_factory, monkeypatch):
+    """No test reads or writes the real user's progress, runs or cache."""
+    base = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("EMOJI_LAB_HOME", str(base / "home"))
+    monkeypatch.setenv("EMOJI_LAB_CACHE", str(base / "cache"))
+    monkeypatch.delenv("EMOJI_LAB_TWEETEVAL_URL", raising=False)
+    return base

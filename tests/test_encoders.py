@@ -1,0 +1,87 @@
+"""The byte encoder is the contract with the iPhone app: its golden vectors must never drift."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from conftest import SHARED_TWEETEVAL, needs_tweeteval
+from emoji_lab.encoders import (GOLDEN_PATH, MAX_LEN, ByteEncoder, WordEncoder, choose_max_len,
+                                golden_vectors, word_tokens)
+from emoji_lab.errors import DataError
+
+
+def test_ids_are_bytes_plus_one_padded_with_zero_at_the_end():
+    enc = ByteEncoder(max_len=8)
+    assert enc.encode("Hi") == [0x48 + 1, 0x69 + 1, 0, 0, 0, 0, 0, 0]
+    assert enc.encode("é") == [0xC3 + 1, 0xA9 + 1] + [0] * 6          # precomposed U+00E9
+    assert enc.encode("e\u0301") == [0x65 + 1, 0xCC + 1, 0x81 + 1] + [0] * 5  # no normalisation
+    assert enc.encode("😂") == [0xF0 + 1, 0x9F + 1, 0x98 + 1, 0x82 + 1, 0, 0, 0, 0]
+    assert enc.vocab_size == 257
+
+
+def test_truncation_at_the_end_even_inside_a_character():
+    enc = ByteEncoder(max_len=4)
+    assert enc.encode("abc😂") == [98, 99, 100, 0xF0 + 1]
+    assert enc.decode(enc.encode("abc😂")) == "abc\ufffd"
+    assert len(ByteEncoder().encode("x" * 1000)) == MAX_LEN
+
+
+def test_batch_equals_one_by_one():
+    enc = ByteEncoder(max_len=16)
+    texts = ["", "a", "新年快乐 and more text than fits", "❤️"]
+    batch = enc.encode_batch(texts)
+    assert batch.dtype == np.int32 and batch.shape == (4, 16)
+    assert batch.tolist() == [enc.encode(t) for t in texts]
+
+
+def test_preprocess_json_round_trip_and_refusals(tmp_path):
+    enc = ByteEncoder(max_len=96)
+    path = enc.save(tmp_path)
+    assert path.name == "preprocess.json"
+    fields = json.loads(path.read_text())
+    assert fields == {"max_len": 96, "scheme": "utf8-bytes", "version": 1, "offset": 1, "pad_id": 0,
+                      "truncate": "end", "normalization": "none"}
+    assert ByteEncoder.load(tmp_path) == enc
+    path.write_text(json.dumps({**fields, "version": 2}))
+    with pytest.raises(DataError, match="version 2 is not 'utf8-bytes' version 1"):
+        ByteEncoder.load(path)
+    path.write_text("{")
+    with pytest.raises(DataError, match="not JSON"):
+        ByteEncoder.load(path)
+
+
+def test_golden_file_matches_the_encoder():
+    """If this fails the app and Python disagree: change the scheme only with a version bump."""
+    committed = json.loads(GOLDEN_PATH.read_text(encoding="utf-8"))
+    assert committed == golden_vectors(), "regenerate with emoji_lab.encoders.write_golden() after a version bump"
+    names = {v["name"] for v in committed["vectors"]}
+    assert {"ascii", "emoji", "cjk", "combining_mark", "empty", "over_long_ascii"} <= names
+    cut = next(v for v in committed["vectors"] if v["name"] == "over_long_cut_inside_emoji")
+    assert cut["ids"][-3:] == [0x78 + 1, 0xF0 + 1, 0x9F + 1]  # the cut falls inside 😂
+
+
+def test_choose_max_len():
+    texts = ["x" * n for n in range(1, 101)]
+    assert choose_max_len(texts, coverage=0.9, multiple=16) == (96, 0.96)
+    assert choose_max_len(["a"], multiple=16) == (16, 1.0)
+
+
+@needs_tweeteval
+def test_max_len_covers_tweeteval_as_documented():
+    from emoji_lab.sources import load
+
+    ds = load(f"tweeteval:{SHARED_TWEETEVAL}")
+    max_len, covered = choose_max_len(ds.train.texts, coverage=0.995)
+    assert max_len == MAX_LEN and covered >= 0.995
+
+
+def test_word_encoder_vocabulary_and_oov():
+    assert word_tokens("Soooo HAPPY!! @ana #blessed don't") == [
+        "soooo", "happy", "!", "!", "@ana", "#blessed", "don't"]
+    enc = WordEncoder.fit(["happy happy day", "sad day", "happy"], max_words=2, max_len=5)
+    assert enc.vocabulary == ["happy", "day"] and enc.vocab_size == 4
+    assert enc.encode("happy sad day") == [2, WordEncoder.OOV, 3, 0, 0]
+    assert enc.oov_rate(["happy sad", "soooo day"]) == 0.5
