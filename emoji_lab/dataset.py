@@ -54,7 +54,7 @@ class Dataset:
     """Everything a lesson needs about the loaded data; plain values, drawn by rich or widgets."""
 
     source: str
-    labels: list[str]  # emoji to show, class id order = popularity rank
+    labels: list[str]  # emoji to show, by class id: popularity rank for raw text, the benchmark's ids for TweetEval
     splits: dict[str, Split]
     popularity: list[EmojiStat]  # every emoji seen, by rank (the first len(labels) are the classes)
     lines: int  # lines read

@@ -1,0 +1,8 @@
+"""Entry point so that `python -m emoji_lab.repl` starts the guided console."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

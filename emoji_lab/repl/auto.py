@@ -1,0 +1,167 @@
+"""The instructor's dry run (--auto): play every step with its reference solution, one timed line per step."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Optional, Sequence
+
+from rich.text import Text
+
+from emoji_lab.errors import EmojiLabError
+
+from . import namespace
+from .checks import run_checks
+from .execute import Runner, format_exception, quietly
+from .lesson import Lesson, Step, resolve, widget_arguments
+from .progress import DEFAULT_DATA
+from .render import Renderer
+
+
+@dataclass(frozen=True)
+class StepResult:
+    step_id: str
+    title: str
+    ok: bool
+    seconds: float
+    message: str = ""
+
+
+def parse_spec(spec: Optional[str], lessons: Sequence[Lesson]) -> list[Lesson]:
+    """Lessons picked by "1-3", "0,2", "0-1,5" (numbers or two-digit ids); None or "" picks all."""
+    if not spec:
+        return list(lessons)
+    wanted: set[int] = set()
+    for part in spec.split(","):
+        part = part.strip()
+        try:
+            if "-" in part:
+                lo, hi = (int(x) for x in part.split("-", 1))
+                if lo > hi:
+                    raise ValueError
+                wanted.update(range(lo, hi + 1))
+            else:
+                wanted.add(int(part))
+        except ValueError:
+            raise EmojiLabError(f"--lessons {spec!r}: use numbers and ranges such as 1-3 or 0,2") from None
+    picked = [l for l in lessons if l.number in wanted]
+    if not picked:
+        have = ", ".join(l.id for l in lessons) or "none"
+        raise EmojiLabError(f"--lessons {spec!r} matches no lesson (lessons present: {have})")
+    return picked
+
+
+def _last_line(exc: BaseException) -> str:
+    return format_exception(exc).splitlines()[-1].strip()
+
+
+def play_step(step: Step, ns: dict[str, Any], runner: Runner) -> Optional[str]:
+    """Run one step the way `skip` would; None if everything holds, else what failed."""
+    for module in step.needs:
+        __import__(module)
+    if step.kind in ("text", "choice"):
+        return None  # validated when the lesson was loaded
+    if step.kind == "widget":
+        args = widget_arguments(step, ns)
+        shown = resolve(step.terminal)(*args)
+        Renderer(file=io.StringIO()).widget(shown, "")  # must draw without error
+        quietly(resolve(step.widget), *args)
+        return None
+    if step.kind == "exercise":
+        before = run_checks(step.checks, ns)
+        if before.ok:
+            return "the checks pass before the solution runs: any input would solve this step"
+    snap = namespace.snapshot(ns)
+    exc = runner.run_block(step.reference, ns, kind="solution", quiet=True)
+    if exc is not None:
+        return f"{'solution' if step.kind == 'exercise' else 'demo'} raised {_last_line(exc)}"
+    if step.checks:
+        verdict = run_checks(step.checks, ns)
+        if not verdict.ok:
+            return f"reference fails its check: {verdict.message}"
+    if step.restore:
+        made = namespace.changes(ns, snap)
+        trial = dict(snap.bindings)
+        quietly(resolve(step.restore), trial)
+        missing = sorted((set(made.created) | set(made.changed)) - set(trial))
+        if missing:
+            return f"restore does not bring back: {', '.join(missing)}"
+        if step.checks:
+            verdict = run_checks(step.checks, trial)
+            if not verdict.ok:
+                return f"after restore the check fails: {verdict.message}"
+    return None
+
+
+def play_lesson(lesson: Lesson, data: str = DEFAULT_DATA, quick: bool = True,
+                on_result: Optional[Callable[[StepResult], None]] = None) -> list[StepResult]:
+    """Every step of one lesson, in order, in one fresh namespace (as a learner who skips everything)."""
+    ns = namespace.fresh(data, quick)
+    runner = Runner()
+    results = []
+    for step in lesson.steps:
+        start = time.perf_counter()
+        try:
+            problem = play_step(step, ns, runner)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - report and go on with the next step
+            problem = _last_line(exc)
+        result = StepResult(step.id, step.title, problem is None, time.perf_counter() - start, problem or "")
+        results.append(result)
+        if on_result:
+            on_result(result)
+    return results
+
+
+@contextlib.contextmanager
+def throwaway_home() -> Iterator[str]:
+    """A temporary EMOJI_LAB_HOME, so a dry run never touches the learner's progress or training runs."""
+    old = os.environ.get("EMOJI_LAB_HOME")
+    with tempfile.TemporaryDirectory(prefix="emoji_lab-auto-") as tmp:
+        os.environ["EMOJI_LAB_HOME"] = tmp
+        try:
+            yield tmp
+        finally:
+            if old is None:
+                os.environ.pop("EMOJI_LAB_HOME", None)
+            else:
+                os.environ["EMOJI_LAB_HOME"] = old
+
+
+@contextlib.contextmanager
+def _no_stdin() -> Iterator[None]:
+    old = sys.stdin
+    sys.stdin = io.StringIO()
+    try:
+        yield
+    finally:
+        sys.stdin = old
+
+
+def run(lessons: Sequence[Lesson], renderer: Renderer, data: str = DEFAULT_DATA, quick: bool = False) -> int:
+    """Play the given lessons; exit status 0 if every step held, 1 otherwise."""
+    failed = total = 0
+    started = time.perf_counter()
+
+    def show(result: StepResult) -> None:
+        renderer.auto_line(result.step_id, result.ok, result.seconds, result.title, result.message)
+
+    # A dry run never waits for input: code that calls input() gets end-of-file at once.
+    with throwaway_home(), _no_stdin():
+        for lesson in lessons:
+            renderer.print(Text(f"lesson {lesson.id} · {lesson.title}", style="bold"))
+            results = play_lesson(lesson, data=data, quick=quick, on_result=show)
+            total += len(results)
+            failed += sum(1 for r in results if not r.ok)
+    elapsed = time.perf_counter() - started
+    if failed:
+        renderer.error(f"{failed} of {total} steps FAILED ({elapsed:.1f}s)")
+        return 1
+    renderer.success(f"all {total} steps ok ({elapsed:.1f}s)")
+    return 0

@@ -1,0 +1,47 @@
+"""Run a step's checks on a namespace; the same checks work from the console, a notebook, or a test."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from .lesson import LessonError, find_step, load_lessons, resolve
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """ok, or the first failing check's message; `broken` means the check itself failed (a lesson bug)."""
+
+    ok: bool
+    message: str = ""
+    broken: bool = False
+
+
+def run_checks(refs: tuple[str, ...] | list[str], ns: Mapping[str, Any]) -> Verdict:
+    """Each check is `check(ns) -> str | None`: None (or "") passes, a string is the specific failure message."""
+    for ref in refs:
+        try:
+            fn = resolve(ref)
+        except LessonError as exc:
+            return Verdict(False, f"lesson bug: {exc}", broken=True)
+        try:
+            message = fn(ns)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a crashing check must not crash the console
+            return Verdict(False, f"the check {ref} could not read your values ({type(exc).__name__}: {exc})",
+                           broken=True)
+        if message:
+            return Verdict(False, str(message))
+    return Verdict(True)
+
+
+def check_step(step_id: str, ns: Mapping[str, Any]) -> bool:
+    """Notebook helper: run step `step_id`'s checks on `ns`, print ✓ or the message, return whether it passed."""
+    _, step = find_step(load_lessons(), step_id)
+    if not step.checks:
+        print(f"[{step.id}] has no checks")
+        return True
+    verdict = run_checks(step.checks, ns)
+    print(f"[{step.id}] ✓ {step.success or 'passed'}" if verdict.ok else f"[{step.id}] ✗ {verdict.message}")
+    return verdict.ok

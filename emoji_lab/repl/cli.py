@@ -1,0 +1,136 @@
+"""Command line of the guided console: parse the options, then list, reset, dry-run or start a session."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Optional, Sequence
+
+from emoji_lab.errors import EmojiLabError
+
+LANGUAGES = ("en",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m emoji_lab.repl",
+        description="The guided console of the course: read each step, type Python, get checked. "
+                    "Progress is saved after every step and resumed next time.",
+        epilog="Inside the console, type `help` for the commands. EMOJI_LAB_HOME moves progress and runs; "
+               "EMOJI_LAB_LESSONS adds lesson folders (see lessons/README.md).",
+    )
+    p.add_argument("--list", action="store_true", help="list the lessons and your progress, then exit")
+    p.add_argument("--lesson", metavar="N", help="open lesson N (for example 3 or 03)")
+    p.add_argument("--reset", action="store_true", help="delete all progress (asks first unless --yes), then exit")
+    p.add_argument("--yes", "-y", action="store_true", help="do not ask before --reset")
+    p.add_argument("--data", metavar="SOURCE",
+                   help="data the lessons train on: sample, tweeteval, tweeteval:DIR or a file path "
+                        "(as in `emoji-lab data`); remembered in your progress. Default: sample")
+    p.add_argument("--quick", action="store_true", help="smaller training budgets, for slow machines")
+    p.add_argument("--auto", action="store_true",
+                   help="instructor's dry run: play every step with its reference solution, print a timed line "
+                        "per step, exit 1 if any check fails (uses a throwaway progress folder)")
+    p.add_argument("--lessons", metavar="RANGE", help="with --auto: which lessons, e.g. 1-3 or 0,2")
+    p.add_argument("--lang", default="en", choices=LANGUAGES, help="language of the lessons (default: en)")
+    return p
+
+
+def _list() -> int:
+    from . import progress as progress_mod
+    from .lesson import load_lessons
+    from .render import Renderer
+    from .state import lesson_rows
+
+    r = Renderer()
+    lessons = load_lessons()
+    prog, warning = progress_mod.load(move_aside=False)
+    if warning:
+        r.warn(warning)
+    r.lessons(lesson_rows(lessons, prog, prog.current_lesson))
+    r.note(f"progress: {progress_mod.progress_path()} · data: {prog.data}")
+    return 0
+
+
+def _reset(assume_yes: bool) -> int:
+    from emoji_lab.paths import runs_dir
+
+    from . import progress as progress_mod
+
+    path = progress_mod.progress_path()
+    if not path.exists():
+        print(f"No progress to delete ({path} does not exist).")
+        return 0
+    if not assume_yes:
+        try:
+            answer = input(f"Delete all progress in {path}? Training runs in {runs_dir()} are kept. [y/N] ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing deleted.")
+            return 1
+    progress_mod.clear(path)
+    print(f"Progress deleted ({path}). `python -m emoji_lab.repl` starts from lesson 00.")
+    return 0
+
+
+def _auto(args: argparse.Namespace) -> int:
+    from . import auto
+    from .lesson import load_lessons
+    from .render import Renderer
+
+    lessons = load_lessons()
+    spec = args.lessons if args.lessons is not None else args.lesson
+    picked = auto.parse_spec(spec, lessons)
+    return auto.run(picked, Renderer(), data=args.data or "sample", quick=args.quick)
+
+
+def _session(args: argparse.Namespace) -> int:
+    from . import progress as progress_mod
+    from .engine import Session
+    from .lesson import load_lessons
+    from .render import Renderer
+    from .state import find_lesson
+    from .terminal import Reader
+
+    lessons = load_lessons()
+    start = None
+    if args.lesson is not None:
+        start = find_lesson(lessons, args.lesson)
+        if start is None:
+            have = ", ".join(l.id for l in lessons)
+            raise EmojiLabError(f"--lesson {args.lesson}: no such lesson (lessons present: {have})")
+    prog, warning = progress_mod.load()
+    if args.data:
+        prog.data = args.data
+    session = Session(lessons, prog, Renderer(), Reader(), quick=args.quick, warning=warning, start_lesson=start)
+    return session.run()
+
+
+def _setup_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            # Never crash on an emoji the terminal cannot encode; flush each line when piped (tests, tee).
+            stream.reconfigure(errors="backslashreplace", line_buffering=True)  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.lessons is not None and not args.auto:
+        build_parser().error("--lessons goes with --auto (to open one lesson, use --lesson N)")
+    _setup_streams()
+    try:
+        if args.reset:
+            return _reset(args.yes)
+        if args.list:
+            return _list()
+        if args.auto:
+            return _auto(args)
+        return _session(args)
+    except EmojiLabError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130

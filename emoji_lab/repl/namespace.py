@@ -1,0 +1,95 @@
+"""The learner's namespace: create it, snapshot it, and undo an attempt, so a wrong answer never breaks the next try."""
+
+from __future__ import annotations
+
+import builtins
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+# Names every lesson namespace starts with (see lessons/README.md, "The namespace").
+PRESET = ("DATA", "QUICK")
+
+
+def fresh(data: str, quick: bool) -> dict[str, Any]:
+    """A new namespace like the one `python` gives at its prompt, plus the course settings DATA and QUICK."""
+    return {"__name__": "__main__", "__builtins__": builtins, "DATA": data, "QUICK": quick}
+
+
+def visible(name: str) -> bool:
+    """Whether a name is the learner's business (not a dunder, not `_`, not a preset)."""
+    return not (name.startswith("__") or name == "_" or name in PRESET)
+
+
+@dataclass
+class Snapshot:
+    """The bindings before an attempt, plus deep copies of the values a step declares it may mutate in place."""
+
+    bindings: dict[str, Any]
+    deep: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Changes:
+    created: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.created or self.changed or self.deleted)
+
+    def touched(self) -> set[str]:
+        return set(self.created) | set(self.changed) | set(self.deleted)
+
+
+def snapshot(ns: dict[str, Any], touches: tuple[str, ...] = ()) -> Snapshot:
+    deep = {}
+    for name in touches:
+        if name in ns:
+            try:
+                deep[name] = copy.deepcopy(ns[name])
+            except Exception:  # some objects (locks, devices) cannot be copied: only rebinding is undone
+                pass
+    return Snapshot(bindings=dict(ns), deep=deep)
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        result = a == b
+        if isinstance(result, bool):
+            return result
+        return bool(result.all())  # numpy-like arrays
+    except Exception:
+        return False
+
+
+def changes(ns: dict[str, Any], snap: Snapshot) -> Changes:
+    """Which visible names an attempt created, rebound (or mutated, for deep-copied ones) and deleted."""
+    out = Changes()
+    for name, value in ns.items():
+        if not visible(name):
+            continue
+        if name not in snap.bindings:
+            out.created.append(name)
+        elif value is not snap.bindings[name] or (name in snap.deep and not _same(value, snap.deep[name])):
+            out.changed.append(name)
+    out.deleted = [n for n in snap.bindings if visible(n) and n not in ns]
+    out.created.sort()
+    out.changed.sort()
+    out.deleted.sort()
+    return out
+
+
+def restore(ns: dict[str, Any], snap: Snapshot) -> Changes:
+    """Put the namespace back as it was at the snapshot; returns what had changed."""
+    undone = changes(ns, snap)
+    for name in list(ns):
+        if name not in snap.bindings:
+            del ns[name]
+    for name, value in snap.bindings.items():
+        ns[name] = value
+    for name, value in snap.deep.items():
+        # The object was mutated in place: bind a fresh copy of its earlier state (other aliases keep the mutation).
+        if not _same(ns[name], value):
+            ns[name] = copy.deepcopy(value)
+    return undone

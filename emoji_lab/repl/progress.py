@@ -1,0 +1,206 @@
+"""Learner progress: one JSON file saved atomically after every step; a bad file is moved aside, never fatal."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from emoji_lab.paths import home_dir
+
+FORMAT_VERSION = 1
+FILENAME = "progress.json"
+DONE = ("passed", "skipped", "seen", "ran")  # every status a step can have; all of them mean "done"
+DEFAULT_DATA = "sample"
+
+
+def progress_path() -> Path:
+    return home_dir() / FILENAME
+
+
+@dataclass
+class StepRecord:
+    """How a step was done, and the small values the learner's answer left behind (replayed on resume)."""
+
+    status: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class LessonProgress:
+    at: Optional[str] = None
+    steps: dict[str, StepRecord] = field(default_factory=dict)
+
+    def done(self, step_id: str) -> bool:
+        return step_id in self.steps
+
+
+@dataclass
+class Progress:
+    """Everything saved between sessions; plain data, independent of rich and of the lesson files."""
+
+    lessons: dict[str, LessonProgress] = field(default_factory=dict)
+    current_lesson: Optional[str] = None
+    commands_used: set[str] = field(default_factory=set)
+    data: str = DEFAULT_DATA
+
+    def lesson(self, lesson_id: str) -> LessonProgress:
+        return self.lessons.setdefault(lesson_id, LessonProgress())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format_version": FORMAT_VERSION,
+            "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "current_lesson": self.current_lesson,
+            "data": self.data,
+            "commands_used": sorted(self.commands_used),
+            "lessons": {
+                lid: {
+                    "at": lp.at,
+                    "steps": {sid: ({"status": rec.status, "values": rec.values} if rec.values
+                                    else {"status": rec.status}) for sid, rec in lp.steps.items()},
+                }
+                for lid, lp in sorted(self.lessons.items())
+            },
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> "Progress":
+        """Build from parsed JSON; raises ValueError/TypeError/KeyError on anything malformed."""
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        lessons: dict[str, LessonProgress] = {}
+        raw_lessons = data.get("lessons", {})
+        if not isinstance(raw_lessons, dict):
+            raise ValueError("`lessons` is not an object")
+        for lid, raw in raw_lessons.items():
+            if not isinstance(raw, dict) or not isinstance(raw.get("steps", {}), dict):
+                raise ValueError(f"lesson {lid} is malformed")
+            at = raw.get("at")
+            if at is not None and not isinstance(at, str):
+                raise ValueError(f"lesson {lid}: `at` is not a step id")
+            steps = {}
+            for sid, rec in raw.get("steps", {}).items():
+                if not isinstance(rec, dict) or rec.get("status") not in DONE:
+                    raise ValueError(f"step {sid} is malformed")
+                values = rec.get("values", {})
+                if not isinstance(values, dict):
+                    raise ValueError(f"step {sid}: `values` is not an object")
+                steps[sid] = StepRecord(rec["status"], values)
+            lessons[lid] = LessonProgress(at=at, steps=steps)
+        current = data.get("current_lesson")
+        if current is not None and not isinstance(current, str):
+            raise ValueError("`current_lesson` is not a lesson id")
+        used = data.get("commands_used", [])
+        if not isinstance(used, list) or not all(isinstance(w, str) for w in used):
+            raise ValueError("`commands_used` is not a list of words")
+        source = data.get("data", DEFAULT_DATA)
+        if not isinstance(source, str) or not source:
+            raise ValueError("`data` is not a source name")
+        return cls(lessons=lessons, current_lesson=current, commands_used=set(used), data=source)
+
+
+def _aside_path(path: Path) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    candidate = path.with_name(f"{path.name}.bad-{stamp}")
+    n = 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.name}.bad-{stamp}-{n}")
+    return candidate
+
+
+def load(path: Optional[Path] = None, move_aside: bool = True) -> tuple[Progress, Optional[str]]:
+    """The saved progress (or a fresh one) and a one-line warning if the file was unusable.
+
+    An unreadable or version-mismatched file is renamed to `progress.json.bad-<time>` (unless
+    `move_aside` is false, for read-only commands such as --list) so the learner can still start.
+    """
+    path = path or progress_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Progress(), None
+    except (OSError, UnicodeDecodeError) as exc:
+        problem = f"cannot be read ({type(exc).__name__})"
+    else:
+        try:
+            data = json.loads(text)
+            version = data.get("format_version") if isinstance(data, dict) else None
+            if version != FORMAT_VERSION:
+                problem = (f"was written by another version of emoji_lab (progress format {version!r}, "
+                           f"this one reads {FORMAT_VERSION})")
+            else:
+                return Progress.from_json(data), None
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            problem = f"is damaged ({str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__})"
+    if not move_aside:
+        return Progress(), f"warning: progress file {path} {problem}; it will be moved aside when you start."
+    try:
+        aside = _aside_path(path)
+        os.replace(path, aside)
+        where = f"moved it to {aside.name}"
+    except OSError as exc:
+        where = f"could not move it aside ({exc.strerror or exc})"
+    return Progress(), f"warning: progress file {path} {problem}; {where} and starting fresh."
+
+
+def save(progress: Progress, path: Optional[Path] = None) -> Path:
+    """Write atomically: a temporary file in the same folder, flushed, then os.replace over the old one."""
+    path = path or progress_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = json.dumps(progress.to_json(), ensure_ascii=False, indent=1)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(payload + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+    return path
+
+
+def clear(path: Optional[Path] = None) -> bool:
+    """Delete the progress file; True if there was one."""
+    path = path or progress_path()
+    try:
+        path.unlink()
+        return True
+    except FileNotFoundError:
+        return False
+
+
+def jsonable_values(ns: dict[str, Any], names: tuple[str, ...], limit: int = 10_000) -> dict[str, Any]:
+    """The learner's values for `names` that survive a JSON round trip unchanged and are small."""
+    out: dict[str, Any] = {}
+    for name in names:
+        if name not in ns:
+            continue
+        value = ns[name]
+        try:
+            text = json.dumps(value, ensure_ascii=False)
+            same = len(text) <= limit and json.loads(text) == value and _same_types(json.loads(text), value)
+        except (TypeError, ValueError, RecursionError):
+            continue
+        if same:
+            out[name] = value
+    return out
+
+
+def _same_types(a: Any, b: Any) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, list):
+        return all(_same_types(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return all(_same_types(a[k], b[k]) for k in a)
+    return True

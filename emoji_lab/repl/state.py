@@ -1,0 +1,57 @@
+"""Each lesson's and step's state (not started / in progress at step N / done) from lessons plus progress."""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+from .lesson import Lesson
+from .progress import Progress
+from .render import LessonRow, StepRow
+
+
+def lesson_state(lesson: Lesson, progress: Progress) -> str:
+    lp = progress.lessons.get(lesson.id)
+    if lp is None or (not lp.steps and lp.at is None):
+        return "not started"
+    if all(lp.done(step.id) for step in lesson.steps):
+        return "done"
+    index = start_index(lesson, progress)
+    return f"in progress at step {index + 1}/{len(lesson.steps)} [{lesson.steps[index].id}]"
+
+
+def start_index(lesson: Lesson, progress: Progress) -> int:
+    """Where to resume a lesson: the saved step if it still exists, else the first step not done."""
+    lp = progress.lessons.get(lesson.id)
+    if lp is None:
+        return 0
+    if lp.at is not None:
+        index = lesson.index(lp.at)
+        if index is not None:
+            return index
+    for i, step in enumerate(lesson.steps):
+        if not lp.done(step.id):
+            return i
+    return len(lesson.steps) - 1
+
+
+def lesson_rows(lessons: Sequence[Lesson], progress: Progress, current: Optional[str] = None) -> list[LessonRow]:
+    return [LessonRow(l.id, l.title, l.minutes, lesson_state(l, progress), current == l.id) for l in lessons]
+
+
+def step_rows(lesson: Lesson, progress: Progress, current_index: int) -> list[StepRow]:
+    lp = progress.lessons.get(lesson.id)
+    return [
+        StepRow(s.id, s.title, s.kind, lp.steps[s.id].status if lp and lp.done(s.id) else None, i == current_index)
+        for i, s in enumerate(lesson.steps)
+    ]
+
+
+def find_lesson(lessons: Sequence[Lesson], wanted: str) -> Optional[Lesson]:
+    """A lesson by id or number: "3", "03" and "03" all find lesson 03."""
+    wanted = wanted.strip()
+    if wanted.isdigit():
+        wanted = f"{int(wanted):02d}"
+    for lesson in lessons:
+        if lesson.id == wanted:
+            return lesson
+    return None

@@ -1,0 +1,3 @@
+"""Stands in for a heavy library (TensorFlow) in the test lesson's `needs`."""
+
+LOADED = True

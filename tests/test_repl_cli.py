@@ -1,0 +1,161 @@
+"""The command line of `python -m emoji_lab.repl`: --list, --reset, --auto, --lesson, errors, start-up imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "lessons_fixture"))
+from repl_driver import BROKEN, GOOD, env_for, repl  # noqa: E402
+
+HEAVY = ("tensorflow", "keras", "numpy", "ipywidgets", "ai_edge_litert")
+
+
+def test_list_shows_lessons_and_progress(tmp_path):
+    repl(tmp_path, ["next", "next", "bye"])
+    result = repl(tmp_path, args=["--list"], lessons=[GOOD])
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "in progress at step 3/9 [00.3]" in out
+    assert "Engine fixture" in out and "not started" in out
+    assert "progress:" in out and "data: sample" in out
+    assert ">>>" not in out  # lists and exits, no session
+
+
+def test_list_does_not_move_a_bad_progress_file(tmp_path):
+    (tmp_path / "progress.json").write_text("garbage", encoding="utf-8")
+    result = repl(tmp_path, args=["--list"])
+    assert result.returncode == 0
+    assert "it will be moved aside when you start" in result.stdout
+    assert (tmp_path / "progress.json").exists()
+
+
+def test_reset_yes_deletes_progress(tmp_path):
+    repl(tmp_path, ["next", "bye"])
+    assert (tmp_path / "progress.json").exists()
+    result = repl(tmp_path, args=["--reset", "--yes"])
+    assert result.returncode == 0
+    assert "Progress deleted" in result.stdout
+    assert not (tmp_path / "progress.json").exists()
+
+
+def test_reset_asks_first(tmp_path):
+    repl(tmp_path, ["next", "bye"])
+    no = repl(tmp_path, ["n"], args=["--reset"])
+    assert "Delete all progress" in no.stdout and "Nothing deleted." in no.stdout
+    assert no.returncode == 1 and (tmp_path / "progress.json").exists()
+    yes = repl(tmp_path, ["y"], args=["--reset"])
+    assert yes.returncode == 0 and not (tmp_path / "progress.json").exists()
+
+
+def test_lesson_option_jumps(tmp_path):
+    result = repl(tmp_path, ["bye"], args=["--lesson", "90"], lessons=[GOOD])
+    assert result.returncode == 0
+    assert "Starting lesson 90 · Engine fixture" in result.stdout
+    assert "[90.1] Set x" in result.stdout
+
+
+def test_unknown_lesson_is_one_line_error(tmp_path):
+    result = repl(tmp_path, args=["--lesson", "77"])
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("error: --lesson 77: no such lesson (lessons present: 00")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_lang_only_en(tmp_path):
+    assert repl(tmp_path, ["bye"], args=["--lang", "en"]).returncode == 0
+    result = repl(tmp_path, args=["--lang", "fr"])
+    assert result.returncode == 2 and "invalid choice" in result.stderr
+
+
+def test_auto_over_all_lessons_passes(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMOJI_LAB_LESSONS", str(GOOD))
+    from emoji_lab.repl.lesson import load_lessons
+
+    present = load_lessons()
+    result = repl(tmp_path, args=["--auto", "--quick"], lessons=[GOOD], timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert [line for line in lines if line.startswith("lesson ")] == [f"lesson {l.id} · {l.title}" for l in present]
+    step_lines = [line for line in lines if line.startswith("[")]
+    n_steps = sum(len(l.steps) for l in present)
+    assert len(step_lines) == n_steps and n_steps >= 9 + 6
+    assert all(" ok " in line and line.split()[2].endswith("s") for line in step_lines)
+    assert f"all {n_steps} steps ok" in result.stdout
+    assert not (tmp_path / "progress.json").exists()  # a dry run leaves the learner's progress alone
+    assert not (tmp_path / "runs").exists()
+
+
+def test_auto_fails_on_a_broken_lesson(tmp_path):
+    result = repl(tmp_path, args=["--auto", "--lessons", "91"], lessons=[BROKEN])
+    assert result.returncode == 1
+    out = " ".join(result.stdout.split())
+    assert "[91.1] FAIL" in out and "reference fails its check: `y` is 1; it should be 2." in out
+    assert "[91.2] FAIL" in out and "demo raised ZeroDivisionError" in out
+    assert "[91.3] ok" in out
+    assert "2 of 3 steps FAILED" in out
+
+
+def test_auto_lesson_ranges(tmp_path):
+    result = repl(tmp_path, args=["--auto", "--lessons", "0,90"], lessons=[GOOD, BROKEN])
+    assert result.returncode == 0 and "lesson 91" not in result.stdout
+    result = repl(tmp_path, args=["--auto", "--lessons", "89-91"], lessons=[GOOD, BROKEN])
+    assert result.returncode == 1 and "lesson 90" in result.stdout and "lesson 91" in result.stdout
+    bad = repl(tmp_path, args=["--auto", "--lessons", "x-y"])
+    assert bad.returncode == 2 and "use numbers and ranges" in bad.stderr
+    none = repl(tmp_path, args=["--auto", "--lessons", "50"])
+    assert none.returncode == 2 and "matches no lesson" in none.stderr
+    assert repl(tmp_path, args=["--lessons", "1"]).returncode == 2  # only with --auto
+
+
+def test_bad_lesson_file_names_file_and_step(tmp_path):
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    (lessons / "50_bad.toml").write_text(textwrap.dedent('''
+        format_version = 1
+        id = "50"
+        title = "Bad"
+        [[steps]]
+        id = "50.1"
+        kind = "exercise"
+        title = "No checks"
+        prompt = "Do it."
+        solution = "a = 1"
+        names = ["a"]
+    '''), encoding="utf-8")
+    result = repl(tmp_path, ["bye"], lessons=[lessons])
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == f"error: {lessons / '50_bad.toml'}: step 50.1: an exercise step needs `checks`"
+
+
+def test_no_heavy_imports_at_start_up(tmp_path):
+    """--list and a whole lesson 00 session never import TensorFlow, Keras, NumPy or ipywidgets."""
+    code = textwrap.dedent(f'''
+        import io, sys
+        from emoji_lab.repl.cli import main
+        assert main(["--list"]) == 0
+        sys.stdin = io.StringIO("next\\nnext\\nskip\\nskip\\nnext\\nskip\\nb\\nnext\\nnext\\nbye\\n")
+        assert main([]) == 0
+        print("HEAVY:", [m for m in {HEAVY!r} if m in sys.modules])
+    ''')
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8",
+                            env=env_for(tmp_path), timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Lesson 00 · Welcome is done!" in result.stdout
+    assert "HEAVY: []" in result.stdout
+
+
+def test_python_version_floor_in_lesson_code():
+    """Engine code stays importable on Python 3.10: no tomllib-only import without the tomli fallback."""
+    source = (Path(__file__).resolve().parents[1] / "emoji_lab" / "repl" / "lesson.py").read_text(encoding="utf-8")
+    assert "import tomli as tomllib" in source
+
+
+def test_progress_file_is_written_atomically(tmp_path):
+    repl(tmp_path, ["next", "next", "bye"])
+    assert json.loads((tmp_path / "progress.json").read_text(encoding="utf-8"))["lessons"]["00"]["at"] == "00.3"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []

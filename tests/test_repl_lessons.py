@@ -1,0 +1,258 @@
+"""In-process tests: every lesson's reference solutions pass their checks, and the engine's plain-data parts."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "lessons_fixture"))
+from repl_driver import GOOD  # noqa: E402
+
+from emoji_lab import welcome  # noqa: E402
+from emoji_lab.repl import auto, commands, namespace, progress  # noqa: E402
+from emoji_lab.repl.execute import Runner, format_exception  # noqa: E402
+from emoji_lab.repl.lesson import LessonError, load_lessons, parse_lesson  # noqa: E402
+from emoji_lab.repl.render import Renderer, keep_backticks  # noqa: E402
+
+PACKAGED = [lesson.id for lesson in load_lessons()]
+
+
+@pytest.fixture(autouse=True)
+def _home(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMOJI_LAB_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("EMOJI_LAB_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("EMOJI_LAB_LESSONS", raising=False)
+
+
+# -- every reference solution passes its own checks ----------------------------------------------------------------
+@pytest.mark.parametrize("lesson_id", PACKAGED)
+def test_reference_solutions_pass_their_checks(lesson_id):
+    lesson = next(l for l in load_lessons() if l.id == lesson_id)
+    results = auto.play_lesson(lesson, quick=True)
+    failures = [f"[{r.step_id}] {r.message}" for r in results if not r.ok]
+    assert failures == []
+    assert len(results) == len(lesson.steps)
+
+
+def test_fixture_lesson_solutions_pass(monkeypatch):
+    monkeypatch.setenv("EMOJI_LAB_LESSONS", str(GOOD))
+    lesson = next(l for l in load_lessons() if l.id == "90")
+    assert all(r.ok for r in auto.play_lesson(lesson))
+
+
+def test_lesson_zero_has_the_required_kinds():
+    lesson = next(l for l in load_lessons() if l.id == "00")
+    kinds = {s.kind for s in lesson.steps}
+    assert kinds == {"text", "demo", "exercise", "choice", "widget"}
+    assert len({s.id for s in lesson.steps}) == len(lesson.steps)
+
+
+# -- lesson file validation ----------------------------------------------------------------------------------------
+GOOD_STEP = '''
+[[steps]]
+id = "50.1"
+kind = "text"
+title = "Hello"
+text = "Hi."
+'''
+
+
+def lesson_text(steps: str = GOOD_STEP, head: str = 'format_version = 1\nid = "50"\ntitle = "T"\n') -> str:
+    return head + textwrap.dedent(steps)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("id = ", "not valid TOML"),
+    (lesson_text(head='id = "50"\ntitle = "T"\n'), "missing `format_version = 1`"),
+    (lesson_text(head='format_version = 2\nid = "50"\ntitle = "T"\n'), "written for lesson format 2"),
+    (lesson_text(head='format_version = 1\nid = "5"\ntitle = "T"\n'), "`id` must be two digits"),
+    (lesson_text(head='format_version = 1\nid = "51"\ntitle = "T"\n'), "file name starts with 50"),
+    (lesson_text(head='format_version = 1\nid = "50"\ntitle = "T"\nauthor = "me"\n'), "unknown top-level key"),
+    (lesson_text(""), "no [[steps]]"),
+    (lesson_text(GOOD_STEP.replace('"50.1"', '"49.1"')), 'id must look like "50.<n>"'),
+    (lesson_text(GOOD_STEP + GOOD_STEP), "step 50.1: duplicate step id"),
+    (lesson_text(GOOD_STEP.replace('"text"\ntitle', '"quiz"\ntitle')), "`kind` must be one of"),
+    (lesson_text(GOOD_STEP + 'hint = ["x"]\n'), "step 50.1: unknown key(s) for a text step: hint"),
+    (lesson_text(GOOD_STEP.replace('title = "Hello"\n', '')), "step 50.1: missing `title`"),
+    (lesson_text(GOOD_STEP + 'hints = "x"\n'), "`hints` must be a list of strings"),
+    (lesson_text(GOOD_STEP + 'try_commands = ["dance"]\n'), "'dance' is not a command"),
+    (lesson_text('[[steps]]\nid = "50.1"\nkind = "demo"\ntitle = "D"\ncode = "x = ("\n'),
+     "step 50.1: `code` is not valid Python (line 1"),
+    (lesson_text('[[steps]]\nid = "50.1"\nkind = "exercise"\ntitle = "E"\nprompt = "p"\nsolution = "a = 1"\n'
+                 'names = ["a"]\nchecks = ["nomodule"]\n'), 'must be "package.module:function"'),
+    (lesson_text('[[steps]]\nid = "50.1"\nkind = "exercise"\ntitle = "E"\nprompt = "p"\nsolution = "a = 1"\n'
+                 'names = ["a b"]\nchecks = ["m:f"]\n'), "'a b' is not a Python name"),
+    (lesson_text('[[steps]]\nid = "50.1"\nkind = "choice"\ntitle = "C"\ntext = "?"\nchoices = ["x", "y"]\n'
+                 'answer = "c"\n'), "`answer` must be one of the labels a, b"),
+    (lesson_text('[[steps]]\nid = "50.1"\nkind = "choice"\ntitle = "C"\ntext = "?"\nchoices = ["x", "y"]\n'
+                 'answer = "a"\n[steps.feedback]\nd = "no"\n'), "`feedback` has labels that are not choices: d"),
+    (lesson_text('[[steps]]\nid = "50.1"\nkind = "widget"\ntitle = "W"\nterminal = "m:f"\n'),
+     "a widget step needs `widget`"),
+])
+def test_lesson_validation_errors(text, message):
+    with pytest.raises(LessonError) as info:
+        parse_lesson(text, "lessons/50_x.toml", file_id="50")
+    assert message in str(info.value)
+    assert str(info.value).startswith("lessons/50_x.toml")
+
+
+def test_override_folder_replaces_and_adds(tmp_path, monkeypatch):
+    folder = tmp_path / "extra"
+    folder.mkdir()
+    (folder / "00_mine.toml").write_text(lesson_text(GOOD_STEP.replace("50.", "00."),
+                                                     'format_version = 1\nid = "00"\ntitle = "Mine"\n'))
+    (folder / "50_more.toml").write_text(lesson_text())
+    monkeypatch.setenv("EMOJI_LAB_LESSONS", str(folder))
+    lessons = load_lessons()
+    titles = {l.id: l.title for l in lessons}
+    assert titles["00"] == "Mine" and titles["50"] == "T"
+    assert [l.id for l in lessons] == sorted(titles)
+    (folder / "bad name.toml").write_text(lesson_text())
+    with pytest.raises(LessonError, match="named NN_name.toml"):
+        load_lessons()
+
+
+# -- lesson 00's plain functions -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("ns, expected", [
+    ({}, "There is no `greeting` yet"),
+    ({"greeting": 5}, "`greeting` is an int, not a text"),
+    ({"greeting": b"hi"}, "holds bytes"),
+    ({"greeting": "  "}, "is empty"),
+    ({"greeting": "hi :waving_hand:"}, "shortcode"),
+    ({"greeting": "hi"}, "has no emoji yet"),
+    ({"greeting": "hi 👋"}, None),
+    ({"greeting": "👍🏽"}, None),
+])
+def test_check_greeting(ns, expected):
+    result = welcome.check_greeting(ns)
+    assert result is None if expected is None else expected in result
+
+
+@pytest.mark.parametrize("n_bytes, expected", [
+    (None, "There is no `n_bytes` yet"),
+    (4, "that is `len(greeting)`, the number of characters"),
+    ("hi 👋".encode("utf-8"), "holds the bytes themselves"),
+    (list("hi 👋".encode("utf-8")), "is a list"),
+    (7.0, "is a float"),
+    (10, "UTF-16"),
+    (16, "UTF-32"),
+    (3, "takes a different number of bytes"),
+    (7, None),
+])
+def test_check_n_bytes(n_bytes, expected):
+    ns = {"greeting": "hi 👋"}
+    if n_bytes is not None:
+        ns["n_bytes"] = n_bytes
+    result = welcome.check_n_bytes(ns)
+    assert result is None if expected is None else expected in result
+
+
+def test_environment_is_plain_data_and_renders(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    items = welcome.environment()
+    by_name = {item.name: item for item in items}
+    assert set(by_name) >= {"Python", "TensorFlow", "Keras", "LiteRT interpreter", "Free disk", "Progress",
+                            "Data cache", "Training runs"}
+    assert by_name["Keras"].status == "warn" and "backend jax (KERAS_BACKEND)" in by_name["Keras"].value
+    assert by_name["Progress"].value == str(tmp_path / "home" / "progress.json")
+    out = io.StringIO()
+    Renderer(file=out).print(welcome.environment_table(items))
+    assert "LiteRT interpreter" in out.getvalue()
+    assert "LiteRT interpreter" in welcome.environment_widget(items).value
+
+
+def test_keras_backend_from_config(tmp_path, monkeypatch):
+    monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    assert welcome.keras_backend() == ("tensorflow", "default")
+    (tmp_path / "keras.json").write_text(json.dumps({"backend": "torch"}))
+    assert welcome.keras_backend() == ("torch", str(tmp_path / "keras.json"))
+
+
+def test_check_step_notebook_helper(capsys):
+    from emoji_lab.repl import check_step
+
+    assert check_step("00.4", {"greeting": "yo"}) is False
+    assert "✗ `greeting` has no emoji yet" in capsys.readouterr().out
+    assert check_step("00.4", {"greeting": "yo 🎉"}) is True
+    assert "[00.4] ✓" in capsys.readouterr().out
+    cell = {"greeting": "hi 👋", "n_bytes": 7}  # a notebook's globals: check_step reads the caller's
+    exec("from emoji_lab.repl import check_step\nresult = check_step('00.6')", cell)
+    assert cell["result"] is True
+
+
+# -- progress, namespace, commands, rendering ----------------------------------------------------------------------
+def test_progress_round_trip_and_bad_files(tmp_path):
+    path = tmp_path / "progress.json"
+    prog = progress.Progress(current_lesson="00", data="tweeteval", commands_used={"hint"})
+    prog.lesson("00").at = "00.4"
+    prog.lesson("00").steps["00.1"] = progress.StepRecord("seen")
+    prog.lesson("00").steps["00.4"] = progress.StepRecord("passed", {"greeting": "hi 👋"})
+    progress.save(prog, path)
+    loaded, warning = progress.load(path)
+    assert warning is None
+    assert loaded.to_json() | {"saved_at": 0} == prog.to_json() | {"saved_at": 0}
+    for bad in [b"[]", b'{"format_version": 1, "lessons": {"00": {"steps": {"00.1": {"status": "won"}}}}}',
+                b'{"format_version": 1, "lessons": 3}', b"\xff\xfe not utf-8", b""]:
+        path.write_bytes(bad)
+        fresh, warning = progress.load(path)
+        assert fresh.lessons == {} and warning and warning.startswith("warning: progress file")
+        assert "\n" not in warning and not path.exists()
+
+
+def test_jsonable_values_keeps_only_exact_small_values():
+    ns = {"a": "hi", "b": (1, 2), "c": {1: "x"}, "d": [1, [2.5, None]], "e": object(), "f": "x" * 20_000}
+    assert progress.jsonable_values(ns, ("a", "b", "c", "d", "e", "f", "missing")) == {"a": "hi", "d": [1, [2.5, None]]}
+
+
+def test_namespace_snapshot_and_restore():
+    ns = namespace.fresh("sample", False)
+    ns.update(keep=1, rebind=[1], items=[1, 2])
+    snap = namespace.snapshot(ns, touches=("items",))
+    ns["new"] = 3
+    ns["rebind"] = [2]
+    ns["items"].append(3)
+    del ns["keep"]
+    made = namespace.changes(ns, snap)
+    assert (made.created, made.changed, made.deleted) == (["new"], ["items", "rebind"], ["keep"])
+    namespace.restore(ns, snap)
+    assert ns["keep"] == 1 and ns["rebind"] == [1] and ns["items"] == [1, 2] and "new" not in ns
+
+
+def test_commands_and_choices():
+    assert commands.lookup("  next ") == "next"
+    assert commands.lookup("exit") == "bye" and commands.lookup("quit") == "bye"
+    assert commands.lookup("next()") is None and commands.lookup("print(next)") is None
+    assert commands.parse_choice("B)", 3) == "b" and commands.parse_choice("2", 3) == "b"
+    assert commands.parse_choice("d", 3) == "?" and commands.parse_choice("bb", 3) is None
+
+
+def test_tracebacks_show_only_learner_frames():
+    runner = Runner()
+    ns: dict = {}
+    exc = runner.run_block("def f(x):\n    return 1 / x\nf(0)", ns)
+    text = format_exception(exc)
+    assert "emoji_lab" not in text and "ZeroDivisionError: division by zero" in text
+    assert "return 1 / x" in text
+    exc = runner.run_block("import json\njson.loads('{')", ns)
+    text = format_exception(exc)
+    assert "library frame" in text and text.count("File ") <= 4
+
+
+def test_markdown_keeps_backticks_when_plain():
+    assert keep_backticks("use `len(x)` here") == "use `` `len(x)` `` here"
+    assert keep_backticks("```python\na = `b`\n```") == "```python\na = `b`\n```"
+    out = io.StringIO()
+    Renderer(file=out).markdown("Type `next`.")
+    assert "Type `next`." in out.getvalue()
+
+
+def test_auto_spec_parsing():
+    lessons = load_lessons()
+    assert [l.id for l in auto.parse_spec("0", lessons)] == ["00"]
+    assert [l.id for l in auto.parse_spec(None, lessons)] == [l.id for l in lessons]

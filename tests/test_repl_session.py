@@ -1,0 +1,302 @@
+"""Real sessions of `python -m emoji_lab.repl`, driven through a subprocess with piped input."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "lessons_fixture"))
+from repl_driver import GOOD, LiveRepl, repl  # noqa: E402
+
+TO_00_4 = ["next", "next", "skip"]  # two text steps, then skip the "try the commands" step
+WAVE = "\\N{WAVING HAND SIGN}"  # typed by the learner as an escape: works on any keyboard
+
+
+def progress_of(home: Path) -> dict:
+    return json.loads((home / "progress.json").read_text(encoding="utf-8"))
+
+
+def assert_clean(result) -> None:
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert "internal error" not in result.stdout
+
+
+def flat(text: str) -> str:
+    """Output with line wrapping undone, for checking messages that an 80-column console folds."""
+    return " ".join(text.split())
+
+
+def after(text: str, marker: str) -> str:
+    assert marker in text, text
+    return text[text.index(marker) + len(marker):]
+
+
+def test_first_start_shows_menu_and_first_step(tmp_path):
+    result = repl(tmp_path, ["bye"])
+    assert_clean(result)
+    out = result.stdout
+    assert "00      Welcome" in out and "not started" in out  # the lesson menu with states
+    assert "[00.1] What you will build" in out
+    assert ">>> bye" in out
+    assert "picks up at [00.1]" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "\x1b[" not in out  # NO_COLOR / not a terminal: plain text
+
+
+def test_right_answer_advances(tmp_path):
+    result = repl(tmp_path, TO_00_4 + [f'greeting = "hello {WAVE}"', "bye"])
+    assert_clean(result)
+    rest = after(result.stdout, 'greeting = "hello')
+    assert "✓ `greeting` holds an emoji." in rest
+    assert "[00.5] Characters are not bytes" in rest
+    assert "[104, 105, 32, 240, 159, 145, 139] = the UTF-8 bytes" in rest  # the demo ran by itself
+    data = progress_of(tmp_path)
+    steps = data["lessons"]["00"]["steps"]
+    assert steps["00.4"] == {"status": "passed", "values": {"greeting": "hello 👋"}}
+    assert steps["00.3"]["status"] == "skipped"
+    assert steps["00.5"]["status"] == "ran"
+
+
+def test_wrong_then_hint_then_right_keeps_namespace(tmp_path):
+    lines = TO_00_4 + [
+        'word = "hey"',            # exploring: a helper name, the guide stays quiet
+        "greeting = word",         # wrong: no emoji
+        "print('greeting' in dir(), word)",
+        "hint",
+        "hint",
+        f'greeting = word + " {WAVE}"',
+        "next",                    # past the demo
+        "n_bytes = len(greeting)",  # the classic mistake: characters, not bytes
+        'n_bytes = len(greeting.encode("utf-8"))',
+        "bye",
+    ]
+    result = repl(tmp_path, lines)
+    assert_clean(result)
+    out = after(result.stdout, ">>> greeting = word\n")
+    assert out.splitlines()[0].startswith("✗ `greeting` has no emoji yet")
+    assert "undone, so you can try again from the same place: greeting" in out
+    assert "False hey" in out  # the wrong greeting was removed, the helper is intact
+    assert "hint 1/3" in out and "hint 2/3" in out and "hint 3/3" not in out
+    assert "✓ `greeting` holds an emoji." in out
+    assert "✗ `n_bytes` is 5: that is `len(greeting)`, the number of characters." in out
+    assert "✓ Right: more bytes than characters" in out
+    assert "[00.7] Why bytes?" in out
+
+
+def test_skip_runs_solution_and_reports_names(tmp_path):
+    result = repl(tmp_path, TO_00_4 + ["skip", "print(greeting)", "bye"])
+    assert_clean(result)
+    out = after(result.stdout, ">>> skip\n")
+    assert 'greeting = "See you on the iPhone \\N{WAVING HAND SIGN}"' in out  # the solution is shown
+    assert "the solution created greeting." in out
+    assert "[00.5] Characters are not bytes" in out
+    assert "See you on the iPhone 👋" in out
+    assert progress_of(tmp_path)["lessons"]["00"]["steps"]["00.4"]["status"] == "skipped"
+
+
+def test_solution_stays_and_next_refuses_unsolved(tmp_path):
+    result = repl(tmp_path, TO_00_4 + ["next", "solution", "next", "bye"])
+    assert_clean(result)
+    out = after(result.stdout, "[00.4]")
+    assert "This exercise isn't solved yet" in out
+    sol = after(out, ">>> solution\n")
+    assert "the solution created greeting." in sol
+    assert sol.index("type `next` to go on") < sol.index(">>> next")
+    assert "[00.5]" in after(sol, ">>> next")
+
+
+def test_back(tmp_path):
+    result = repl(tmp_path, ["back", "next", "back", "bye"])
+    assert_clean(result)
+    out = result.stdout
+    assert "This is the first step of lesson 00." in after(out, ">>> back\n")
+    last = after(after(out, ">>> next\n"), ">>> back\n")
+    assert "[00.1] What you will build" in last
+    assert progress_of(tmp_path)["lessons"]["00"]["at"] == "00.1"
+
+
+def test_bye_then_resume_rebuilds_namespace(tmp_path):
+    first = repl(tmp_path, TO_00_4 + ['greeting = "party \\N{PARTY POPPER}"', "next", "bye"])
+    assert_clean(first)
+    assert "picks up at [00.6]" in first.stdout
+    second = repl(tmp_path, ["print(greeting, word)", "bye"])
+    assert_clean(second)
+    out = second.stdout
+    assert "Resuming lesson 00 · Welcome at [00.6]." in out
+    assert "rebuilt namespace: greeting, word" in out
+    assert "[00.6] Count the bytes" in out
+    assert "party 🎉 hi 👋" in out  # the learner's own value came back, and the demo's
+    assert "in progress at step 6/9 [00.6]" in out
+
+
+def test_end_of_input_saves_and_quits(tmp_path):
+    result = repl(tmp_path, ["next"])  # no bye: input just ends, like Ctrl-D
+    assert_clean(result)
+    assert "Progress saved in" in result.stdout
+    assert progress_of(tmp_path)["lessons"]["00"]["at"] == "00.2"
+
+
+def test_exit_call_saves_and_quits(tmp_path):
+    result = repl(tmp_path, ["next", "exit()", "print('not reached')"])
+    assert_clean(result)
+    assert "not reached" not in result.stdout.split(">>> exit()")[1]
+    assert "Progress saved in" in result.stdout
+
+
+def test_corrupted_progress_file_is_moved_aside(tmp_path):
+    (tmp_path / "progress.json").write_text("{not json", encoding="utf-8")
+    result = repl(tmp_path, ["bye"])
+    assert_clean(result)
+    warnings = [line for line in result.stdout.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "is damaged" in warnings[0] and "starting fresh" in warnings[0]
+    assert "Traceback" not in result.stdout
+    assert "[00.1] What you will build" in result.stdout
+    aside = list(tmp_path.glob("progress.json.bad-*"))
+    assert len(aside) == 1 and aside[0].read_text(encoding="utf-8") == "{not json"
+    assert progress_of(tmp_path)["format_version"] == 1
+
+
+def test_version_mismatched_progress_file_is_moved_aside(tmp_path):
+    (tmp_path / "progress.json").write_text(json.dumps({"format_version": 99, "lessons": {}}), encoding="utf-8")
+    result = repl(tmp_path, ["bye"])
+    assert_clean(result)
+    assert "another version of emoji_lab (progress format 99, this one reads 1)" in result.stdout
+    assert len(list(tmp_path.glob("progress.json.bad-*"))) == 1
+
+
+def test_choice_answers(tmp_path):
+    lines = TO_00_4 + ["skip", "next", "skip", "a", "z = 1", "d", "b", "bye"]
+    result = repl(tmp_path, lines)
+    assert_clean(result)
+    out = after(result.stdout, "[00.7] Why bytes?")
+    assert "✗ Not really: speed comes from the model's size" in after(out, ">>> a\n")
+    assert "Answer with one of the letters a, b, c." in after(out, ">>> d\n")
+    assert "✓ Right: 256 symbols cover every text" in after(out, ">>> b\n")
+    assert "[00.8] Your setup" in after(out, ">>> b\n")
+    assert "TensorFlow" in out and "LiteRT interpreter" in out  # the environment table
+
+
+def test_try_the_commands_step(tmp_path):
+    lines = ["next", "next", "next", "help", "hint", "progress", "menu", "", "play", "resume", "back", "next",
+             "next", "bye"]
+    result = repl(tmp_path, lines)
+    assert_clean(result)
+    out = flat(result.stdout)
+    assert "Try these commands first: `help`, `hint`, `progress`, `menu`, `play`, `resume`, `back`" in out
+    assert "Commands: a word typed alone on its line." in out
+    assert "Open which lesson?" in out and "staying at [00.3]" in out
+    assert "Play mode" in out
+    assert "You have tried every command" in out
+    assert "[00.4] A text with an emoji" in after(out, "You have tried every command")
+    assert "(play) >>> resume" in result.stdout
+
+
+def test_play_mode_does_not_check(tmp_path):
+    result = repl(tmp_path, TO_00_4 + ["play", "greeting = 5", "resume", "print(greeting)", "bye"])
+    assert_clean(result)
+    out = after(result.stdout, ">>> play\n")
+    assert "✗" not in out.split("resume")[0]  # quiet while playing
+    assert "\n5\n" in out  # play changes are kept
+    assert "[00.4] A text with an emoji" in out  # resume shows the step again
+
+
+def test_python_console_behaviour(tmp_path):
+    lines = ["1 + 1", "for i in range(2):", "    print('loop', i)", "", "1 / 0", "def f(:", "next = 3",
+             "print(next)", "[x * 2 for x in range(3)]", "bye"]
+    result = repl(tmp_path, lines)
+    assert_clean(result)
+    out = result.stdout
+    assert ">>> 1 + 1\n2\n" in out  # expression results are echoed
+    assert "... " in out and "loop 0\nloop 1" in out  # multi-line input with a continuation prompt
+    err = after(out, ">>> 1 / 0\n")
+    assert "ZeroDivisionError: division by zero" in err
+    assert "emoji_lab" not in err.split(">>>")[0]  # only the learner's frames
+    assert "SyntaxError" in after(out, ">>> def f(:\n")
+    assert ">>> print(next)\n3\n" in out  # a variable named like a command still works in code
+    assert "[0, 2, 4]" in out
+
+
+def test_ctrl_c_during_slow_step_returns_to_prompt(tmp_path):
+    if sys.platform == "win32":
+        pytest.skip("SIGINT to a child process is POSIX")
+    live = LiveRepl(tmp_path, ["--lesson", "90"], lessons=[GOOD], EMOJI_LAB_FIXTURE_SLOW="30")
+    try:
+        live.wait_for("[90.1] Set x")
+        for line in ["x = 42", "next", "skip", "skip"]:
+            live.send(line)
+        pos = live.wait_for("slow step started", timeout=20)
+        live.proc.send_signal(signal.SIGINT)
+        pos = live.wait_for("interrupted", timeout=10, start=pos)
+        pos = live.wait_for(">>> ", timeout=10, start=pos)
+        live.send("print(x, model)")
+        pos = live.wait_for("42 {'weights': 84}", timeout=10, start=pos)
+        live.send("bye")
+        assert live.close() == 0
+    finally:
+        if live.proc.poll() is None:
+            live.proc.kill()
+    out = live.output
+    assert "slow step finished" not in out
+    assert "Traceback" not in out
+    data = progress_of(tmp_path)
+    lesson = data["lessons"]["90"]
+    assert lesson["at"] == "90.5"
+    assert set(lesson["steps"]) == {"90.1", "90.2", "90.3", "90.4"}  # the interrupted demo is not done
+
+
+def test_expensive_step_is_restored_not_rerun(tmp_path):
+    first = repl(tmp_path, ["x = 42", "next", "skip", "skip", "bye"], args=["--lesson", "90"], lessons=[GOOD])
+    assert_clean(first)
+    assert "loading fixture_heavy..." in first.stdout  # `needs` is announced before the step
+    counter = tmp_path / "runs" / "fixture" / "train_count"
+    assert counter.read_text() == "1"
+    second = repl(tmp_path, ["print(model, total, x)", "bye"], lessons=[GOOD])  # resumes at the slow demo, done
+    assert_clean(second)
+    assert "rebuilt namespace: items, model, slow, slow_done, total, train_model, x" in second.stdout
+    assert "{'weights': 84} 30 42" in second.stdout
+    assert counter.read_text() == "1"  # restored from the artifact, not trained again
+
+
+def test_wrong_answer_undoes_in_place_mutation(tmp_path):
+    lines = ["x = 42", "next", "items.append(99); total = 5", "print(items)", "total = sum(items) * 10", "bye"]
+    result = repl(tmp_path, lines, args=["--lesson", "90"], lessons=[GOOD])
+    assert_clean(result)
+    out = after(result.stdout, ">>> items.append(99); total = 5\n")
+    assert "✗ `items` changed to [1, 2, 99]" in out
+    assert "undone, so you can try again from the same place: items, total" in out
+    assert ">>> print(items)\n[1, 2]\n" in out
+    assert "✓ Correct." in out
+
+
+def test_menu_opens_another_lesson_and_keeps_its_namespace(tmp_path):
+    lines = ["menu", "90", "x = 42", "menu", "0", "menu", "90", "print(x)", "bye"]
+    result = repl(tmp_path, lines, lessons=[GOOD])
+    assert_clean(result)
+    out = result.stdout
+    assert "Starting lesson 90 · Engine fixture" in out
+    assert ">>> print(x)\n42\n" in out
+    assert progress_of(tmp_path)["current_lesson"] == "90"
+
+
+def test_reset_lesson(tmp_path):
+    result = repl(tmp_path, ["x = 42", "reset", "y", "print('x' in dir())", "bye"], args=["--lesson", "90"],
+                  lessons=[GOOD])
+    assert_clean(result)
+    out = after(result.stdout, ">>> reset\n")
+    assert "Lesson 90 starts over." in out
+    assert "[90.1] Set x" in out
+    assert ">>> print('x' in dir())\nFalse\n" in out
+    assert progress_of(tmp_path)["lessons"]["90"]["steps"] == {}
+
+
+def test_data_option_is_remembered(tmp_path):
+    first = repl(tmp_path, ["print(DATA, QUICK)", "bye"], args=["--data", "tweeteval", "--quick"])
+    assert_clean(first)
+    assert "tweeteval True" in first.stdout
+    second = repl(tmp_path, ["print(DATA, QUICK)", "bye"])
+    assert "tweeteval False" in second.stdout
