@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
+from pathlib import Path
 
 from .errors import EmojiLabError
+
+CLI_EPOCHS = 20  # a full training run: early stopping on validation loss usually ends it sooner
 
 
 def add_data_options(parser: argparse.ArgumentParser) -> None:
@@ -50,6 +54,47 @@ def cmd_data_download(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    from .models import spec
+
+    spec(args.model)  # an unknown name fails here, before data or TensorFlow load
+    ds = load_from_args(args)
+    from .train import train
+
+    if args.quick:  # the lessons' quick budget; --epochs and --max-train still win
+        sizes = {"epochs": args.epochs, "max_train": args.max_train or "budget"}
+    else:  # a full run: every training text, until early stopping
+        sizes = {"epochs": args.epochs or CLI_EPOCHS, "max_train": args.max_train}
+    run = train(args.model, ds, quick=args.quick, batch_size=args.batch_size,
+                out=Path(args.out) if args.out else None, **sizes)
+    print(f"saved to {run.dir}")
+    print(f"see it in TensorBoard: tensorboard --logdir {shlex.quote(str(run.dir.parent))}")
+    return 130 if run.record["interrupted"] else 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .runs import check_run_dir, check_split, open_run
+
+    folder = check_run_dir(Path(args.model))  # a wrong folder fails before TensorFlow loads
+    ds = load_from_args(args)
+    check_split(ds, args.split)
+    run = open_run(folder)
+    result = run.evaluate(ds, args.split)
+    if args.json:
+        print(json.dumps({"run": run.name, "model": run.record["model"], "data": ds.source, "split": args.split,
+                          **result}, ensure_ascii=False, indent=2))
+    else:
+        from rich.console import Console
+
+        from .metrics import details_view, metrics_table
+
+        console = Console(highlight=False)
+        title = f"{ds.source}, {args.split} split ({result['n']:,} texts)"
+        console.print(metrics_table({run.name: result}, title=title))
+        console.print(details_view(result))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m emoji_lab", description=(
         "emoji_lab: build an emoji predictor step by step and run it on an iPhone. "
@@ -66,6 +111,28 @@ def build_parser() -> argparse.ArgumentParser:
     download.add_argument("dataset", choices=["tweeteval"])
     download.add_argument("--no-test", action="store_true", help="skip the 50k-tweet test split")
     download.set_defaults(run=cmd_data_download)
+
+    fit = commands.add_parser("train", help="train one of the course's models and keep the run",
+                              description="Train a model; the best epoch, its record and TensorBoard logs are kept.")
+    add_data_options(fit)
+    fit.add_argument("--model", required=True, metavar="NAME", help="chcnn-blstm, naive-embed-blstm, ... "
+                     "(see emoji_lab.models.MODEL_NAMES)")
+    fit.add_argument("--out", metavar="DIR", help="the run folder (default: the runs folder, by data and model)")
+    fit.add_argument("--epochs", type=int, help=f"at most this many epochs (default {CLI_EPOCHS}; "
+                     "early stopping on validation loss usually ends sooner)")
+    fit.add_argument("--max-train", type=int, metavar="N", help="train on a seeded N of the training texts "
+                     "(default: all of them)")
+    fit.add_argument("--batch-size", type=int, help="texts per training step (default 128)")
+    fit.add_argument("--quick", action="store_true", help="the lessons' quick budget: fewer texts and epochs")
+    fit.set_defaults(run=cmd_train)
+
+    evaluate = commands.add_parser("evaluate", help="score a trained run: top-1, top-5, macro-F1, per emoji",
+                                   description="Score a trained run on one split of a data source.")
+    add_data_options(evaluate)
+    evaluate.set_defaults(run=cmd_evaluate)
+    evaluate.add_argument("--model", required=True, metavar="DIR", help="a run folder (what `train --out` wrote)")
+    evaluate.add_argument("--split", choices=["val", "test", "train"], default="val", help="which split (default val)")
+    evaluate.add_argument("--json", action="store_true", help="print a machine-readable object instead")
     return parser
 
 

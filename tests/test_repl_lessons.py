@@ -30,8 +30,15 @@ def _home(tmp_path, monkeypatch):
 
 
 # -- every reference solution passes its own checks ----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def course_home(tmp_path_factory):
+    """One home for the lessons played in order, as `--auto` does: lesson 5 reuses lesson 4's trained runs."""
+    return tmp_path_factory.mktemp("course") / "home"
+
+
 @pytest.mark.parametrize("lesson_id", PACKAGED)
-def test_reference_solutions_pass_their_checks(lesson_id):
+def test_reference_solutions_pass_their_checks(lesson_id, course_home, monkeypatch):
+    monkeypatch.setenv("EMOJI_LAB_HOME", str(course_home))
     lesson = next(l for l in load_lessons() if l.id == lesson_id)
     results = auto.play_lesson(lesson, quick=True)
     failures = [f"[{r.step_id}] {r.message}" for r in results if not r.ok]

@@ -18,7 +18,7 @@ from emoji_lab.errors import EmojiLabError
 from . import namespace
 from .checks import run_checks
 from .execute import Runner, format_exception, quietly
-from .lesson import Lesson, Step, resolve, widget_arguments
+from .lesson import Lesson, Step, import_need, resolve, widget_arguments
 from .progress import DEFAULT_DATA
 from .render import Renderer
 
@@ -63,7 +63,7 @@ def _last_line(exc: BaseException) -> str:
 def play_step(step: Step, ns: dict[str, Any], runner: Runner) -> Optional[str]:
     """Run one step the way `skip` would; None if everything holds, else what failed."""
     for module in step.needs:
-        __import__(module)
+        import_need(module)
     if step.kind in ("text", "choice"):
         return None  # validated when the lesson was loaded
     if step.kind == "widget":

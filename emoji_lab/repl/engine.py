@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ from emoji_lab.errors import EmojiLabError
 from . import commands, namespace, progress as progress_mod
 from .checks import run_checks
 from .execute import Runner, format_exception, quietly
-from .lesson import Lesson, Step, resolve, widget_arguments
+from .lesson import Lesson, Step, import_need, resolve, widget_arguments
 from .progress import Progress, StepRecord, jsonable_values
 from .render import Renderer
 from .state import find_lesson, lesson_rows, lesson_state, start_index, step_rows
@@ -31,7 +30,7 @@ def load_needs(step: Step, renderer: Renderer) -> None:
             continue
         renderer.note(f"loading {_FRIENDLY.get(module, module)}...")
         try:
-            importlib.import_module(module)
+            import_need(module)
         except ImportError as exc:
             renderer.error(f"cannot import {module} ({exc}); `python -m emoji_lab.repl --list` and lesson 00 "
                            "check your setup")

@@ -335,3 +335,12 @@ def widget_arguments(step: Step, ns: Mapping[str, Any]) -> tuple:
         raise EmojiLabError(f"this step needs {', '.join(missing)} from an earlier step: type `back`, "
                             "or `reset` to start the lesson over")
     return tuple(ns[name] for name in step.args)
+
+
+def import_need(module: str) -> None:
+    """Import one of a step's `needs`; TensorFlow and Keras through the quiet import (no start-up log lines)."""
+    if module.split(".")[0] in ("tensorflow", "keras"):
+        from emoji_lab.backend import import_tensorflow
+
+        import_tensorflow()
+    importlib.import_module(module)

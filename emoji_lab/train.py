@@ -1,0 +1,336 @@
+"""Training a course model: `model.fit` with a live display, early stopping, the best checkpoint kept,
+TensorBoard logs and a record of the run. Ctrl-C stops cleanly and keeps the best epoch so far.
+
+Two things make it fit a lesson's minutes on a 2-core laptop:
+- Batches of similar length, cut just after their longest text: tweets are short (a median of 34
+  of the 128 bytes on `sample`) and every model ignores padding, so the LSTMs skip most of it.
+  A model built for any length trains; the fixed-length model (128 ids in, what the phone runs)
+  gets its weights and is what is saved and returned.
+- Validation is one pass over the val split per epoch in our own hook, which adds val loss, top-1,
+  top-5 and macro-F1 to Keras's epoch logs before EarlyStopping and TensorBoard read them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+import numpy as np
+
+from . import metrics, models
+from .encoders import ByteEncoder, WordEncoder
+from .errors import EmojiLabError
+from .runs import (MODEL_FILE, Run, TensorBoardLog, clear_run, fingerprint, list_runs,  # noqa: F401 (API)
+                   load_run, open_run, run_dir, save_encoder, tensorboard_command, write_record)
+
+LEARNING_RATE = 1e-3  # Adam's default, as in the seed
+PATIENCE = 2  # epochs without a lower val loss before stopping
+MAX_WORDS = 100_000  # the seed's word vocabulary (lesson 3's 51.2 MB)
+PREDICT_BATCH = 256
+POOL_BATCHES = 32  # batches drawn together, then grouped by length
+TRIM_MARGIN = 6  # ids kept after a batch's longest text: the char-CNN's last pooled step reads 5 bytes on
+HOOKS = ("on_epoch_begin", "on_train_batch_end", "on_epoch_end")
+# Measured on `sample` (21.5k training texts), 2 cores shared with other work: one model took 28-66 s
+# with the quick budget and 84-152 s with the full one (naive-noembd, naive-embed-blstm, chcnn-blstm, ...).
+QUICK_BUDGET = {"epochs": 3, "max_train": 6_000, "batch_size": 128}
+FULL_BUDGET = {"epochs": 4, "max_train": 12_000, "batch_size": 128}
+
+
+def budget(quick: bool) -> dict:
+    """Epochs, training texts (None = all) and batch size of one lesson's training.
+
+    Sized so that one model trains on `sample` in about a minute with quick, about three without,
+    on 2 cores; a full TweetEval run is the CLI's job (`python -m emoji_lab train`).
+    """
+    return dict(QUICK_BUDGET if quick else FULL_BUDGET)
+
+
+def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None = None,
+          batch_size: int | None = None, run_name: str | None = None, runs_root: Path | None = None,
+          out: Path | None = None, progress: bool = True, seed: int = 2017,
+          max_train: int | None | str = "budget", callbacks: Sequence[Any] = ()) -> Run:
+    """Train `model_name` on `ds` and keep the run under its name (or in `out`); returns the best model.
+
+    `epochs`, `batch_size` and `max_train` (None: every training text) override the lesson budget;
+    `callbacks` are extra Keras callbacks, run after the course's own.
+    """
+    spec = models.spec(model_name)
+    plan = budget(quick)
+    plan["epochs"] = _positive("epochs", epochs if epochs is not None else plan["epochs"])
+    plan["batch_size"] = _positive("batch_size", batch_size if batch_size is not None else plan["batch_size"])
+    if max_train != "budget":
+        plan["max_train"] = None if max_train is None else _positive("max_train", max_train)
+    folder = Path(out).expanduser() if out else run_dir(run_name or model_name, ds.source, runs_root)
+    name = run_name or (folder.name if out else model_name)
+    from .backend import import_tensorflow
+
+    tf = import_tensorflow()
+    texts, y = training_subset(ds.train.texts, ds.train.y, plan["max_train"], seed)
+    encoder = WordEncoder.fit(texts, max_words=MAX_WORDS) if spec.input == "words" else ByteEncoder()
+    trainer = compiled_model(model_name, len(ds.labels), encoder, seed)
+    kept = models.build_model(model_name, len(ds.labels), max_len=encoder.max_len, vocab_size=encoder.vocab_size)
+    folder.mkdir(parents=True, exist_ok=True)
+    clear_run(folder)
+    log = EpochLog(trainer, kept, encoder.encode_batch(ds.val.texts), ds.val.y, folder / MODEL_FILE)
+    steps = -(-len(texts) // plan["batch_size"])  # batches per epoch, the last one maybe short
+    display = TrainingDisplay(plan["epochs"], steps, lambda: log.best_epoch) if progress else None
+    started = time.perf_counter()
+    data = training_data(tf, encoder.encode_batch(texts), y, plan["batch_size"], seed)
+    interrupted = fit(trainer, data, plan["epochs"], seed, [log, TensorBoardLog(tf, folder, kept), display],
+                      list(callbacks))
+    log.keep_best()
+    record = {
+        "name": name, "model": model_name, "summary": spec.summary,
+        "config": {**plan, "seed": seed, "learning_rate": LEARNING_RATE, "patience": PATIENCE},
+        "data": {"source": ds.source, "fingerprint": fingerprint(ds),
+                 "sizes": {"train": len(ds.train), "val": len(ds.val), "trained_on": len(texts)}},
+        "labels": list(ds.labels), "encoder": save_encoder(encoder, folder),
+        "params": int(kept.count_params()),
+        "trainable_params": int(sum(np.prod(w.shape) for w in kept.trainable_weights)),
+        "model_file_bytes": (folder / MODEL_FILE).stat().st_size,
+        "epochs": log.epochs, "best_epoch": log.best_epoch, "seconds_per_epoch": log.seconds_per_epoch(),
+        "seconds": round(time.perf_counter() - started, 2), "val": log.best_scores(),
+        "stopped_early": len(log.epochs) < plan["epochs"] and not interrupted, "interrupted": interrupted,
+        "versions": {"tensorflow": tf.__version__, "keras": sys.modules["keras"].__version__},
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    }
+    write_record(folder, record)
+    if display:
+        display.summary(record)
+    return Run(name, folder, kept, list(ds.labels), record, encoder)
+
+
+def _positive(what: str, value: int) -> int:
+    if int(value) < 1:
+        raise EmojiLabError(f"{what} must be at least 1, not {value}")
+    return int(value)
+
+
+def compiled_model(model_name: str, n_classes: int, encoder: Any, seed: int) -> Any:
+    """The model to train: any input length, compiled as the seed did (Adam), with top-1 and top-5 accuracy."""
+    import keras
+
+    model = models.build_model(model_name, n_classes, max_len=None, vocab_size=encoder.vocab_size, seed=seed)
+    model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="sparse_categorical_crossentropy",
+                  metrics=[keras.metrics.SparseCategoricalAccuracy(name="top1"),
+                           keras.metrics.SparseTopKCategoricalAccuracy(k=5, name="top5")])
+    return model
+
+
+def fit(model: Any, data: Any, epochs: int, seed: int, ours: list[Any], extra: list[Any]) -> bool:
+    """model.fit with our hooks (objects with on_epoch_end and friends, then close) and early stopping.
+
+    Returns True when Ctrl-C stopped it: the KeyboardInterrupt ends the training, not the lesson.
+    """
+    import keras
+
+    hooks = [keras.callbacks.LambdaCallback(**{name: getattr(hook, name) for name in HOOKS if hasattr(hook, name)})
+             for hook in ours if hook is not None]
+    stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=PATIENCE)  # reads our val_loss
+    keras.utils.set_random_seed(seed)  # the same dropout masks every time
+    try:
+        model.fit(data, epochs=epochs, shuffle=False, verbose=0, callbacks=hooks[:1] + [stopper] + hooks[1:] + extra)
+        return False
+    except KeyboardInterrupt:
+        return True
+    finally:
+        for hook in ours:
+            if hook is not None:
+                hook.close()
+
+
+# -- data: a seeded subset, batches of similar length, trimmed padding -------------------------------------------
+def training_subset(texts: list[str], y: np.ndarray, max_train: int | None, seed: int) -> tuple[list[str], np.ndarray]:
+    """A seeded random `max_train` of the training texts (in their original order), or all of them."""
+    if max_train is None or max_train >= len(texts):
+        return list(texts), np.asarray(y)
+    keep = np.sort(np.random.default_rng(seed).choice(len(texts), size=max_train, replace=False))
+    return [texts[i] for i in keep], np.asarray(y)[keep]
+
+
+def text_lengths(x: np.ndarray) -> np.ndarray:
+    """Ids before the padding, per row (padding is only ever at the end)."""
+    return (x != 0).sum(axis=1)
+
+
+def trimmed(x: np.ndarray, rows: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Those rows, cut TRIM_MARGIN ids after the longest of them: [len(rows), width <= max_len]."""
+    return x[rows, : min(x.shape[1], int(lengths[rows].max()) + TRIM_MARGIN)]
+
+
+def length_batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Row numbers of one epoch's batches: random pools of 32 batches, grouped by length, in random order."""
+    order = rng.permutation(len(lengths))
+    batches = []
+    for start in range(0, len(order), batch_size * POOL_BATCHES):
+        pool = order[start: start + batch_size * POOL_BATCHES]
+        pool = pool[np.argsort(lengths[pool], kind="stable")]
+        batches += [pool[i: i + batch_size] for i in range(0, len(pool), batch_size)]
+    return [batches[i] for i in rng.permutation(len(batches))]
+
+
+def training_data(tf: Any, x: np.ndarray, y: np.ndarray, batch_size: int, seed: int) -> Any:
+    """A tf.data source of (ids [batch, width], class ids [batch]), reshuffled (seeded) every epoch.
+
+    (The number of batches is ceil(n / batch_size): pools hold a whole number of batches.)
+    """
+    lengths, rng = text_lengths(x), np.random.default_rng(seed)
+    y = np.asarray(y, dtype=np.int32)
+
+    def epoch() -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        for rows in length_batches(lengths, batch_size, rng):
+            yield trimmed(x, rows, lengths), y[rows]
+
+    data = tf.data.Dataset.from_generator(epoch, output_signature=(
+        tf.TensorSpec([None, None], tf.int32), tf.TensorSpec([None], tf.int32)))
+    return data.apply(tf.data.experimental.assert_cardinality(-(-len(x) // batch_size)))  # Keras knows the steps
+
+
+def predict_trimmed(model: Any, x: np.ndarray) -> np.ndarray:
+    """Probabilities [n, classes] from a model for any length, batch by batch of similar length."""
+    lengths = text_lengths(x)
+    order = np.argsort(lengths, kind="stable")
+    out = np.empty((len(x), int(model.output.shape[-1])), dtype=np.float32)
+    for start in range(0, len(x), PREDICT_BATCH):
+        rows = order[start: start + PREDICT_BATCH]
+        out[rows] = model.predict_on_batch(trimmed(x, rows, lengths))
+    return out
+
+
+def validation_scores(model: Any, x_val: np.ndarray, y_val: np.ndarray) -> dict:
+    """val loss, top-1, top-5 and macro-F1 from one pass over the validation split."""
+    probs = predict_trimmed(model, x_val)  # [n, classes]
+    true = np.clip(probs[np.arange(len(y_val)), y_val], 1e-7, 1.0)
+    return {"val_loss": float(-np.log(true).mean()), "val_top1": metrics.top_k_accuracy(y_val, probs, 1),
+            "val_top5": metrics.top_k_accuracy(y_val, probs, 5),
+            "val_macro_f1": metrics.macro_f1(y_val, metrics.predict(probs), probs.shape[1])}
+
+
+class EpochLog:
+    """Times each epoch, adds the validation scores to Keras's logs, and saves the best epoch's model."""
+
+    def __init__(self, trainer: Any, kept: Any, x_val: np.ndarray, y_val: np.ndarray, best_path: Path):
+        self.trainer, self.kept, self.x_val, self.y_val = trainer, kept, x_val, np.asarray(y_val)
+        self.best_path, self.best_weights, self.best_epoch = best_path, None, None
+        self.epochs: list[dict] = []
+        self._start = 0.0
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict) -> None:
+        logs["seconds"] = time.perf_counter() - self._start  # training only, validation not counted
+        logs.update(validation_scores(self.trainer, self.x_val, self.y_val))
+        row = {key: float(logs[key]) for key in ("loss", "top1", "top5", "val_loss", "val_top1", "val_top5",
+                                                  "val_macro_f1", "seconds")}
+        self.epochs.append(row)
+        if self.best_epoch is None or row["val_loss"] < self.epochs[self.best_epoch - 1]["val_loss"]:
+            self.best_epoch, self.best_weights = epoch + 1, self.trainer.get_weights()
+            self._save(self.best_weights)
+
+    def _save(self, weights: list[np.ndarray]) -> None:
+        """Write the fixed-length model (no optimizer state) beside the checkpoint, then swap it in:
+        Ctrl-C never leaves half a file."""
+        self.kept.set_weights(weights)
+        partial = self.best_path.with_name("saving-" + self.best_path.name)
+        self.kept.save(partial)
+        os.replace(partial, self.best_path)
+
+    def keep_best(self) -> None:
+        """Give the kept model the best epoch's weights (interrupted before any epoch ended: the current ones)."""
+        if self.best_weights is None:
+            self._save(self.trainer.get_weights())
+        else:
+            self.kept.set_weights(self.best_weights)
+
+    def close(self) -> None:
+        """Nothing to release: the checkpoint is written as each best epoch ends."""
+
+    def seconds_per_epoch(self) -> float | None:
+        """Median training seconds per epoch, leaving out the first (it also builds the graph) when there are more."""
+        seconds = [e["seconds"] for e in self.epochs]
+        return statistics.median(seconds[1:] or seconds) if seconds else None
+
+    def best_scores(self) -> dict:
+        """The validation scores of the kept model."""
+        if self.best_epoch is None:
+            row = validation_scores(self.trainer, self.x_val, self.y_val)
+        else:
+            row = self.epochs[self.best_epoch - 1]
+        return {"loss": row["val_loss"], "top1": row["val_top1"], "top5": row["val_top5"],
+                "macro_f1": row["val_macro_f1"]}
+
+
+class TrainingDisplay:
+    """One line per epoch; in a terminal or notebook also a live bar with loss, top-1 and top-5 so far.
+
+    Piped output gets plain lines only (no control codes); NO_COLOR is honoured by rich. The lines fit
+    80 columns.
+    """
+
+    HEADER = (f"{'epoch':<5} {'seconds':>8} {'loss':>6} {'top-1':>6} {'top-5':>6} | {'val loss':>8} {'top-1':>6}"
+              f" {'top-5':>6} {'macro-F1':>9}")
+
+    def __init__(self, epochs: int, steps: int, best_epoch: Callable[[], int | None]):
+        from rich.console import Console
+
+        self.console = Console(highlight=False, emoji=False)
+        self.epochs, self.steps, self.best_epoch = epochs, steps, best_epoch
+        self.live = self.console.is_jupyter or (self.console.is_terminal and not self.console.is_dumb_terminal)
+        self.progress, self.task = None, None
+        self._print(self.HEADER)
+
+    def _print(self, line: str) -> None:
+        if self.live:
+            self.console.print(line, markup=False, soft_wrap=True)
+        else:
+            print(line, flush=True)
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        if not self.live:
+            return
+        if self.progress is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.progress = Progress(TextColumn("epoch {task.fields[epoch]}"), BarColumn(bar_width=20),
+                                     MofNCompleteColumn(), TextColumn("{task.fields[scores]}"),
+                                     console=self.console, transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task("train", total=self.steps, epoch="", scores="")
+        self.progress.update(self.task, completed=0, epoch=f"{epoch + 1}/{self.epochs}", scores="")
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        if self.progress is not None and logs:
+            scores = f"loss {logs['loss']:.3f}  top-1 {logs['top1']:.1%}  top-5 {logs['top5']:.1%}"
+            self.progress.update(self.task, completed=batch + 1, scores=scores)
+
+    def on_epoch_end(self, epoch: int, logs: dict) -> None:
+        line = (f"{epoch + 1:>2}/{self.epochs:<2} {logs['seconds']:>8.1f} {logs['loss']:>6.3f} {logs['top1']:>6.1%}"
+                f" {logs['top5']:>6.1%} | {logs['val_loss']:>8.3f} {logs['val_top1']:>6.1%} {logs['val_top5']:>6.1%}"
+                f" {logs['val_macro_f1']:>9.1%}" + ("  best" if self.best_epoch() == epoch + 1 else ""))
+        if self.progress is not None:
+            self.progress.console.print(line, markup=False, soft_wrap=True)
+        else:
+            print(line, flush=True)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+
+    def summary(self, record: dict) -> None:
+        """One closing line: which epoch was kept and why training ended."""
+        if record["best_epoch"] is None:
+            line = "interrupted before the first epoch ended: the model is barely trained"
+        else:
+            line = f"kept epoch {record['best_epoch']} (lowest val loss {record['val']['loss']:.3f})"
+            if record["interrupted"]:
+                line += f"; interrupted after epoch {len(record['epochs'])}"
+            elif record["stopped_early"]:
+                line += f"; stopped early: val loss did not fall for {PATIENCE} epochs"
+        self._print(line)
