@@ -7,3 +7,17 @@ class EmojiLabError(Exception):
 
 class DataError(EmojiLabError):
     """Bad or missing input data (empty file, wrong encoding, failed download, ...)."""
+
+
+def run_command(action) -> int:
+    """Run a command-line action: an EmojiLabError becomes one `error:` line (exit 2), Ctrl-C exits 130."""
+    import sys
+
+    try:
+        return action()
+    except EmojiLabError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Optional, Sequence
 
-from emoji_lab.errors import EmojiLabError
+from emoji_lab.errors import EmojiLabError, run_command
 
 LANGUAGES = ("en",)
 
@@ -120,17 +120,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.lessons is not None and not args.auto:
         build_parser().error("--lessons goes with --auto (to open one lesson, use --lesson N)")
     _setup_streams()
-    try:
-        if args.reset:
-            return _reset(args.yes)
-        if args.list:
-            return _list()
-        if args.auto:
-            return _auto(args)
-        return _session(args)
-    except EmojiLabError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
-        return 130
+    return run_command(lambda: _dispatch(args))
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.reset:
+        return _reset(args.yes)
+    if args.list:
+        return _list()
+    if args.auto:
+        return _auto(args)
+    return _session(args)
