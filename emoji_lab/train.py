@@ -25,13 +25,12 @@ import numpy as np
 from . import metrics, models
 from .encoders import ByteEncoder, WordEncoder
 from .errors import EmojiLabError
-from .runs import (MODEL_FILE, Run, TensorBoardLog, clear_run, fingerprint, list_runs,  # noqa: F401 (API)
+from .runs import (MODEL_FILE, PREDICT_BATCH, Run, TensorBoardLog, clear_run, fingerprint, list_runs,  # noqa: F401 (API)
                    load_run, open_run, run_dir, save_encoder, tensorboard_command, write_record)
 
 LEARNING_RATE = 1e-3  # Adam's default, as in the seed
 PATIENCE = 2  # epochs without a lower val loss before stopping
 MAX_WORDS = 100_000  # the seed's word vocabulary (lesson 3's 51.2 MB)
-PREDICT_BATCH = 256
 POOL_BATCHES = 32  # batches drawn together, then grouped by length
 TRIM_MARGIN = 6  # ids kept after a batch's longest text: the char-CNN's last pooled step reads 5 bytes on
 HOOKS = ("on_epoch_begin", "on_train_batch_end", "on_epoch_end")
