@@ -14,7 +14,7 @@ import tempfile
 
 
 @contextlib.contextmanager
-def _quiet_stderr():
+def quiet_stderr():
     """Send file descriptor 2 to a temporary file; replay it if the block raises."""
     sys.stderr.flush()
     saved = os.dup(2)
@@ -38,7 +38,7 @@ def import_tensorflow():
         return sys.modules["tensorflow"]
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # later C++ logs, such as cuInit failures
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    with _quiet_stderr():
+    with quiet_stderr():
         import tensorflow as tf
         import keras  # noqa: F401  (its import loads a second library that logs again)
     tf.get_logger().setLevel("ERROR")

@@ -95,6 +95,42 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .runs import check_run_dir
+
+    folder = check_run_dir(Path(args.model))  # a wrong folder fails before TensorFlow loads
+    from .export import check_ios_dir, export_run, next_steps, written_lines
+
+    ios = check_ios_dir(Path(args.ios)) if args.ios else None
+    from .runs import open_run
+
+    result = export_run(open_run(folder), out=Path(args.out) if args.out else None, quantize=args.quantize, ios=ios)
+    report = result["report"]
+    print(f"converted {result['run']} ({args.quantize}): builtin ops only, needs LiteRT "
+          f"{report['min_runtime_version']} or newer, input {report['inputs'][0]['dtype']} "
+          f"{report['inputs'][0]['shape']}")
+    print("\n".join(written_lines(result)))
+    print(next_steps(ios))
+    return 0
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    from .litert import LiteModel
+
+    model = LiteModel.from_file(Path(args.model))
+    results = [{"text": text, "top": [{"emoji": e, "probability": p} for e, p in model.top(text, args.k)]}
+               for text in args.texts]
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+        return 0
+    for result in results:
+        print(result["text"])
+        for entry in result["top"]:
+            bar = "█" * round(30 * entry["probability"])
+            print(f"  {entry['emoji']}  {100 * entry['probability']:5.1f}% {bar}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m emoji_lab", description=(
         "emoji_lab: build an emoji predictor step by step and run it on an iPhone. "
@@ -133,6 +169,28 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--model", required=True, metavar="DIR", help="a run folder (what `train --out` wrote)")
     evaluate.add_argument("--split", choices=["val", "test", "train"], default="val", help="which split (default val)")
     evaluate.add_argument("--json", action="store_true", help="print a machine-readable object instead")
+
+    from .export import APP_VARIANTS
+
+    export = commands.add_parser("export", help="convert a run to .tflite and fill the iPhone app with it",
+                                 description="Convert a trained run to a LiteRT .tflite file (builtin ops only), "
+                                 "check it, and write emoji_model.tflite, labels.txt, preprocess.json and "
+                                 "golden.json. Files you changed are backed up, never overwritten.")
+    export.add_argument("--model", required=True, metavar="DIR", help="a run folder (what `train --out` wrote)")
+    export.add_argument("--out", metavar="DIR", help="where to write the files (default: the run's export/ folder)")
+    export.add_argument("--quantize", choices=APP_VARIANTS, default="float32",
+                        help="float32 (default), float16 weights, or dynamic-range int8 weights")
+    export.add_argument("--ios", metavar="PATH", help="also fill this ios_starter folder's EmojiLab/Resources")
+    export.set_defaults(run=cmd_export)
+
+    predict = commands.add_parser("predict", help="the top emoji of texts from an exported .tflite file",
+                                  description="Run an exported .tflite file with LiteRT, one text at a time, as "
+                                  "the app does (labels.txt and preprocess.json must sit beside it).")
+    predict.add_argument("--model", required=True, metavar="FILE", help="the .tflite file")
+    predict.add_argument("-k", type=int, default=5, help="how many emoji (default 5)")
+    predict.add_argument("--json", action="store_true", help="print a machine-readable list instead")
+    predict.add_argument("texts", nargs="+", metavar="TEXT")
+    predict.set_defaults(run=cmd_predict)
     return parser
 
 

@@ -66,10 +66,14 @@ class ByteEncoder:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def to_json(self) -> str:
+        """preprocess.json's text: what a run folder and the app's resources hold."""
+        return json.dumps(self.to_dict(), indent=2) + "\n"
+
     def save(self, folder: Path) -> Path:
-        """Write preprocess.json into `folder` (the app's resources, an export folder)."""
+        """Write preprocess.json into `folder` (a run folder)."""
         path = Path(folder) / PREPROCESS_FILE
-        path.write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+        path.write_text(self.to_json(), encoding="utf-8")
         return path
 
     @classmethod

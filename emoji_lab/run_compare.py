@@ -188,13 +188,17 @@ def best_row(rows: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
     return max(runs, key=lambda r: (round(1000 * r["val"]["macro_f1"]), r["val"]["top1"], r["name"]))
 
 
-def best_run(ds: Any, data: str, quick: bool) -> Any:
-    """The best saved run on this data, loaded; with none saved yet, the talk's model is trained first."""
+def best_run(ds: Any, data: str, quick: bool, encoder: Optional[str] = None) -> Any:
+    """The best saved run on this data (of one encoder kind, "bytes" or "words", when given), loaded.
+
+    With none saved yet, the talk's model is trained first.
+    """
     from .neural_lesson import matching_run
 
-    records = runs_on(ds, data)
+    records = [r for r in runs_on(ds, data) if encoder is None or r.get("encoder", {}).get("kind") == encoder]
     if not records:
-        print(f"No run on this data yet: training {FALLBACK_MODEL}, the talk's model, with the lesson budget.")
+        reads = {"bytes": " that reads bytes", "words": " that reads words"}.get(encoder or "", "")
+        print(f"No run{reads} on this data yet: training {FALLBACK_MODEL}, the talk's model, with the lesson budget.")
         from .train import train
 
         return train(FALLBACK_MODEL, ds, quick=quick)

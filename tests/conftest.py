@@ -1,4 +1,4 @@
-"""Shared fixtures: an isolated home and cache per test, and the TweetEval copy in ../shared."""
+"""Shared fixtures: an isolated home, cache and iPhone app per test, and the TweetEval copy in ../shared."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ needs_tweeteval = pytest.mark.skipif(
 
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path_factory, monkeypatch):
-    """No test reads or writes the real user's progress, runs or cache."""
+    """No test reads or writes the real user's progress, runs or cache, or the app in ios_starter/."""
     base = tmp_path_factory.mktemp("user")
     monkeypatch.setenv("EMOJI_LAB_HOME", str(base / "home"))
     monkeypatch.setenv("EMOJI_LAB_CACHE", str(base / "cache"))
     monkeypatch.delenv("EMOJI_LAB_TWEETEVAL_URL", raising=False)
+    monkeypatch.setenv("EMOJI_LAB_IOS", str(base / "no-ios-app"))  # never the repository's own app
     return base

@@ -76,7 +76,9 @@ def test_auto_over_all_lessons_passes(tmp_path, monkeypatch):
     from emoji_lab.repl.lesson import load_lessons
 
     present = load_lessons()
-    result = repl(tmp_path, args=["--auto", "--quick"], lessons=[GOOD], timeout=600)
+    app = Path(__file__).resolve().parents[1] / "ios_starter" / "EmojiLab" / "Resources"
+    before = {p.name: p.read_bytes() for p in app.iterdir() if p.is_file()}
+    result = repl(tmp_path, args=["--auto", "--quick"], lessons=[GOOD], timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert [line for line in lines if line.startswith("lesson ")] == [f"lesson {l.id} · {l.title}" for l in present]
@@ -87,6 +89,7 @@ def test_auto_over_all_lessons_passes(tmp_path, monkeypatch):
     assert f"all {n_steps} steps ok" in result.stdout
     assert not (tmp_path / "progress.json").exists()  # a dry run leaves the learner's progress alone
     assert not (tmp_path / "runs").exists()
+    assert {p.name: p.read_bytes() for p in app.iterdir() if p.is_file()} == before  # lesson 8 filled a copy
 
 
 def test_auto_fails_on_a_broken_lesson(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import sys
 import textwrap
 from pathlib import Path
@@ -13,7 +14,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "lessons_fixture"))
 from repl_driver import GOOD  # noqa: E402
 
-from emoji_lab import welcome  # noqa: E402
+from emoji_lab import export, welcome  # noqa: E402
+from emoji_lab.sources import load  # noqa: E402
 from emoji_lab.repl import auto, commands, namespace, progress  # noqa: E402
 from emoji_lab.repl.execute import Runner, format_exception  # noqa: E402
 from emoji_lab.repl.lesson import LessonError, load_lessons, parse_lesson  # noqa: E402
@@ -32,18 +34,31 @@ def _home(tmp_path, monkeypatch):
 # -- every reference solution passes its own checks ----------------------------------------------------------------
 @pytest.fixture(scope="module")
 def course_home(tmp_path_factory):
-    """One home for the lessons played in order, as `--auto` does: lesson 5 reuses lesson 4's trained runs."""
-    return tmp_path_factory.mktemp("course") / "home"
+    """One home for the lessons played in order, as `--auto` does: lesson 5 reuses lesson 4's trained runs.
+
+    Beside it, a copy of ios_starter/ for lesson 8 to fill.
+    """
+    folder = tmp_path_factory.mktemp("course")
+    shutil.copytree(Path(__file__).resolve().parents[1] / "ios_starter", folder / "ios_starter")
+    return folder / "home"
 
 
 @pytest.mark.parametrize("lesson_id", PACKAGED)
 def test_reference_solutions_pass_their_checks(lesson_id, course_home, monkeypatch):
     monkeypatch.setenv("EMOJI_LAB_HOME", str(course_home))
+    app = course_home.parent / "ios_starter"
+    monkeypatch.setenv("EMOJI_LAB_IOS", str(app))
+    shipped = export.read_manifest(export.app_resources(app))
     lesson = next(l for l in load_lessons() if l.id == lesson_id)
     results = auto.play_lesson(lesson, quick=True)
     failures = [f"[{r.step_id}] {r.message}" for r in results if not r.ok]
     assert failures == []
     assert len(results) == len(lesson.steps)
+    if lesson_id == "08":  # the app copy now holds the learner's model, exactly as exported
+        filled = export.on_disk(export.app_resources(app))
+        assert filled is not None and export.read_manifest(filled["folder"]) != shipped
+        golden = json.loads((filled["folder"] / export.GOLDEN_FILE).read_text(encoding="utf-8"))
+        assert golden["model"]["data"] == "sample" and golden["labels"] == load("sample").labels
 
 
 def test_fixture_lesson_solutions_pass(monkeypatch):

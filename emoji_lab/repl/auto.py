@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -135,6 +136,25 @@ def throwaway_home() -> Iterator[str]:
 
 
 @contextlib.contextmanager
+def throwaway_app(tmp: str) -> Iterator[None]:
+    """Lesson 8 fills the iPhone app: a dry run fills a copy, unless $EMOJI_LAB_IOS names one on purpose."""
+    from emoji_lab.export import IOS_ENV, find_ios_starter
+
+    if os.environ.get(IOS_ENV):
+        yield
+        return
+    app = find_ios_starter()
+    if app is not None:
+        copy = os.path.join(tmp, "ios_starter")
+        shutil.copytree(app, copy, ignore=shutil.ignore_patterns("Pods", "build", "*.xcworkspace", "DerivedData"))
+        os.environ[IOS_ENV] = copy
+    try:
+        yield
+    finally:
+        os.environ.pop(IOS_ENV, None)
+
+
+@contextlib.contextmanager
 def _no_stdin() -> Iterator[None]:
     old = sys.stdin
     sys.stdin = io.StringIO()
@@ -153,7 +173,7 @@ def run(lessons: Sequence[Lesson], renderer: Renderer, data: str = DEFAULT_DATA,
         renderer.auto_line(result.step_id, result.ok, result.seconds, result.title, result.message)
 
     # A dry run never waits for input: code that calls input() gets end-of-file at once.
-    with throwaway_home(), _no_stdin():
+    with throwaway_home() as tmp, throwaway_app(tmp), _no_stdin():
         for lesson in lessons:
             renderer.print(Text(f"lesson {lesson.id} · {lesson.title}", style="bold"))
             results = play_lesson(lesson, data=data, quick=quick, on_result=show)

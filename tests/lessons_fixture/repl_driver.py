@@ -17,7 +17,7 @@ BROKEN = FIXTURES / "broken"
 
 def env_for(home: Path, lessons: Optional[Sequence[Path]] = None, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
-    for key in ("EMOJI_LAB_LESSONS", "EMOJI_LAB_FIXTURE_SLOW", "FORCE_COLOR", "EMOJI_LAB_DEBUG"):
+    for key in ("EMOJI_LAB_LESSONS", "EMOJI_LAB_FIXTURE_SLOW", "FORCE_COLOR", "EMOJI_LAB_DEBUG", "EMOJI_LAB_IOS"):
         env.pop(key, None)
     env.update(EMOJI_LAB_HOME=str(home), EMOJI_LAB_CACHE=str(home / "cache"), NO_COLOR="1", COLUMNS="80",
                LINES="40", PYTHONIOENCODING="utf-8", PYTHONUNBUFFERED="1", TERM="dumb")
