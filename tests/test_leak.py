@@ -56,7 +56,7 @@ def test_the_same_model_trained_on_published_text(leaky, tmp_path, monkeypatch):
     ds = load(data)
     run = train("naive-noembd", ds, epochs=1, progress=False)
     scores = leak.leak_scores(run, ds, data)
-    assert scores["model"] == "naive-noembd"
+    assert scores["model"] == "naive-noembd" and (scores["label"], scores["index"]) == ("❤️", 0)
     twin = leak.published_run(run, leak.published_data(ds), data)  # saved: reloaded, not trained again
     assert twin.record["config"]["epochs"] == 1 and twin.name == "naive-noembd-published"
     assert scores["published"]["published_val"] == twin.evaluate(leak.published_data(ds), "val")
@@ -67,3 +67,5 @@ def test_the_same_model_trained_on_published_text(leaky, tmp_path, monkeypatch):
     console.print(leak.leak_view(scores, ds.source))
     shown = console.export_text()
     assert "as published" in shown and "cleaned (default)" in shown and "macro-F1" in shown
+    predicted = scores["published"]["cleaned_val"]["per_class"][0]["predicted"]
+    assert f"the twin predicts ❤️ {predicted:,} times" in " ".join(shown.split())
