@@ -131,6 +131,30 @@ def cmd_predict(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .models import MODEL_NAMES
+
+    unknown = [m for m in args.models if m not in MODEL_NAMES]
+    if unknown:
+        from .errors import EmojiLabError
+
+        raise EmojiLabError(f"unknown model {', '.join(unknown)}: choose from {', '.join(MODEL_NAMES)}")
+    from rich.console import Console
+
+    from .bench import phone_table, quality_table, run_bench, startup_line
+
+    console = Console(width=max(Console().width, 120))  # two wide tables: wrap in a narrow terminal, never truncate
+    result = run_bench(args.data, args.models, args.epochs, args.max_train, args.text, args.latency_runs,
+                       args.ngram_epochs, Path(args.out) if args.out else None, log=console.print,
+                       startup_runs=args.startup_runs)
+    console.print(quality_table(result))
+    console.print(phone_table(result))
+    console.print(startup_line(result))
+    if args.out:
+        console.print(f"wrote {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m emoji_lab", description=(
         "emoji_lab: build an emoji predictor step by step and run it on an iPhone. "
@@ -191,6 +215,24 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--json", action="store_true", help="print a machine-readable list instead")
     predict.add_argument("texts", nargs="+", metavar="TEXT")
     predict.set_defaults(run=cmd_predict)
+
+    from .models import MODEL_NAMES
+
+    bench = commands.add_parser("bench", help="size, speed and quality of every model, measured in one run",
+                                description="Train the course's models and reference rows on one data source "
+                                "and measure them: scores, .tflite sizes, LiteRT and Keras latency, start-up.")
+    bench.add_argument("--data", default="sample", metavar="SOURCE", help="a data source (default sample)")
+    bench.add_argument("--models", nargs="+", default=list(MODEL_NAMES), metavar="NAME",
+                       help="course models to train (default: all)")
+    bench.add_argument("--epochs", type=int, default=4, help="at most this many epochs per model (default 4)")
+    bench.add_argument("--max-train", type=int, metavar="N", help="train on a seeded N of the training texts")
+    bench.add_argument("--text", choices=("both", "cleaned", "published"), default="both",
+                       help="TweetEval: cleaned text (what a phone sees), as published (its label leak), or both")
+    bench.add_argument("--latency-runs", type=int, default=200, metavar="N", help="timed runs per latency (200)")
+    bench.add_argument("--ngram-epochs", type=int, default=8, metavar="N", help="epochs of the n-gram yardstick")
+    bench.add_argument("--startup-runs", type=int, default=3, metavar="N", help="start-up timings, best of N (3)")
+    bench.add_argument("--out", metavar="FILE.json", help="write the results as JSON here")
+    bench.set_defaults(run=cmd_bench)
     return parser
 
 

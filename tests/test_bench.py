@@ -1,4 +1,4 @@
-"""The training benchmark runs end to end (tiny data, one model, one epoch), so it cannot rot."""
+"""`python -m emoji_lab bench` end to end on tiny data and budgets, so the benchmark cannot rot."""
 
 from __future__ import annotations
 
@@ -6,47 +6,60 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from test_sources import write_tweeteval
 
 
-def test_train_models_bench_writes_its_table_and_json(tmp_path):
+def bench(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "emoji_lab", "bench", "--epochs", "1", "--latency-runs", "20",
+                           "--ngram-epochs", "1", "--startup-runs", "1", *args], capture_output=True, text=True, timeout=900,
+                          env={**os.environ, "NO_COLOR": "1", "COLUMNS": "80"})
+
+
+def test_bench_measures_every_row_and_writes_json(tmp_path):
     lines = [f"so funny {i} 😂" for i in range(60)] + [f"love you {i} ❤️" for i in range(60)]
     data = tmp_path / "tiny.txt"
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "bench.json"
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "train_models.py"), "--data", str(data),
-         "--models", "naive-embed-blstm", "--epochs", "1", "--out", str(out)],
-        capture_output=True, text=True, timeout=600, env={**os.environ, "NO_COLOR": "1", "COLUMNS": "120"})
+    result = bench("--data", str(data), "--models", "naive-noembd", "word-embed-blstm", "--out", str(out))
     assert result.returncode == 0, result.stderr
-    assert "keyword baseline (lesson 2)" in result.stdout and "naive-embed-blstm" in result.stdout
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["complete"] is True and report["machine"]["cpus"] >= 1
-    keyword, model = report["rows"]
-    assert keyword["model"].startswith("keyword") and model["model"] == "naive-embed-blstm"
-    assert model["epochs_run"] == 1 and model["trained_on"] == report["train"]
-    assert 0 <= model["val_macro_f1"] <= 1 and model["params"] > 0
-    assert keyword["text"] == model["text"] == "cleaned"  # raw text has no residue: one version
-    assert model["phone_val_macro_f1"] == model["val_macro_f1"]
+    assert [r["model"] for r in report["rows"]] == ["keywords (lesson 2)", "char 1-5-gram linear", "naive-noembd",
+                                                     "word-embed-blstm"]
+    assert {r["text"] for r in report["rows"]} == {"cleaned"}  # raw text has no residue: one version
+    keywords, ngrams, byte_model, word_model = report["rows"]
+    assert ngrams["params"] == 2**18 * 2 and 0 <= ngrams["val_macro_f1"] <= 1
+    assert byte_model["epochs_run"] == 1 and byte_model["trained_on"] == report["train"]
+    assert 0 < byte_model["tflite_int8_bytes"] < byte_model["tflite_float32_bytes"]
+    for key in ("litert_float32_latency", "litert_int8_latency", "keras_latency"):
+        latency = byte_model[key]
+        assert latency["runs"] == 20 and 0 < latency["median_ms"] <= latency["p95_ms"]
+    assert "tflite_float32_bytes" not in word_model and "reads words" in word_model["not_deployable"]
+    assert byte_model["phone_macro_f1"] == byte_model["val_macro_f1"]
+    startup = report["startup"]
+    assert 0 < startup["repl_to_prompt_and_bye_s"] and startup["ratio"] > 0 and startup["best_of"] == 1
+    out_text = " ".join(result.stdout.split())
+    assert "char 1-5-gram linear" in out_text and "int8 speed-up" in out_text and "start-up: the REPL" in out_text
 
 
 def test_tweeteval_layout_is_benchmarked_both_ways(tmp_path):
-    from test_sources import write_tweeteval
-
     hearts = [f"love you so much {i}\ufe0f" for i in range(40)]  # synthetic, with the residue
     jokes = [f"so funny haha {i}" for i in range(40)]
     folder = write_tweeteval(tmp_path / "te", hearts + jokes, ["0"] * 40 + ["1"] * 40,
                              val_texts=("love you", "haha\ufe0f"), val_labels=("0", "1"))
     out = tmp_path / "bench.json"
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "train_models.py"), "--data", f"tweeteval:{folder}",
-         "--models", "naive-noembd", "--epochs", "1", "--out", str(out)],
-        capture_output=True, text=True, timeout=600, env={**os.environ, "NO_COLOR": "1", "COLUMNS": "160"})
+    result = bench("--data", f"tweeteval:{folder}", "--models", "naive-noembd", "--out", str(out))
     assert result.returncode == 0, result.stderr
     report = json.loads(out.read_text(encoding="utf-8"))
-    assert [(r["text"], r["model"].split()[0]) for r in report["rows"]] == [
-        ("cleaned", "keyword"), ("cleaned", "naive-noembd"), ("published", "keyword"), ("published", "naive-noembd")]
-    assert set(report["text"]) >= {"cleaned", "published"} and report["complete"] is True
-    assert "published" in result.stdout and "phone" in result.stdout
+    assert [(r["text"], r["model"]) for r in report["rows"]] == [
+        (text, model) for text in ("cleaned", "published")
+        for model in ("keywords (lesson 2)", "char 1-5-gram linear", "naive-noembd")]
+    assert set(report["text"]) >= {"cleaned", "published"}
+    assert "published" in result.stdout
+
+
+def test_unknown_model_is_a_one_line_error():
+    result = subprocess.run([sys.executable, "-m", "emoji_lab", "bench", "--models", "resnet"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and result.stderr.startswith("error: unknown model resnet")

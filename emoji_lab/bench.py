@@ -1,0 +1,223 @@
+"""`python -m emoji_lab bench`: size, speed and quality of everything the course builds, measured in one run.
+
+Per model: parameters, training seconds per epoch and epochs to best, validation top-1/top-5/macro-F1,
+`.tflite` size as float32 and dynamic-range int8, LiteRT latency at batch 1 (median and p95 after a
+warm-up) and Keras latency for one text. Reference rows: lesson 2's keyword baseline and the hashed
+character n-gram linear model (`emoji_lab.classical`). Also the REPL's start-up time next to
+`import tensorflow`, and the machine's facts. On TweetEval every row is measured on the cleaned text
+(the default, what a phone sees) and on the text as published (`--text`); the `phone` score is each
+model on the cleaned validation text. Times on shared machines vary by tens of percent between runs:
+compare ratios within one run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+import numpy as np
+
+from .encoders import ByteEncoder
+
+LATENCY_TEXT = "I wanna go home and go to sleep"  # the talk's sentence
+TEXT_NOTES = {"cleaned": "orphan variation selectors removed (the default; what a phone sees)",
+              "published": "TweetEval's text exactly as published, with its label leak",
+              "phone_*": "each row's model scored on the cleaned validation text"}
+
+
+def timed(fn: Any, runs: int, warmup: int = 10) -> dict:
+    """Milliseconds per call of `fn()`: median and 95th percentile after a warm-up."""
+    for _ in range(warmup):
+        fn()
+    times = np.empty(runs)
+    for i in range(runs):
+        started = time.perf_counter()
+        fn()
+        times[i] = time.perf_counter() - started
+    return {"median_ms": float(np.median(times) * 1000), "p95_ms": float(np.percentile(times, 95) * 1000),
+            "runs": runs}
+
+
+def scores(result: dict, prefix: str = "val") -> dict:
+    return {f"{prefix}_{k}": result[k] for k in ("top1", "top5", "macro_f1")}
+
+
+def keyword_row(ds: Any, phone_ds: Any) -> dict:
+    """Lesson 2's learned keyword baseline."""
+    from .baselines import KeywordModel
+    from .metrics import evaluate
+
+    started = time.perf_counter()
+    model = KeywordModel.fit(ds.train.texts, ds.train.y, len(ds.labels), labels=ds.labels)
+    seconds = time.perf_counter() - started
+    return {"model": "keywords (lesson 2)", "kind": "reference",
+            "params": sum(len(per_class) for per_class in model.keywords.values()), "fit_seconds": seconds,
+            **scores(evaluate(ds.val.y, model.scores(ds.val.texts), ds.labels)),
+            **scores(evaluate(phone_ds.val.y, model.scores(phone_ds.val.texts), ds.labels), "phone")}
+
+
+def ngram_row(ds: Any, phone_ds: Any, epochs: int, max_train: Optional[int]) -> dict:
+    """The classical yardstick: hashed character 1-5-grams, linear, class-weighted."""
+    from . import classical
+    from .metrics import evaluate
+
+    model = classical.fit_on(ds, epochs=epochs, max_train=max_train)
+    return {"model": "char 1-5-gram linear", "kind": "reference", "params": model.params,
+            "fit_seconds": model.fit_seconds, "best_epoch": model.best_epoch,
+            **scores(evaluate(ds.val.y, model.scores(ds.val.texts), ds.labels)),
+            **scores(evaluate(phone_ds.val.y, model.scores(phone_ds.val.texts), ds.labels), "phone")}
+
+
+def model_row(name: str, ds: Any, phone_ds: Any, epochs: int, max_train: Optional[int], runs_root: Path,
+              latency_runs: int) -> dict:
+    """Train one course model, then measure its sizes and latencies."""
+    from .export import to_tflite
+    from .litert import LiteModel
+    from .train import train
+
+    run = train(name, ds, epochs=epochs, max_train=max_train, runs_root=runs_root, progress=sys.stdout.isatty())
+    record = run.record
+    row = {"model": name, "kind": "neural", "params": record["params"],
+           "seconds_per_epoch": record["seconds_per_epoch"], "epochs_run": len(record["epochs"]),
+           "best_epoch": record["best_epoch"], "trained_on": record["data"]["sizes"]["trained_on"],
+           **scores(record["val"]), **scores(run.evaluate(phone_ds, "val"), "phone"),
+           "keras_latency": timed(lambda: run.probabilities([LATENCY_TEXT]), latency_runs)}
+    if isinstance(run.encoder, ByteEncoder):
+        for variant in ("float32", "int8"):
+            content = to_tflite(run, variant=variant)
+            lite = LiteModel(content, run.labels, run.encoder)
+            row[f"tflite_{variant}_bytes"] = len(content)
+            row[f"litert_{variant}_latency"] = lite.latency(LATENCY_TEXT, runs=latency_runs)
+    else:
+        row["not_deployable"] = "reads words: the app sends bytes"
+    return row
+
+
+def startup(repeat: int = 3) -> dict:
+    """Seconds from launch to exit of the REPL answering `bye`, and of `python -c "import tensorflow"`."""
+    def wall(args: list[str], stdin: str = "") -> float:
+        started = time.perf_counter()
+        with tempfile.TemporaryDirectory() as home:
+            subprocess.run([sys.executable, *args], input=stdin, capture_output=True, text=True, timeout=300,
+                           env={**os.environ, "EMOJI_LAB_HOME": home, "NO_COLOR": "1"}, check=True)
+        return time.perf_counter() - started
+
+    repl = min(wall(["-m", "emoji_lab.repl"], "bye\n") for _ in range(repeat))
+    tf = min(wall(["-c", "import tensorflow"]) for _ in range(repeat))
+    return {"repl_to_prompt_and_bye_s": repl, "import_tensorflow_s": tf, "ratio": tf / repl, "best_of": repeat}
+
+
+def machine() -> dict:
+    versions = {}
+    for package in ("tensorflow", "keras", "ai-edge-litert", "numpy", "emoji_lab"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    return {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
+            "versions": versions}
+
+
+def text_versions(source: str, wanted: str) -> list[tuple[str, Any]]:
+    """(name, dataset) per text version; raw sources have one (emoji and their selectors leave together)."""
+    from .explore import is_raw
+    from .sources import load
+
+    cleaned = load(source)
+    if is_raw(cleaned):
+        return [("cleaned", cleaned)]
+    versions = {"cleaned": cleaned, "published": load(source, keep_published=True)}
+    return [(name, versions[name]) for name in (("cleaned", "published") if wanted == "both" else (wanted,))]
+
+
+def run_bench(data: str, models: Sequence[str], epochs: int, max_train: Optional[int], text: str = "both",
+              latency_runs: int = 200, ngram_epochs: int = 8, out: Optional[Path] = None,
+              log: Any = print, startup_runs: int = 3) -> dict:
+    """Every row, in one run; with `out`, the JSON is rewritten after every row so a stopped run keeps it."""
+    versions = text_versions(data, text)
+    phone_ds = versions[0][1]
+    result = {"data": phone_ds.source, "train": len(phone_ds.train), "val": len(phone_ds.val),
+              "max_epochs": epochs, "max_train": max_train, "latency_text": LATENCY_TEXT, "text": TEXT_NOTES,
+              "complete": False, "rows": [], "startup": startup(startup_runs), "machine": machine(),
+              "command": " ".join(sys.argv)}
+    with tempfile.TemporaryDirectory(prefix="emoji_lab_bench_") as runs_root:
+        for name, ds in versions:
+            jobs = [("keywords", lambda: keyword_row(ds, phone_ds)),
+                    ("char n-grams", lambda: ngram_row(ds, phone_ds, ngram_epochs, max_train))]
+            jobs += [(m, lambda m=m: model_row(m, ds, phone_ds, epochs, max_train, Path(runs_root) / name,
+                                               latency_runs)) for m in models]
+            for label, job in jobs:
+                log(f"{label} on {ds.source}, {name} text ...")
+                result["rows"].append({"text": name, **job()})
+                if out:
+                    write_json(out, result)
+    result["complete"] = True
+    if out:
+        write_json(out, result)
+    return result
+
+
+def write_json(path: Path, result: dict) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+# -- the tables ------------------------------------------------------------------------------------------------------
+def pct(value: Optional[float]) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
+def quality_table(result: dict) -> Any:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title=f"Quality: {result['data']} validation ({result['val']:,} texts)", title_justify="left",
+                  box=box.SIMPLE_HEAD, padding=(0, 1), caption_justify="left",
+                  caption="phone: the same model scored on the cleaned validation text")
+    for column in ("text", "model", "params", "s/epoch", "epochs\n(best)", "top-1", "top-5", "macro-F1",
+                   "phone\nmacro-F1"):
+        table.add_column(column, justify="left" if column in ("text", "model") else "right",
+                         no_wrap=column in ("text", "model"))
+    for r in result["rows"]:
+        spe = r.get("seconds_per_epoch")
+        epochs = f"{r['epochs_run']} ({r['best_epoch']})" if r.get("epochs_run") else (
+            f"({r['best_epoch']})" if r.get("best_epoch") else "-")
+        table.add_row(r["text"], r["model"], f"{r['params']:,}", f"{spe:.1f}" if spe else "-", epochs,
+                      pct(r["val_top1"]), pct(r["val_top5"]), pct(r["val_macro_f1"]), pct(r["phone_macro_f1"]))
+    return table
+
+
+def phone_table(result: dict) -> Any:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title="On a phone: .tflite size and batch-1 latency in ms (median / p95), this machine",
+                  title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1))
+    for column in ("model", "float32", "int8", "LiteRT f32", "LiteRT int8", "int8\nspeed-up", "Keras"):
+        table.add_column(column, justify="left" if column == "model" else "right", no_wrap=column == "model")
+    for r in result["rows"]:
+        if r["kind"] != "neural" or r["text"] != "cleaned":
+            continue
+        f32, int8 = r.get("litert_float32_latency"), r.get("litert_int8_latency")
+        ms = lambda t: f"{t['median_ms']:.2f} / {t['p95_ms']:.2f}" if t else "-"  # noqa: E731
+        size = lambda n: f"{n / 1e6:.2f} MB" if n else "-"  # noqa: E731
+        table.add_row(r["model"], size(r.get("tflite_float32_bytes")), size(r.get("tflite_int8_bytes")), ms(f32),
+                      ms(int8), f"{f32['median_ms'] / int8['median_ms']:.1f}x" if f32 and int8 else "-",
+                      ms(r["keras_latency"]))
+    return table
+
+
+def startup_line(result: dict) -> str:
+    s = result["startup"]
+    return (f"start-up: the REPL reaches its prompt and exits in {s['repl_to_prompt_and_bye_s']:.2f} s; "
+            f"`import tensorflow` alone takes {s['import_tensorflow_s']:.2f} s ({s['ratio']:.1f}x), best of "
+            f"{s['best_of']}")

@@ -1,0 +1,99 @@
+"""The benchmark's classical yardstick: a linear model on hashed character n-grams, written with NumPy and Keras.
+
+Each text becomes the set of its character 1- to 5-grams (lower-cased, with a space at each end),
+each hashed (CRC-32, stable across runs and machines) into one of 2^18 buckets. The model is
+multinomial logistic regression on the mean of those n-grams' weight rows, with class weights
+(inverse class frequency) so rare emoji count, trained with Adam and stopped on validation
+macro-F1. It is what the course's neural models must beat; the course does not depend on
+scikit-learn, so it is built from the same pieces as everything else.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from typing import Any, Optional, Sequence
+
+import numpy as np
+
+BUCKETS = 2**18
+ORDERS = (1, 2, 3, 4, 5)
+MAX_FEATURES = 512  # n-grams kept per text (a 128-byte tweet has about 600 with repeats; distinct ones fewer)
+EPOCHS = 8
+BATCH = 256
+LEARNING_RATE = 0.01
+
+
+def ngram_ids(text: str, orders: Sequence[int] = ORDERS, buckets: int = BUCKETS) -> list[int]:
+    """Bucket ids (1..buckets-1; 0 is padding) of the distinct character n-grams of one text."""
+    padded = f" {text.lower()} "
+    grams = {padded[i:i + n] for n in orders for i in range(len(padded) - n + 1)}
+    return sorted(1 + zlib.crc32(g.encode("utf-8")) % (buckets - 1) for g in grams)
+
+
+def features(texts: Sequence[str], max_features: int = MAX_FEATURES) -> np.ndarray:
+    """[n, max_features] int32 bucket ids, zero-padded."""
+    out = np.zeros((len(texts), max_features), dtype=np.int32)
+    for row, text in enumerate(texts):
+        ids = ngram_ids(text)[:max_features]
+        out[row, : len(ids)] = ids
+    return out
+
+
+def class_weights(y: np.ndarray, n_classes: int) -> dict[int, float]:
+    """Inverse class frequency, mean 1 over the training texts."""
+    counts = np.bincount(y, minlength=n_classes).astype(np.float64)
+    weights = len(y) / (n_classes * np.maximum(counts, 1))
+    return {i: float(w) for i, w in enumerate(weights)}
+
+
+class CharNgramModel:
+    """Hashed char 1-5-grams -> softmax; `scores(texts)` gives [n, classes] probabilities."""
+
+    def __init__(self, model: Any, n_classes: int, fit_seconds: float, best_epoch: int):
+        self.model, self.n_classes = model, n_classes
+        self.fit_seconds, self.best_epoch = fit_seconds, best_epoch
+
+    @property
+    def params(self) -> int:
+        return int(self.model.count_params())
+
+    @classmethod
+    def fit(cls, texts: Sequence[str], y: np.ndarray, n_classes: int, val_texts: Sequence[str],
+            val_y: np.ndarray, epochs: int = EPOCHS, seed: int = 2017) -> "CharNgramModel":
+        """Train; keep the epoch with the best validation macro-F1."""
+        from .backend import import_tensorflow
+        from .metrics import evaluate
+
+        import_tensorflow()
+        import keras
+
+        started = time.perf_counter()
+        keras.utils.set_random_seed(seed)
+        x, x_val = features(texts), features(val_texts)
+        ids = keras.Input((None,), dtype="int32")
+        rows = keras.layers.Embedding(BUCKETS, n_classes, mask_zero=True, embeddings_initializer="zeros")(ids)
+        logits = keras.layers.GlobalAveragePooling1D()(rows)  # the mean n-gram row: counts, length-normalised
+        model = keras.Model(ids, keras.layers.Activation("softmax")(logits))
+        model.compile(keras.optimizers.Adam(LEARNING_RATE), "sparse_categorical_crossentropy")
+        best, best_f1, best_epoch = None, -1.0, 0
+        weights = class_weights(np.asarray(y), n_classes)
+        for epoch in range(1, epochs + 1):
+            model.fit(x, np.asarray(y), batch_size=BATCH, epochs=1, verbose=0, class_weight=weights, shuffle=True)
+            f1 = evaluate(val_y, model.predict(x_val, batch_size=1024, verbose=0), list(range(n_classes)))["macro_f1"]
+            if f1 > best_f1:
+                best, best_f1, best_epoch = model.get_weights(), f1, epoch
+        model.set_weights(best)
+        return cls(model, n_classes, time.perf_counter() - started, best_epoch)
+
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        return self.model.predict(features(texts), batch_size=1024, verbose=0)
+
+
+def fit_on(ds: Any, epochs: int = EPOCHS, max_train: Optional[int] = None) -> CharNgramModel:
+    """The yardstick trained on a dataset's training split, stopped on its validation split."""
+    texts, y = ds.train.texts, ds.train.y
+    if max_train is not None and max_train < len(texts):
+        rows = np.random.default_rng(2017).permutation(len(texts))[:max_train]
+        texts, y = [texts[i] for i in rows], y[rows]
+    return CharNgramModel.fit(texts, y, len(ds.labels), ds.val.texts, ds.val.y, epochs=epochs)
