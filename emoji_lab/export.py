@@ -275,11 +275,6 @@ def quantization_view(rows: Sequence[dict]) -> Any:
     return table
 
 
-def failures(rows: Sequence[dict]) -> str:
-    """One line per variant that did not convert, with the converter's reason."""
-    return "\n".join(f"{row['name']}: {row['error']}" for row in rows if not row["ok"])
-
-
 def size_text(n_bytes: Optional[int]) -> str:
     if n_bytes is None:
         return "?"

@@ -70,13 +70,6 @@ def published_data(ds: Any) -> Any:
     return ds if is_raw(ds) else load(ds.source, keep_published=True, download=False)
 
 
-def rule_rows(rule: ResidueRule) -> list[dict]:
-    """One row per split, for a table."""
-    return [{"split": s.split, "texts": f"{s.texts:,}", "with lone U+FE0F": f"{s.with_residue:,}",
-             "share": pct(s.coverage), f"precision of -> {rule.label}": pct(s.precision)}
-            for s in rule.splits.values()]
-
-
 def rule_story(rule: Optional[ResidueRule], source: str) -> str:
     """The rule in measured sentences."""
     if rule is None:
