@@ -23,27 +23,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-import numpy as np
-
 from .encoders import ByteEncoder
 
 LATENCY_TEXT = "I wanna go home and go to sleep"  # the talk's sentence
 TEXT_NOTES = {"cleaned": "orphan variation selectors removed (the default; what a phone sees)",
               "published": "TweetEval's text exactly as published, with its label leak",
               "phone_*": "each row's model scored on the cleaned validation text"}
-
-
-def timed(fn: Any, runs: int, warmup: int = 10) -> dict:
-    """Milliseconds per call of `fn()`: median and 95th percentile after a warm-up."""
-    for _ in range(warmup):
-        fn()
-    times = np.empty(runs)
-    for i in range(runs):
-        started = time.perf_counter()
-        fn()
-        times[i] = time.perf_counter() - started
-    return {"median_ms": float(np.median(times) * 1000), "p95_ms": float(np.percentile(times, 95) * 1000),
-            "runs": runs}
 
 
 def scores(result: dict, prefix: str = "val") -> dict:
@@ -80,7 +65,7 @@ def model_row(name: str, ds: Any, phone_ds: Any, epochs: int, max_train: Optiona
               latency_runs: int) -> dict:
     """Train one course model, then measure its sizes and latencies."""
     from .export import to_tflite
-    from .litert import LiteModel
+    from .litert import LiteModel, timed
     from .train import train
 
     run = train(name, ds, epochs=epochs, max_train=max_train, runs_root=runs_root, progress=sys.stdout.isatty())

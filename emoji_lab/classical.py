@@ -92,8 +92,7 @@ class CharNgramModel:
 
 def fit_on(ds: Any, epochs: int = EPOCHS, max_train: Optional[int] = None) -> CharNgramModel:
     """The yardstick trained on a dataset's training split, stopped on its validation split."""
-    texts, y = ds.train.texts, ds.train.y
-    if max_train is not None and max_train < len(texts):
-        rows = np.random.default_rng(2017).permutation(len(texts))[:max_train]
-        texts, y = [texts[i] for i in rows], y[rows]
+    from .train import training_subset
+
+    texts, y = training_subset(ds.train.texts, ds.train.y, max_train, seed=2017)
     return CharNgramModel.fit(texts, y, len(ds.labels), ds.val.texts, ds.val.y, epochs=epochs)

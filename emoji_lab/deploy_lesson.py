@@ -23,15 +23,15 @@ SHIP_BAR = 0.99  # a quantized file worth shipping keeps the float32 top-5 this 
 def restore_best(ns: dict) -> None:
     """Step 08.2: `load`, `best_run`, `ds` and `best` (the best run that reads bytes), without training."""
     from .neural_lesson import matching_run
-    from .run_compare import best_row, best_run, comparison_rows, runs_on
+    from .run_compare import best_run, best_saved
     from .sources import load
 
     ns["load"], ns["best_run"] = load, best_run
     ns["ds"] = load(ns["DATA"])
-    records = [r for r in runs_on(ns["ds"], ns["DATA"]) if r.get("encoder", {}).get("kind") == "bytes"]
-    if not records:
+    name = best_saved(ns["ds"], ns["DATA"], encoder="bytes")
+    if name is None:
         raise EmojiLabError("no saved run that reads bytes on this data")
-    ns["best"] = matching_run(best_row(comparison_rows(records))["name"], ns["ds"], ns["DATA"])
+    ns["best"] = matching_run(name, ns["ds"], ns["DATA"])
 
 
 # -- 08.4 and 08.5: the failure and the fix --------------------------------------------------------------------------

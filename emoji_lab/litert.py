@@ -96,15 +96,20 @@ class LiteModel:
 
     def latency(self, text: str, runs: int = LATENCY_RUNS, warmup: int = LATENCY_WARMUP) -> dict:
         """Milliseconds per prediction at batch 1 (encoding included): median and 95th percentile."""
-        for _ in range(warmup):
-            self.probabilities(text)
-        times = np.empty(runs)
-        for i in range(runs):
-            started = time.perf_counter()
-            self.probabilities(text)
-            times[i] = time.perf_counter() - started
-        return {"median_ms": float(np.median(times) * 1000), "p95_ms": float(np.percentile(times, 95) * 1000),
-                "runs": runs}
+        return timed(lambda: self.probabilities(text), runs, warmup)
+
+
+def timed(fn: Any, runs: int = LATENCY_RUNS, warmup: int = LATENCY_WARMUP) -> dict:
+    """Milliseconds per call of `fn()` after a warm-up: median and 95th percentile."""
+    for _ in range(warmup):
+        fn()
+    times = np.empty(runs)
+    for i in range(runs):
+        started = time.perf_counter()
+        fn()
+        times[i] = time.perf_counter() - started
+    return {"median_ms": float(np.median(times) * 1000), "p95_ms": float(np.percentile(times, 95) * 1000),
+            "runs": runs}
 
 
 def agreement(reference: np.ndarray, other: np.ndarray, k: int = 5) -> dict:

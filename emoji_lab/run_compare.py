@@ -188,32 +188,40 @@ def best_row(rows: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
     return max(runs, key=lambda r: (round(1000 * r["val"]["macro_f1"]), r["val"]["top1"], r["name"]))
 
 
+def best_saved(ds: Any, data: str, encoder: Optional[str] = None) -> Optional[str]:
+    """The name of the best run saved on this data (of one encoder kind, "bytes" or "words", when given)."""
+    records = [r for r in runs_on(ds, data) if encoder is None or r.get("encoder", {}).get("kind") == encoder]
+    return best_row(comparison_rows(records))["name"] if records else None
+
+
 def best_run(ds: Any, data: str, quick: bool, encoder: Optional[str] = None) -> Any:
-    """The best saved run on this data (of one encoder kind, "bytes" or "words", when given), loaded.
+    """The best saved run on this data (of one encoder kind, when given), loaded.
 
     With none saved yet, the talk's model is trained first.
     """
     from .neural_lesson import matching_run
 
-    records = [r for r in runs_on(ds, data) if encoder is None or r.get("encoder", {}).get("kind") == encoder]
-    if not records:
+    name = best_saved(ds, data, encoder)
+    if name is None:
         reads = {"bytes": " that reads bytes", "words": " that reads words"}.get(encoder or "", "")
         print(f"No run{reads} on this data yet: training {FALLBACK_MODEL}, the talk's model, with the lesson budget.")
         from .train import train
 
         return train(FALLBACK_MODEL, ds, quick=quick)
-    best = best_row(comparison_rows(records))
-    print(f"Your best run: {best['name']} (validation macro-F1 {pct(best['val']['macro_f1'])}).")
-    return matching_run(best["name"], ds, data)
+    run = matching_run(name, ds, data)
+    print(f"Your best run: {name} (validation macro-F1 {pct(run.record['val']['macro_f1'])}).")
+    return run
 
 
 def restore_best(ns: dict) -> None:
     """Step 07.3: `best_run` and `best`, reloaded without training."""
     from .neural_lesson import matching_run
 
-    records = runs_on(ns["ds"], ns["DATA"])
+    name = best_saved(ns["ds"], ns["DATA"])
+    if name is None:
+        raise EmojiLabError("no trained run on this data yet: lessons 4 to 6 train them")
     ns["best_run"] = best_run
-    ns["best"] = matching_run(best_row(comparison_rows(records))["name"], ns["ds"], ns["DATA"])
+    ns["best"] = matching_run(name, ns["ds"], ns["DATA"])
 
 
 # -- drawing ---------------------------------------------------------------------------------------------------------
