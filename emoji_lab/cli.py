@@ -224,12 +224,14 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--data", default="sample", metavar="SOURCE", help="a data source (default sample)")
     bench.add_argument("--models", nargs="+", default=list(MODEL_NAMES), metavar="NAME",
                        help="course models to train (default: all)")
-    bench.add_argument("--epochs", type=int, default=4, help="at most this many epochs per model (default 4)")
+    bench.add_argument("--epochs", type=int, help="at most this many epochs per model (default: each model's "
+                       "full lesson budget)")
     bench.add_argument("--max-train", type=int, metavar="N", help="train on a seeded N of the training texts")
     bench.add_argument("--text", choices=("both", "cleaned", "published"), default="both",
                        help="TweetEval: cleaned text (what a phone sees), as published (its label leak), or both")
     bench.add_argument("--latency-runs", type=int, default=200, metavar="N", help="timed runs per latency (200)")
-    bench.add_argument("--ngram-epochs", type=int, default=8, metavar="N", help="epochs of the n-gram yardstick")
+    bench.add_argument("--ngram-epochs", type=int, default=20, metavar="N",
+                       help="epochs of the n-gram yardstick (default 20, as bytegrams)")
     bench.add_argument("--startup-runs", type=int, default=3, metavar="N", help="start-up timings, best of N (3)")
     bench.add_argument("--out", metavar="FILE.json", help="write the results as JSON here")
     bench.set_defaults(run=cmd_bench)

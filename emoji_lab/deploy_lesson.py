@@ -192,24 +192,28 @@ def ios_story(ios: Optional[Path]) -> str:
 
 def check_exported(ns: Mapping[str, Any]) -> Optional[str]:
     """Step 08.14: `exported` is what export_run returned, its files are on disk, and the app got them."""
+    return export_problem(ns.get("exported"), ns["best"], ns.get("ios"), "exported", "best")
+
+
+def export_problem(exported: Any, run: Any, ios: Optional[Path], name: str, run_name: str) -> Optional[str]:
+    """What is wrong with `exported` as the export of `run` (into the app when `ios` is a folder), or None."""
     from .export import APP_FILES, APP_VARIANTS, read_manifest, sha256
 
-    exported = ns.get("exported")
     if not isinstance(exported, Mapping) or "out" not in exported:
-        return "There is no `exported` yet: `exported = export_run(best, quantize=\"float32\", ios=ios)`."
-    if exported.get("run") != ns["best"].name:
-        return f"`exported` holds run {exported.get('run')!r}; export your best run, `best`."
+        return f"There is no `{name}` yet: `{name} = export_run({run_name}, quantize=\"int8\", ios=ios)`."
+    if exported.get("run") != run.name:
+        return f"`{name}` holds run {exported.get('run')!r}; export `{run_name}` ({run.name})."
     if exported.get("quantize") not in APP_VARIANTS:
         return f"Choose quantize= one of {', '.join(APP_VARIANTS)}."
-    if ns.get("ios") is not None and exported.get("ios") is None:
+    if ios is not None and exported.get("ios") is None:
         return "The app was not filled: pass `ios=ios` to export_run."
     for place in (exported["out"], exported.get("ios")):
         if place is None:
             continue
         folder, manifest = Path(place["folder"]), read_manifest(Path(place["folder"]))
-        for name in APP_FILES:
-            path = folder / name
-            if not path.is_file() or sha256(path.read_bytes()) != manifest.get(name):
+        for file_name in APP_FILES:
+            path = folder / file_name
+            if not path.is_file() or sha256(path.read_bytes()) != manifest.get(file_name):
                 return f"{path} is missing or changed since the export: run the export again."
     return None
 

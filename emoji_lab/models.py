@@ -17,6 +17,10 @@ TFLite graph; a Dropout layer does not, and does nothing at prediction time. The
 `LSTM(dropout=0.2)` becomes a `SpatialDropout1D(0.2)` in front of it: the same kind of mask (one per
 text and feature, shared by all steps; here both directions share it), outside the LSTM. The seed's
 `recurrent_dropout` has no outside equivalent and is left out.
+
+Lesson 9's `bytegrams` is not a sequence model at all: the mean of hashed byte 1-5-grams' vectors
+(`emoji_lab.bytegrams`), then softmax, trained with class weights and kept at its best validation
+macro-F1.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ class ModelSpec:
     name: str
     summary: str  # one line, for tables
     input: str  # "bytes" or "words"
+    learning_rate: float = 1e-3  # Adam's default, as in the seed
+    class_weighted: bool = False  # weigh each class by its inverse frequency; then stop on val macro-F1
 
 
 SPECS: dict[str, ModelSpec] = {spec.name: spec for spec in (
@@ -46,6 +52,8 @@ SPECS: dict[str, ModelSpec] = {spec.name: spec for spec in (
     ModelSpec("chcnn-blstm-2fc", "char-CNN 196/196/256 -> BiLSTM 128 -> 2 x Dense 128", "bytes"),
     ModelSpec("chcnn-slim-blstm-2fc", "char-CNN 64/64/128 -> BiLSTM 128 -> 2 x Dense 128", "bytes"),
     ModelSpec("word-embed-blstm", "word embedding 128 -> BiLSTM 128", "words"),
+    ModelSpec("bytegrams", "hashed byte 1-5-grams (57,344 x 16) -> mean -> softmax", "bytes",
+              learning_rate=5e-3, class_weighted=True),
 )}
 MODEL_NAMES = tuple(SPECS)
 
@@ -58,6 +66,7 @@ SEED_FILTERS = (196, 196, 256)
 SLIM_FILTERS = (64, 64, 128)
 KERNELS = (3, 3, 1)
 POOL = 2
+GRAM_DIM = 16  # lesson 9: one 16-number vector per hash bucket
 
 
 def spec(name: str) -> ModelSpec:
@@ -83,7 +92,9 @@ def build_model(name: str, n_classes: int, *, max_len: int | None = MAX_LEN, voc
 
     keras.utils.set_random_seed(seed)
     ids = keras.Input((max_len,), dtype="int32", name=SPECS[name].input)  # [batch, max_len] (max_len may be None)
-    if name.startswith("chcnn"):
+    if name == "bytegrams":
+        hidden = _byte_grams(ids)
+    elif name.startswith("chcnn"):
         filters = SLIM_FILTERS if "slim" in name else SEED_FILTERS
         hidden = _char_cnn_blstm(keras, ids, vocab_size, filters, dense_layers=2 if name.endswith("2fc") else 1)
     else:
@@ -129,3 +140,15 @@ def _char_cnn_blstm(keras: Any, ids: Any, vocab_size: int, filters: tuple[int, .
         x = layers.Dense(DENSE_UNITS, activation="relu", name=f"dense_{i}")(x)  # [batch, 128]
         x = layers.Dropout(DROPOUT, name=f"dropout_{i}")(x)
     return x
+
+
+def _byte_grams(ids: Any) -> Any:
+    """Lesson 9: each byte 1-5-gram hashed to a bucket, one learned vector per bucket, their mean."""
+    import keras
+
+    from .bytegrams import BUCKETS, ORDERS
+    from .gram_layers import HashedByteGrams, MeanOfPresent
+
+    buckets = HashedByteGrams(ORDERS, BUCKETS, name="byte_grams")(ids)  # [batch, 5 * L - 10]
+    vectors = keras.layers.Embedding(BUCKETS, GRAM_DIM, name="gram_vectors")(buckets)  # [batch, 5L - 10, 16]
+    return MeanOfPresent(name="mean")(vectors, buckets)  # [batch, 16]

@@ -182,6 +182,8 @@ def open_run(path: Path) -> Run:
     import_tensorflow()
     import keras
 
+    from . import gram_layers  # noqa: F401  (registers lesson 9's layers, which loading its runs needs)
+
     model = keras.models.load_model(path / MODEL_FILE, compile=False)
     encoder = load_encoder(path, record.get("encoder", {}))
     return Run(record.get("name", path.name), path, model, list(record["labels"]), record, encoder)

@@ -8,6 +8,10 @@ Two things make it fit a lesson's minutes on a 2-core laptop:
   gets its weights and is what is saved and returned.
 - Validation is one pass over the val split per epoch in our own hook, which adds val loss, top-1,
   top-5 and macro-F1 to Keras's epoch logs before EarlyStopping and TensorBoard read them.
+
+Most models keep the epoch with the lowest val loss. A class-weighted model (lesson 9) keeps the one
+with the highest val macro-F1 instead: with rare emoji weighted up, the (unweighted) val loss can rise
+while macro-F1 still improves, and stopping on the loss would stop too soon.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ import os
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Optional, Sequence
 
 import numpy as np
 
@@ -28,8 +33,11 @@ from .errors import EmojiLabError
 from .runs import (MODEL_FILE, PREDICT_BATCH, Run, TensorBoardLog, clear_run, fingerprint, list_runs,  # noqa: F401 (API)
                    load_run, open_run, run_dir, save_encoder, tensorboard_command, write_record)
 
-LEARNING_RATE = 1e-3  # Adam's default, as in the seed
-PATIENCE = 2  # epochs without a lower val loss before stopping
+PATIENCE = 2  # epochs without a better val loss (or macro-F1, see `Monitor`) before stopping
+# Class weights' power for class-weighted models (see `class_weights`): on TweetEval validation the bag of
+# byte n-grams (65,536 buckets, batch 256) reached macro-F1 24.3 with 0.5, 23.8 with 0.7, 23.5 with 1 and 23.0
+# with 0.3 (one run each).
+CLASS_WEIGHT_POWER = 0.5
 MAX_WORDS = 100_000  # the seed's word vocabulary (lesson 3's 51.2 MB)
 POOL_BATCHES = 32  # batches drawn together, then grouped by length
 TRIM_MARGIN = 6  # ids kept after a batch's longest text: the char-CNN's last pooled step reads 5 bytes on
@@ -38,14 +46,19 @@ HOOKS = ("on_epoch_begin", "on_train_batch_end", "on_epoch_end")
 # with the quick budget and 84-152 s with the full one (naive-noembd, naive-embed-blstm, chcnn-blstm, ...).
 QUICK_BUDGET = {"epochs": 3, "max_train": 6_000, "batch_size": 128}
 FULL_BUDGET = {"epochs": 4, "max_train": 12_000, "batch_size": 128}
+# Lesson 9's bag of byte n-grams: an epoch costs a few seconds, so it reads every text, for more epochs.
+GRAM_QUICK_BUDGET = {"epochs": 6, "max_train": None, "batch_size": 128}
+GRAM_FULL_BUDGET = {"epochs": 20, "max_train": None, "batch_size": 128}
 
 
-def budget(quick: bool) -> dict:
-    """Epochs, training texts (None = all) and batch size of one lesson's training.
+def budget(quick: bool, model_name: str = "") -> dict:
+    """Epochs, training texts (None = all) and batch size of one lesson's training of `model_name`.
 
     Sized so that one model trains on `sample` in about a minute with quick, about three without,
     on 2 cores; a full TweetEval run is the CLI's job (`python -m emoji_lab train`).
     """
+    if model_name == "bytegrams":
+        return dict(GRAM_QUICK_BUDGET if quick else GRAM_FULL_BUDGET)
     return dict(QUICK_BUDGET if quick else FULL_BUDGET)
 
 
@@ -59,7 +72,7 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
     `callbacks` are extra Keras callbacks, run after the course's own.
     """
     spec = models.spec(model_name)
-    plan = budget(quick)
+    plan = budget(quick, model_name)
     plan["epochs"] = _positive("epochs", epochs if epochs is not None else plan["epochs"])
     plan["batch_size"] = _positive("batch_size", batch_size if batch_size is not None else plan["batch_size"])
     if max_train != "budget":
@@ -75,17 +88,20 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
     kept = models.build_model(model_name, len(ds.labels), max_len=encoder.max_len, vocab_size=encoder.vocab_size)
     folder.mkdir(parents=True, exist_ok=True)
     clear_run(folder)
-    log = EpochLog(trainer, kept, encoder.encode_batch(ds.val.texts), ds.val.y, folder / MODEL_FILE)
+    monitor = Monitor.of(spec)
+    log = EpochLog(trainer, kept, encoder.encode_batch(ds.val.texts), ds.val.y, folder / MODEL_FILE, monitor)
     steps = -(-len(texts) // plan["batch_size"])  # batches per epoch, the last one maybe short
     display = TrainingDisplay(plan["epochs"], steps, lambda: log.best_epoch) if progress else None
     started = time.perf_counter()
     data = training_data(tf, encoder.encode_batch(texts), y, plan["batch_size"], seed)
+    weights = class_weights(y, len(ds.labels), CLASS_WEIGHT_POWER) if spec.class_weighted else None
     interrupted = fit(trainer, data, plan["epochs"], seed, [log, TensorBoardLog(tf, folder, kept), display],
-                      list(callbacks))
+                      list(callbacks), monitor, weights)
     log.keep_best()
     record = {
         "name": name, "model": model_name, "summary": spec.summary,
-        "config": {**plan, "seed": seed, "learning_rate": LEARNING_RATE, "patience": PATIENCE},
+        "config": {**plan, "seed": seed, "learning_rate": spec.learning_rate, "patience": PATIENCE,
+                   "class_weighted": spec.class_weighted, "kept_by": monitor.key},
         "data": {"source": ds.source, "fingerprint": fingerprint(ds),
                  "sizes": {"train": len(ds.train), "val": len(ds.val), "trained_on": len(texts)}},
         "labels": list(ds.labels), "encoder": save_encoder(encoder, folder),
@@ -100,7 +116,7 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
     }
     write_record(folder, record)
     if display:
-        display.summary(record)
+        display.summary(record, monitor)
     return Run(name, folder, kept, list(ds.labels), record, encoder)
 
 
@@ -115,13 +131,15 @@ def compiled_model(model_name: str, n_classes: int, encoder: Any, seed: int) -> 
     import keras
 
     model = models.build_model(model_name, n_classes, max_len=None, vocab_size=encoder.vocab_size, seed=seed)
-    model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="sparse_categorical_crossentropy",
+    model.compile(optimizer=keras.optimizers.Adam(models.spec(model_name).learning_rate),
+                  loss="sparse_categorical_crossentropy",
                   metrics=[keras.metrics.SparseCategoricalAccuracy(name="top1"),
                            keras.metrics.SparseTopKCategoricalAccuracy(k=5, name="top5")])
     return model
 
 
-def fit(model: Any, data: Any, epochs: int, seed: int, ours: list[Any], extra: list[Any]) -> bool:
+def fit(model: Any, data: Any, epochs: int, seed: int, ours: list[Any], extra: list[Any], monitor: "Monitor",
+        class_weight: Optional[dict] = None) -> bool:
     """model.fit with our hooks (objects with on_epoch_end and friends, then close) and early stopping.
 
     Returns True when Ctrl-C stopped it: the KeyboardInterrupt ends the training, not the lesson.
@@ -130,10 +148,11 @@ def fit(model: Any, data: Any, epochs: int, seed: int, ours: list[Any], extra: l
 
     hooks = [keras.callbacks.LambdaCallback(**{name: getattr(hook, name) for name in HOOKS if hasattr(hook, name)})
              for hook in ours if hook is not None]
-    stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=PATIENCE)  # reads our val_loss
+    stopper = keras.callbacks.EarlyStopping(monitor=monitor.key, mode=monitor.mode, patience=PATIENCE)  # reads ours
     keras.utils.set_random_seed(seed)  # the same dropout masks every time
     try:
-        model.fit(data, epochs=epochs, shuffle=False, verbose=0, callbacks=hooks[:1] + [stopper] + hooks[1:] + extra)
+        model.fit(data, epochs=epochs, shuffle=False, verbose=0, class_weight=class_weight,
+                  callbacks=hooks[:1] + [stopper] + hooks[1:] + extra)
         return False
     except KeyboardInterrupt:
         return True
@@ -141,6 +160,37 @@ def fit(model: Any, data: Any, epochs: int, seed: int, ours: list[Any], extra: l
         for hook in ours:
             if hook is not None:
                 hook.close()
+
+
+@dataclass(frozen=True)
+class Monitor:
+    """Which validation score picks the kept epoch (and stops training), and whether higher is better."""
+
+    key: str  # a key of the epoch logs: "val_loss" or "val_macro_f1"
+    mode: str  # "min" or "max"
+    words: str  # for the closing line: "lowest val loss"
+
+    @classmethod
+    def of(cls, spec: models.ModelSpec) -> "Monitor":
+        if spec.class_weighted:
+            return cls("val_macro_f1", "max", "highest val macro-F1")
+        return cls("val_loss", "min", "lowest val loss")
+
+    def better(self, value: float, than: float) -> bool:
+        return value < than if self.mode == "min" else value > than
+
+    def shown(self, value: float) -> str:
+        return f"{value:.1%}" if self.key == "val_macro_f1" else f"{value:.3f}"
+
+
+def class_weights(y: np.ndarray, n_classes: int, power: float) -> dict[int, float]:
+    """Per class (1 / its share of the training texts) ** power: rare emoji's mistakes cost more.
+
+    power 1 makes every class weigh as much in all as any other; 0.5 meets it halfway.
+    """
+    counts = np.bincount(np.asarray(y), minlength=n_classes).astype(np.float64)
+    weights = (len(y) / (n_classes * np.maximum(counts, 1))) ** power
+    return {i: float(w) for i, w in enumerate(weights)}
 
 
 # -- data: a seeded subset, batches of similar length, trimmed padding -------------------------------------------
@@ -213,8 +263,10 @@ def validation_scores(model: Any, x_val: np.ndarray, y_val: np.ndarray) -> dict:
 class EpochLog:
     """Times each epoch, adds the validation scores to Keras's logs, and saves the best epoch's model."""
 
-    def __init__(self, trainer: Any, kept: Any, x_val: np.ndarray, y_val: np.ndarray, best_path: Path):
+    def __init__(self, trainer: Any, kept: Any, x_val: np.ndarray, y_val: np.ndarray, best_path: Path,
+                 monitor: Monitor):
         self.trainer, self.kept, self.x_val, self.y_val = trainer, kept, x_val, np.asarray(y_val)
+        self.monitor = monitor
         self.best_path, self.best_weights, self.best_epoch = best_path, None, None
         self.epochs: list[dict] = []
         self._start = 0.0
@@ -228,7 +280,8 @@ class EpochLog:
         row = {key: float(logs[key]) for key in ("loss", "top1", "top5", "val_loss", "val_top1", "val_top5",
                                                   "val_macro_f1", "seconds")}
         self.epochs.append(row)
-        if self.best_epoch is None or row["val_loss"] < self.epochs[self.best_epoch - 1]["val_loss"]:
+        key = self.monitor.key
+        if self.best_epoch is None or self.monitor.better(row[key], self.epochs[self.best_epoch - 1][key]):
             self.best_epoch, self.best_weights = epoch + 1, self.trainer.get_weights()
             self._save(self.best_weights)
 
@@ -322,14 +375,15 @@ class TrainingDisplay:
             self.progress.stop()
             self.progress = None
 
-    def summary(self, record: dict) -> None:
+    def summary(self, record: dict, monitor: Monitor) -> None:
         """One closing line: which epoch was kept and why training ended."""
         if record["best_epoch"] is None:
             line = "interrupted before the first epoch ended: the model is barely trained"
         else:
-            line = f"kept epoch {record['best_epoch']} (lowest val loss {record['val']['loss']:.3f})"
+            best = record["epochs"][record["best_epoch"] - 1][monitor.key]
+            line = f"kept epoch {record['best_epoch']} ({monitor.words} {monitor.shown(best)})"
             if record["interrupted"]:
                 line += f"; interrupted after epoch {len(record['epochs'])}"
             elif record["stopped_early"]:
-                line += f"; stopped early: val loss did not fall for {PATIENCE} epochs"
+                line += f"; stopped early: {monitor.words.split(' ', 1)[1]} did not improve for {PATIENCE} epochs"
         self._print(line)

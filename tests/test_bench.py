@@ -21,20 +21,23 @@ def test_bench_measures_every_row_and_writes_json(tmp_path):
     data = tmp_path / "tiny.txt"
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "bench.json"
-    result = bench("--data", str(data), "--models", "naive-noembd", "word-embed-blstm", "--out", str(out))
+    result = bench("--data", str(data), "--models", "naive-noembd", "bytegrams", "word-embed-blstm",
+                   "--out", str(out))
     assert result.returncode == 0, result.stderr
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["complete"] is True and report["machine"]["cpus"] >= 1
     assert [r["model"] for r in report["rows"]] == ["keywords (lesson 2)", "char 1-5-gram linear", "naive-noembd",
-                                                     "word-embed-blstm"]
+                                                     "bytegrams", "word-embed-blstm"]
     assert {r["text"] for r in report["rows"]} == {"cleaned"}  # raw text has no residue: one version
-    keywords, ngrams, byte_model, word_model = report["rows"]
+    keywords, ngrams, byte_model, grams, word_model = report["rows"]
     assert ngrams["params"] == 2**18 * 2 and 0 <= ngrams["val_macro_f1"] <= 1
     assert byte_model["epochs_run"] == 1 and byte_model["trained_on"] == report["train"]
     assert 0 < byte_model["tflite_int8_bytes"] < byte_model["tflite_float32_bytes"]
     for key in ("litert_float32_latency", "litert_int8_latency", "keras_latency"):
         latency = byte_model[key]
         assert latency["runs"] == 20 and 0 < latency["median_ms"] <= latency["p95_ms"]
+    assert grams["params"] > byte_model["params"] and 0 < grams["tflite_int8_bytes"] < grams["tflite_float32_bytes"]
+    assert grams["epochs_run"] == 1 and grams["trained_on"] == report["train"]
     assert "tflite_float32_bytes" not in word_model and "reads words" in word_model["not_deployable"]
     assert byte_model["phone_macro_f1"] == byte_model["val_macro_f1"]
     startup = report["startup"]

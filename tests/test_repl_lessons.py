@@ -59,6 +59,10 @@ def test_reference_solutions_pass_their_checks(lesson_id, course_home, monkeypat
         assert filled is not None and export.read_manifest(filled["folder"]) != shipped
         golden = json.loads((filled["folder"] / export.GOLDEN_FILE).read_text(encoding="utf-8"))
         assert golden["model"]["data"] == "sample" and golden["labels"] == load("sample").labels
+    if lesson_id == "09":  # lesson 9 replaced it with its bag of n-grams, and the app's contract did not change
+        golden = json.loads((export.app_resources(app) / export.GOLDEN_FILE).read_text(encoding="utf-8"))
+        assert golden["model"]["architecture"] == "bytegrams" and golden["model"]["quantize"] == "int8"
+        assert (export.app_resources(app) / export.MODEL_FILE).stat().st_size == golden["model"]["bytes"]
 
 
 def test_fixture_lesson_solutions_pass(monkeypatch):

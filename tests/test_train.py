@@ -10,11 +10,12 @@ import re
 import numpy as np
 import pytest
 
+from emoji_lab import models
 from emoji_lab.dataset import from_raw_lines
 from emoji_lab.errors import DataError, EmojiLabError
 from emoji_lab.runs import data_tag, fingerprint
-from emoji_lab.train import (TRIM_MARGIN, budget, length_batches, list_runs, load_run, open_run, run_dir,
-                             tensorboard_command, text_lengths, train, training_subset, trimmed)
+from emoji_lab.train import (TRIM_MARGIN, Monitor, budget, class_weights, length_batches, list_runs, load_run,
+                             open_run, run_dir, tensorboard_command, text_lengths, train, training_subset, trimmed)
 
 EPOCH_KEYS = {"loss", "top1", "top5", "val_loss", "val_top1", "val_top5", "val_macro_f1", "seconds"}
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")  # inside Keras
@@ -52,6 +53,21 @@ def test_budgets_quick_is_smaller():
     quick, full = budget(True), budget(False)
     assert set(quick) == set(full) == {"epochs", "max_train", "batch_size"}
     assert quick["epochs"] * quick["max_train"] < full["epochs"] * full["max_train"]
+
+
+def test_bytegrams_budget_reads_every_text_for_more_epochs():
+    for quick in (True, False):
+        grams, other = budget(quick, "bytegrams"), budget(quick, "chcnn-blstm")
+        assert grams["max_train"] is None and grams["epochs"] > other["epochs"]
+    assert budget(True, "bytegrams")["epochs"] < budget(False, "bytegrams")["epochs"]
+
+
+def test_class_weights_raise_rare_classes_by_the_chosen_power():
+    y = np.array([0] * 80 + [1] * 20)
+    full = class_weights(y, 2, power=1.0)
+    assert full[0] * 80 == pytest.approx(full[1] * 20)  # each class weighs the same in all
+    assert class_weights(y, 2, power=0.5) == pytest.approx({k: v ** 0.5 for k, v in full.items()})
+    assert class_weights(y, 3, power=1.0)[2] > full[1]  # an absent class gets a weight, not a division by 0
 
 
 def test_training_subset_is_seeded_and_keeps_pairs():
@@ -158,7 +174,7 @@ def test_live_display_in_a_terminal_honours_no_color(monkeypatch, capsys):
     display.on_epoch_end(0, logs)
     display.close()
     display.summary({"best_epoch": 1, "val": {"loss": 2.4}, "interrupted": True, "stopped_early": False,
-                     "epochs": [logs]})
+                     "epochs": [logs]}, Monitor.of(models.spec("chcnn-blstm")))
     out = capsys.readouterr().out
     assert "\x1b[?25l" in out  # the live bar hid the cursor while it ran
     assert not re.search(r"\x1b\[[0-9;]*m", out)  # no colour or style codes

@@ -1,0 +1,290 @@
+"""Lesson 9 (beyond the seed): a bag of hashed byte n-grams against the talk's deep model, measured for a phone.
+
+The model is `bytegrams` in `emoji_lab.models` (its hash in `emoji_lab.bytegrams`). Nothing heavy is
+imported at import time, and every sentence is built from what was measured on the learner's data,
+whichever way it went: the lesson's point (the best phone model is not the deepest one) is shown
+when it holds and the measured opposite when it does not.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping, Optional, Sequence
+
+from .errors import EmojiLabError
+from .run_compare import compare, pct, wrap
+
+GRAM_MODEL = "bytegrams"
+DEEP_MODEL = "chcnn-blstm"  # the talk's model, the deepest of the course
+TABLE_FILE = "phone_table.json"
+LATENCY_RUNS = 200
+
+
+# -- 09.3: a text's n-grams ------------------------------------------------------------------------------------------
+def shown(gram: bytes) -> str:
+    """An n-gram as text; bytes that are part of a longer UTF-8 character as \\xNN."""
+    return gram.decode("utf-8", errors="backslashreplace").replace(" ", "␣")
+
+
+def grams_table(text: str, examples: int = 4) -> Any:
+    """One row per n: how many n-grams the text has, and the first few with their buckets."""
+    from rich import box
+    from rich.table import Table
+
+    from .bytegrams import BUCKETS, ORDERS, grams
+
+    found = grams(text)
+    table = Table(title=f"{text!r}: {len(text.encode('utf-8'))} bytes", title_justify="left", box=box.SIMPLE_HEAD,
+                  padding=(0, 1), caption_justify="left",
+                  caption=f"bucket: the n-gram's row of the model's {BUCKETS:,}-row table (␣ is a space)")
+    table.add_column("n", justify="right")
+    table.add_column("n-grams", justify="right")
+    table.add_column("the first different ones -> bucket", overflow="fold")
+    for n in ORDERS:
+        mine = [g for g in found if g[0] == n]
+        distinct = list({g[1]: g for g in mine}.values())  # first occurrence of each, in text order
+        first = "  ".join(f"{shown(b)}->{bucket}" for _, b, bucket in distinct[:examples])
+        table.add_row(str(n), str(len(mine)), first)
+    return table
+
+
+def grams_story(text: str) -> str:
+    from .bytegrams import BUCKETS, grams
+
+    found = grams(text)
+    distinct = {g[1] for g in found}
+    buckets = {g[2] for g in found}
+    return wrap(f"{len(found)} n-grams ({len(distinct)} different) fall into {len(buckets)} of the "
+                f"{BUCKETS:,} buckets. The model's answer is the mean of those buckets' vectors: the order of "
+                "the n-grams is lost beyond 5 bytes, as in a bag of words.")
+
+
+# -- 09.5b and 09.5c: where the parameters are ------------------------------------------------------------------------
+def check_gram_params(ns: Mapping[str, Any]) -> Optional[str]:
+    """Step 09.5b: `gram_params` is the model's parameter count, worked out from its sizes."""
+    from .bytegrams import BUCKETS
+    from .models import GRAM_DIM
+
+    if "gram_params" not in ns:
+        return "There is no `gram_params` yet: `gram_params = BUCKETS * GRAM_DIM + ...`."
+    got, n = ns["gram_params"], len(ns["ds"].labels)
+    if isinstance(got, bool) or not isinstance(got, int):
+        return f"`gram_params` is a {type(got).__name__}; it is a count, a whole number."
+    table, dense = BUCKETS * GRAM_DIM, GRAM_DIM * n + n
+    if got == table + dense:
+        return None
+    if got == table:
+        return "That is the table alone; add the output layer: GRAM_DIM weights per emoji, plus one bias each."
+    if got == table + GRAM_DIM * n:
+        return "Almost: the output layer also has one bias per emoji."
+    return (f"{got:,} is not it. The table has BUCKETS x GRAM_DIM numbers; the output layer has GRAM_DIM "
+            f"x {n} weights and {n} biases.")
+
+
+def params_story(model: Any) -> str:
+    """How much of the model is its table, measured on the built model."""
+    table = int(model.get_layer("gram_vectors").count_params())
+    total = int(model.count_params())
+    return wrap(f"{total:,} parameters, {table:,} of them ({100 * table / total:.2f}%) in the table. The hashing "
+                "layer has none: it is arithmetic. As float32 that is "
+                f"{4 * total / 1e6:.1f} MB; as int8, about a quarter.")
+
+
+# -- 09.7 and 09.8: training, and what stopping on val loss would have kept -----------------------------------------
+def restore_gram_run(ns: dict) -> None:
+    """Step 09.7: `train` and `run9`, the saved bytegrams run on this data."""
+    from .neural_lesson import matching_run
+    from .train import train
+
+    ns["train"] = train
+    ns["run9"] = matching_run(GRAM_MODEL, ns["ds"], ns["DATA"])
+
+
+def stopping_story(record: Mapping[str, Any]) -> str:
+    """The epoch val loss would have kept against the one val macro-F1 kept, from the run's epochs."""
+    epochs = record["epochs"]
+    if not epochs:
+        return wrap("No epoch finished, so there is nothing to compare.")
+    by_loss = min(range(len(epochs)), key=lambda i: epochs[i]["val_loss"])
+    by_f1 = min(range(len(epochs)), key=lambda i: -epochs[i]["val_macro_f1"])
+    loss_f1, best_f1 = epochs[by_loss]["val_macro_f1"], epochs[by_f1]["val_macro_f1"]
+    line = (f"Val loss was lowest after epoch {by_loss + 1} (macro-F1 {pct(loss_f1)} then); macro-F1 was "
+            f"highest after epoch {by_f1 + 1} ({pct(best_f1)}).")
+    if by_loss == by_f1:
+        line += " Here both would have kept the same epoch."
+    elif compare(best_f1, loss_f1) > 0:
+        line += (f" Stopping on val loss would have kept a model {100 * (best_f1 - loss_f1):.1f} points worse "
+                 "on macro-F1.")
+    else:
+        line += " Rounded, the two epochs score the same."
+    return wrap(line)
+
+
+# -- 09.9: the phone table -------------------------------------------------------------------------------------------
+def restore_deep(ns: dict) -> None:
+    """Step 09.8: `load_or_train` and `deep`, the talk's model on this data."""
+    from .neural_lesson import load_or_train, matching_run
+
+    ns["load_or_train"] = load_or_train
+    ns["deep"] = matching_run(DEEP_MODEL, ns["ds"], ns["DATA"])
+
+
+def run_row(run: Any, ds: Any, runs: int) -> dict:
+    """A run's validation scores, and its dynamic-range int8 file's size, latency and agreement with Keras."""
+    from .export import to_tflite, variant_row
+
+    content = to_tflite(run, variant="int8")
+    int8 = variant_row("int8", content, run, ds, run.probabilities(ds.val.texts), runs)
+    record = run.record
+    trained = (f"{len(record['epochs'])} epochs on {record['data']['sizes']['trained_on']:,} texts, "
+               f"{record['seconds']:.0f} s")
+    return {"name": run.name, "model": record.get("model", run.name), "params": int(record["params"]),
+            "trained": trained,
+            "val": {k: record["val"][k] for k in ("top1", "top5", "macro_f1")},
+            "int8_bytes": int8["bytes"], "int8_ms": int8["latency_median_ms"], "int8_p95_ms": int8["latency_p95_ms"],
+            "int8_macro_f1": int8["macro_f1"], "int8_agree_top5": int8["agree_top5"],
+            "deployable": not int8["problems"]}
+
+
+def yardstick_row(ds: Any, epochs: int) -> dict:
+    """The benchmark's classical char n-gram model: strong, but 4x the table and its hashing is Python's."""
+    from . import classical
+    from .metrics import evaluate
+
+    model = classical.fit_on(ds, epochs=epochs)
+    scores = evaluate(ds.val.y, model.scores(ds.val.texts), ds.labels)
+    return {"name": "char n-gram linear", "model": "classical", "params": model.params,
+            "val": {k: scores[k] for k in ("top1", "top5", "macro_f1")}, "float32_bytes": 4 * model.params,
+            "deployable": False}
+
+
+def keywords_row(ds: Any) -> dict:
+    """Lesson 2's keyword baseline, learned again from the training texts (a second or two)."""
+    from .baselines import KeywordModel
+    from .metrics import evaluate
+    from .run_compare import keyword_row
+
+    model = KeywordModel.fit(ds.train.texts, ds.train.y, len(ds.labels), labels=ds.labels)
+    row = keyword_row(model, evaluate(ds.val.y, model.scores(ds.val.texts), ds.labels))
+    return {"name": row["name"], "model": row["model"], "params": row["params"], "val": row["val"],
+            "deployable": False}
+
+
+def phone_rows(gram_run: Any, deep_run: Any, ds: Any, quick: bool, runs: int = LATENCY_RUNS,
+               progress: Any = print) -> list[dict]:
+    """bytegrams, the deep model, the yardstick and the keywords, measured; saved beside the bytegrams run."""
+    from .train import budget
+
+    rows = []
+    for run in (gram_run, deep_run):
+        progress(f"converting {run.name} to int8 and timing it ...")
+        rows.append(run_row(run, ds, runs))
+    progress("training the char n-gram yardstick ...")
+    rows.append(yardstick_row(ds, budget(quick, GRAM_MODEL)["epochs"]))
+    rows.append(keywords_row(ds))
+    save_rows(gram_run, deep_run, rows)
+    return rows
+
+
+def _key(gram_run: Any, deep_run: Any) -> dict:
+    from .export import model_sha
+
+    return {"gram": model_sha(gram_run), "deep": model_sha(deep_run)}
+
+
+def save_rows(gram_run: Any, deep_run: Any, rows: Sequence[dict]) -> None:
+    folder = gram_run.dir / "export"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / TABLE_FILE).write_text(json.dumps({**_key(gram_run, deep_run), "rows": list(rows)}, indent=1) + "\n",
+                                     encoding="utf-8")
+
+
+def load_rows(gram_run: Any, deep_run: Any) -> Optional[list[dict]]:
+    """The table measured with exactly these two models' weights, or None."""
+    try:
+        saved = json.loads((gram_run.dir / "export" / TABLE_FILE).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    return saved["rows"] if all(saved.get(k) == v for k, v in _key(gram_run, deep_run).items()) else None
+
+
+def restore_phone_rows(ns: dict) -> None:
+    """Step 09.9: the table saved with these very models, instead of converting and training again."""
+    rows = load_rows(ns["run9"], ns["deep"])
+    if rows is None:
+        raise EmojiLabError("no phone table saved for these models")
+    ns["rows9"] = rows
+    for name in ("phone_rows", "phone_view", "phone_story"):
+        ns[name] = globals()[name]
+
+
+def _mb(n_bytes: Optional[int]) -> str:
+    return "-" if n_bytes is None else f"{n_bytes / 1e6:.2f} MB"
+
+
+def phone_view(rows: Sequence[Mapping[str, Any]]) -> Any:
+    """The table as rich draws it, inside 80 columns."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title="For a phone (validation texts; int8 file at batch 1 on this machine)", title_justify="left",
+                  box=box.SIMPLE_HEAD, padding=(0, 1), caption_justify="left",
+                  caption=f"file: the dynamic-range int8 .tflite; ms: its median over {LATENCY_RUNS} runs. The "
+                          "yardstick has no app file (its hashing runs in Python): f32 is its weights as float32.")
+    for header in ("model", "params", "top-1", "macro-F1", "file", "ms"):
+        table.add_column(header, justify="left" if header == "model" else "right", no_wrap=True)
+    for r in rows:
+        size = (_mb(r["int8_bytes"]) if r.get("int8_bytes") else
+                f"{_mb(r['float32_bytes'])} f32" if r.get("float32_bytes") else "-")
+        table.add_row(r["name"], f"{r['params']:,}", pct(r["val"]["top1"]), pct(r["val"]["macro_f1"]), size,
+                      f"{r['int8_ms']:.2f}" if r.get("int8_ms") is not None else "-")
+    return table
+
+
+def phone_story(rows: Sequence[Mapping[str, Any]]) -> str:
+    """bytegrams against the deep model and the yardstick, in ratios and points measured in this run."""
+    gram, deep, yard, keywords = rows
+    g, d = gram["val"]["macro_f1"], deep["val"]["macro_f1"]
+    faster = gram["int8_ms"] < deep["int8_ms"]
+    speed = (f"the n-gram bag is {deep['int8_ms'] / gram['int8_ms']:.1f}x faster" if faster else
+             f"the deep model is {gram['int8_ms'] / deep['int8_ms']:.1f}x faster")
+    lines = [f"{gram['name']}: macro-F1 {pct(g)}, an int8 file of {_mb(gram['int8_bytes'])}, "
+             f"{gram['int8_ms']:.2f} ms per text. {deep['name']}: {pct(d)}, {_mb(deep['int8_bytes'])}, "
+             f"{deep['int8_ms']:.2f} ms: {speed}. Trained: {gram['trained']}, against {deep['trained']}."]
+    better = compare(g, d)
+    if better > 0:
+        lines.append(f"On your data the best phone model is not the deepest one: the bag of n-grams scores "
+                     f"{100 * (g - d):.1f} points higher" + (", and it is faster." if faster else "."))
+    elif better == 0:
+        lines.append("On your data the two score the same" + (": the bag of n-grams gets there faster." if faster
+                                                              else "."))
+    else:
+        lines.append(f"On your data the deep model scores {100 * (d - g):.1f} points higher: speed against "
+                     "quality, measured. More epochs or more texts can move either one.")
+    y = yard["val"]["macro_f1"]
+    lines.append(f"The classical yardstick scores {pct(y)} with {yard['params']:,} parameters "
+                 f"({_mb(yard['float32_bytes'])} as float32), and an app would have to repeat its Python hashing; "
+                 f"{gram['name']} is {'above' if compare(g, y) > 0 else 'not above'} it, hashing in its own graph.")
+    k = keywords["val"]["macro_f1"]
+    lines.append(f"Lesson 2's keywords score {pct(k)}: {gram['name']} is "
+                 + (f"{100 * (g - k):.1f} points above them." if compare(g, k) > 0 else "not above them."))
+    lines.append(f"The int8 file keeps the Keras model's top-5 for {pct(gram['int8_agree_top5'])} of texts, "
+                 f"macro-F1 {pct(gram['int8_macro_f1'])} against {pct(g)}.")
+    return "\n".join(wrap(line) for line in lines)
+
+
+# -- 09.10: into the app ---------------------------------------------------------------------------------------------
+def restore_export(ns: dict) -> None:
+    """Step 09.11: `exported9` rebuilt from the files on disk, never by exporting again over the app."""
+    from . import export
+
+    ns["export_run"], ns["find_ios_starter"] = export.export_run, export.find_ios_starter
+    ns["ios"] = export.find_ios_starter()
+    ns["exported9"] = export.exported_from_disk(ns["run9"], ns["ios"])
+
+
+def check_exported(ns: Mapping[str, Any]) -> Optional[str]:
+    """Step 09.11: `exported9` is run9's export, its files on disk and in the app."""
+    from .deploy_lesson import export_problem
+
+    return export_problem(ns.get("exported9"), ns["run9"], ns.get("ios"), "exported9", "run9")

@@ -1,0 +1,64 @@
+"""Lesson 9's Keras layers: byte n-grams hashed inside the graph (`emoji_lab.bytegrams` says how), and their mean.
+
+Importing this module registers the layers with Keras, which loading a saved run of lesson 9 needs.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from .backend import import_tensorflow
+from .bytegrams import BASE, BUCKETS, ORDERS, PRIME, UPPER_A, UPPER_Z
+
+import_tensorflow()
+import keras  # noqa: E402  (after the quiet import)
+from keras import ops  # noqa: E402
+
+
+@keras.saving.register_keras_serializable(package="emoji_lab")
+class HashedByteGrams(keras.layers.Layer):
+    """[batch, L] byte ids -> [batch, sum over k of (L - k + 1)] bucket ids in 1..buckets-1; 0 where the
+    n-gram reaches into the padding."""
+
+    def __init__(self, orders: Sequence[int] = ORDERS, buckets: int = BUCKETS, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.orders, self.buckets = tuple(int(k) for k in orders), int(buckets)
+
+    def call(self, ids: Any) -> Any:
+        ids = ops.cast(ids, "int32")
+        upper = ops.cast(ops.logical_and(ops.greater_equal(ids, UPPER_A), ops.less_equal(ids, UPPER_Z)), "int32")
+        ids = ids + 32 * upper  # 'A'..'Z' -> 'a'..'z'
+        length = ops.shape(ids)[1]
+        out = []
+        for k in self.orders:
+            width = max(length - k + 1, 0) if isinstance(length, int) else ops.maximum(length - k + 1, 0)
+            h = ops.full_like(ids[:, :width], k)
+            inside = ops.ones_like(h)
+            for j in range(k):
+                part = ids[:, j: j + width]
+                h = ops.mod(h * BASE + part, PRIME)
+                inside = inside * ops.cast(ops.greater(part, 0), "int32")
+            out.append((ops.mod(h, self.buckets - 1) + 1) * inside)
+        return ops.concatenate(out, axis=1)
+
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        length = input_shape[1]
+        total = None if length is None else sum(max(length - k + 1, 0) for k in self.orders)
+        return (input_shape[0], total)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "orders": list(self.orders), "buckets": self.buckets}
+
+
+@keras.saving.register_keras_serializable(package="emoji_lab")
+class MeanOfPresent(keras.layers.Layer):
+    """The mean of the vectors whose bucket is not 0: [batch, n, dim] -> [batch, dim]; an empty text gives zeros
+    (Keras's masked average would divide 0 by 0 there)."""
+
+    def call(self, vectors: Any, buckets: Any) -> Any:
+        present = ops.expand_dims(ops.cast(ops.greater(buckets, 0), vectors.dtype), -1)  # [batch, n, 1]
+        total = ops.sum(vectors * present, axis=1)
+        return total / ops.maximum(ops.sum(present, axis=1), 1.0)
+
+    def compute_output_shape(self, vectors_shape: Any, buckets_shape: Any = None) -> tuple:
+        return (vectors_shape[0], vectors_shape[2])

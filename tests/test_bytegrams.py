@@ -1,0 +1,159 @@
+"""Lesson 9's model: the in-graph byte n-gram hash, its training, its .tflite file and the lesson's sentences."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+
+from emoji_lab import beyond_lesson as bl
+from emoji_lab import bytegrams
+from emoji_lab.encoders import ByteEncoder
+from emoji_lab.sources import load
+
+EDGE_TEXTS = ["", "A", "SO TIRED lol", "so tired LOL", "Soooo tired 😴 ✨", "日本語のテキスト",
+              "e\u0301te\u0301", "x" * 400, "@user happy new year!!! #2018"]
+pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")  # inside Keras
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load("sample")
+
+
+@pytest.fixture(scope="module")
+def run(ds, tmp_path_factory):
+    from emoji_lab.train import train
+
+    return train("bytegrams", ds, epochs=3, max_train=3000, runs_root=tmp_path_factory.mktemp("runs"),
+                 progress=False)
+
+
+def test_numpy_hash_buckets_every_ngram_once_and_skips_padding():
+    ids = ByteEncoder(max_len=12).encode_batch(["Hi 😴", ""])
+    buckets = bytegrams.bucket_ids(ids)
+    assert buckets.shape == (2, sum(12 - k + 1 for k in bytegrams.ORDERS))
+    n_bytes = len("Hi 😴".encode())
+    assert (buckets[0] > 0).sum() == sum(max(n_bytes - k + 1, 0) for k in bytegrams.ORDERS)
+    assert (buckets[1] == 0).all()
+    assert buckets.max() < bytegrams.BUCKETS
+    assert [g[1] for g in bytegrams.grams("abc") if g[0] == 2] == [b"ab", b"bc"]
+
+
+def test_ascii_case_is_folded_and_orders_hash_apart():
+    upper, lower = (bytegrams.grams(t) for t in ("SO Tired", "so tired"))
+    assert [g[2] for g in upper] == [g[2] for g in lower]
+    unigram = {g[2] for g in bytegrams.grams("ab") if g[0] == 1}
+    assert not unigram & {g[2] for g in bytegrams.grams("ab") if g[0] == 2}
+    assert [g[2] for g in bytegrams.grams("É")] != [g[2] for g in bytegrams.grams("é")]  # only ASCII is folded
+
+
+def test_keras_layer_computes_exactly_the_numpy_buckets():
+    from emoji_lab.gram_layers import HashedByteGrams
+
+    rng = np.random.default_rng(0)
+    ids = rng.integers(1, 257, size=(64, 40)).astype(np.int32)
+    ids[:, 30:] = 0  # padding at the end, as the encoder writes it
+    ids[::7, 5:] = 0
+    layer = HashedByteGrams()
+    assert np.array_equal(np.asarray(layer(ids)), bytegrams.bucket_ids(ids))
+    assert layer.compute_output_shape((None, 128)) == (None, sum(128 - k + 1 for k in bytegrams.ORDERS))
+
+
+def test_training_keeps_the_epoch_with_the_best_macro_f1(run):
+    record = run.record
+    f1 = [e["val_macro_f1"] for e in record["epochs"]]
+    assert record["config"]["kept_by"] == "val_macro_f1" and record["config"]["class_weighted"]
+    assert record["best_epoch"] == 1 + int(np.argmax(f1))
+    assert record["val"]["macro_f1"] == max(f1)
+    assert record["params"] == bytegrams.BUCKETS * 16 + 16 * len(run.labels) + len(run.labels)
+
+
+def test_scores_ignore_padding_and_empty_text_is_not_nan(run):
+    from emoji_lab.runs import open_run
+    from emoji_lab.train import predict_trimmed
+
+    x = run.encoder.encode_batch(EDGE_TEXTS)
+    full = run.model.predict(x, verbose=0)
+    assert np.isfinite(full).all() and np.allclose(full.sum(axis=1), 1, atol=1e-5)
+    assert np.allclose(predict_trimmed(run.model, x), full, atol=1e-6)  # training's trimmed batches, same answer
+    assert np.allclose(open_run(run.dir).model.predict(x, verbose=0), full, atol=1e-7)  # saved and reloaded
+
+
+def test_tflite_file_uses_builtin_ops_and_agrees_with_keras(run):
+    from emoji_lab.export import deployment_problems, to_tflite
+    from emoji_lab.litert import LiteModel, graph_report
+
+    content = to_tflite(run)
+    report = graph_report(content)
+    assert report["custom_ops"] == [] and "FLOOR_MOD" in report["builtin_ops"] and "WHILE" not in report["builtin_ops"]
+    assert deployment_problems(report, 128) == []
+    lite = LiteModel(content, run.labels, run.encoder)
+    assert np.abs(lite.probabilities(EDGE_TEXTS) - run.probabilities(EDGE_TEXTS)).max() < 1e-5
+    int8 = to_tflite(run, variant="int8")
+    assert len(int8) < len(content) / 3 and graph_report(int8)["custom_ops"] == []
+
+
+# -- the lesson's sentences -------------------------------------------------------------------------------------------
+def test_check_gram_params_names_the_missing_part(ds):
+    n = len(ds.labels)
+    table = bytegrams.BUCKETS * 16
+    ns = {"ds": ds}
+    assert "no `gram_params`" in bl.check_gram_params(ns)
+    assert "table alone" in bl.check_gram_params({**ns, "gram_params": table})
+    assert "bias" in bl.check_gram_params({**ns, "gram_params": table + 16 * n})
+    assert "whole number" in bl.check_gram_params({**ns, "gram_params": 1.5})
+    assert bl.check_gram_params({**ns, "gram_params": table + 16 * n + n}) is None
+
+
+def epochs(*pairs):
+    return {"epochs": [{"val_loss": loss, "val_macro_f1": f1} for loss, f1 in pairs]}
+
+
+def test_stopping_story_says_which_epoch_each_rule_keeps():
+    later = " ".join(bl.stopping_story(epochs((2.0, 0.20), (2.1, 0.25), (2.2, 0.24))).split())
+    assert "lowest after epoch 1 (macro-F1 20.0% then)" in later and "highest after epoch 2 (25.0%)" in later
+    assert "5.0 points worse" in later
+    assert "same epoch" in bl.stopping_story(epochs((2.0, 0.2), (1.9, 0.3)))
+
+
+def row(name, f1, int8_bytes=None, ms=None, params=1000):
+    """A phone-table row as `beyond_lesson.phone_rows` makes it (numbers made up)."""
+    return {"name": name, "model": name, "params": params, "val": {"top1": 0.5, "top5": 0.8, "macro_f1": f1},
+            "int8_bytes": int8_bytes, "int8_ms": ms, "int8_p95_ms": ms, "int8_macro_f1": f1, "int8_agree_top5": 0.97,
+            "float32_bytes": None if int8_bytes or "keywords" in name else 4 * params,
+            "trained": "3 epochs on 6,000 texts, 40 s"}
+
+
+@pytest.mark.parametrize("gram_f1, deep_f1, says", [
+    (0.40, 0.30, "not the deepest one: the bag of n-grams scores 10.0 points higher"),
+    (0.30, 0.40, "the deep model scores 10.0 points higher"),
+    (0.35, 0.35, "the two score the same"),
+])
+def test_phone_story_follows_the_measurements(gram_f1, deep_f1, says):
+    rows = [row("bytegrams", gram_f1, 1_000_000, 0.1), row("chcnn-blstm", deep_f1, 700_000, 1.0),
+            row("char n-gram linear", 0.38, params=5_000_000), row("keywords (lesson 2)", 0.32)]
+    story = " ".join(bl.phone_story(rows).split())
+    assert says in story and "10.0x faster" in story
+    assert ("is above it" in story) == (gram_f1 > 0.38)
+    assert ("points above them" in story) == (gram_f1 > 0.32)
+    from rich.console import Console
+
+    console = Console(width=80, record=True, color_system=None, file=io.StringIO())
+    console.print(bl.phone_view(rows))
+    drawn = console.export_text()
+    assert "20.00 MB f32" in drawn and "1.00 MB" in drawn and max(len(line) for line in drawn.splitlines()) <= 80
+
+
+def test_grams_table_and_story_fit_80_columns():
+    from rich.console import Console
+
+    console = Console(width=80, record=True, color_system=None, file=io.StringIO())
+    console.print(bl.grams_table("😴 Soooo tired"))
+    shown = console.export_text()
+    assert "\\xf0->" in shown  # the emoji's first byte, as a 1-gram
+    rows = [line.split() for line in shown.splitlines() if line.strip()[:1].isdigit()]
+    assert [r[0] for r in rows] == ["1", "2", "3", "4", "5"]
+    assert all(len(set(r[2:])) == len(r[2:]) for r in rows)  # each n-gram shown once
+    assert max(len(line) for line in bl.grams_story("Soooo tired 😴").splitlines()) <= 80
