@@ -10,9 +10,15 @@ class DataError(EmojiLabError):
 
 
 def run_command(action) -> int:
-    """Run a command-line action: an EmojiLabError becomes one `error:` line (exit 2), Ctrl-C exits 130."""
+    """Run a command-line action: an EmojiLabError becomes one `error:` line (exit 2), Ctrl-C exits 130.
+
+    Ctrl-C works even when the command was started with SIGINT ignored (a shell's background job, `nohup`):
+    Python would leave it ignored, and a training could not be stopped.
+    """
+    import signal
     import sys
 
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         return action()
     except EmojiLabError as error:

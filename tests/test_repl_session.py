@@ -221,10 +221,12 @@ def test_python_console_behaviour(tmp_path):
     assert "[0, 2, 4]" in out
 
 
-def test_ctrl_c_during_slow_step_returns_to_prompt(tmp_path):
+@pytest.mark.parametrize("sigint_ignored", [False, True], ids=["terminal", "started-with-sigint-ignored"])
+def test_ctrl_c_during_slow_step_returns_to_prompt(tmp_path, sigint_ignored):
     if sys.platform == "win32":
         pytest.skip("SIGINT to a child process is POSIX")
-    live = LiveRepl(tmp_path, ["--lesson", "90"], lessons=[GOOD], EMOJI_LAB_FIXTURE_SLOW="30")
+    live = LiveRepl(tmp_path, ["--lesson", "90"], lessons=[GOOD], sigint_ignored=sigint_ignored,
+                    EMOJI_LAB_FIXTURE_SLOW="30")
     try:
         live.wait_for("[90.1] Set x")
         for line in ["x = 42", "next", "skip", "skip"]:

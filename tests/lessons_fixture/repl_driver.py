@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -39,10 +40,12 @@ class LiveRepl:
     """A session kept open: send lines, wait for output, send signals. Reads in a thread so waits can time out."""
 
     def __init__(self, home: Path, args: Sequence[str] = (), lessons: Optional[Sequence[Path]] = None,
-                 **extra: str) -> None:
+                 sigint_ignored: bool = False, **extra: str) -> None:
+        """`sigint_ignored`: start it as a shell's background job or `nohup` does, with SIGINT ignored (POSIX)."""
+        ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if sigint_ignored else None
         self.proc = subprocess.Popen([sys.executable, "-m", "emoji_lab.repl", *args], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     env=env_for(home, lessons, **extra))
+                                     env=env_for(home, lessons, **extra), preexec_fn=ignore)
         self._chunks: list[bytes] = []
         self._lock = threading.Lock()
         self._reader = threading.Thread(target=self._read, daemon=True)
