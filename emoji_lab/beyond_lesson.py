@@ -8,7 +8,6 @@ when it holds and the measured opposite when it does not.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Mapping, Optional, Sequence
 
 from .errors import EmojiLabError
@@ -173,6 +172,7 @@ def keywords_row(ds: Any) -> dict:
 def phone_rows(gram_run: Any, deep_run: Any, ds: Any, quick: bool, runs: int = LATENCY_RUNS,
                progress: Any = print) -> list[dict]:
     """bytegrams, the deep model, the yardstick and the keywords, measured; saved beside the bytegrams run."""
+    from .export import save_table
     from .train import budget
 
     rows = []
@@ -182,35 +182,15 @@ def phone_rows(gram_run: Any, deep_run: Any, ds: Any, quick: bool, runs: int = L
     progress("training the char n-gram yardstick ...")
     rows.append(yardstick_row(ds, budget(quick, GRAM_MODEL)["epochs"]))
     rows.append(keywords_row(ds))
-    save_rows(gram_run, deep_run, rows)
+    save_table(gram_run, rows, TABLE_FILE, models=[deep_run])
     return rows
-
-
-def _key(gram_run: Any, deep_run: Any) -> dict:
-    from .export import model_sha
-
-    return {"gram": model_sha(gram_run), "deep": model_sha(deep_run)}
-
-
-def save_rows(gram_run: Any, deep_run: Any, rows: Sequence[dict]) -> None:
-    folder = gram_run.dir / "export"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / TABLE_FILE).write_text(json.dumps({**_key(gram_run, deep_run), "rows": list(rows)}, indent=1) + "\n",
-                                     encoding="utf-8")
-
-
-def load_rows(gram_run: Any, deep_run: Any) -> Optional[list[dict]]:
-    """The table measured with exactly these two models' weights, or None."""
-    try:
-        saved = json.loads((gram_run.dir / "export" / TABLE_FILE).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return None
-    return saved["rows"] if all(saved.get(k) == v for k, v in _key(gram_run, deep_run).items()) else None
 
 
 def restore_phone_rows(ns: dict) -> None:
     """Step 09.9: the table saved with these very models, instead of converting and training again."""
-    rows = load_rows(ns["run9"], ns["deep"])
+    from .export import load_table
+
+    rows = load_table(ns["run9"], TABLE_FILE, models=[ns["deep"]])
     if rows is None:
         raise EmojiLabError("no phone table saved for these models")
     ns["rows9"] = rows

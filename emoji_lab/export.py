@@ -235,20 +235,22 @@ def model_sha(run: Any) -> str:
     return sha256((run.dir / KERAS_FILE).read_bytes())
 
 
-def save_table(run: Any, rows: Sequence[dict]) -> Path:
-    path = run.dir / "export" / TABLE_FILE
-    path.write_text(json.dumps({"model_sha256": model_sha(run), "rows": list(rows)}, indent=1) + "\n",
-                    encoding="utf-8")
+def save_table(run: Any, rows: Sequence[dict], name: str = TABLE_FILE, models: Sequence[Any] = ()) -> Path:
+    """Rows measured on `run` (and `models`, other runs) saved in its export folder with their weights' sha256."""
+    path = run.dir / "export" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"model_sha256": [model_sha(r) for r in (run, *models)], "rows": list(rows)},
+                               indent=1) + "\n", encoding="utf-8")
     return path
 
 
-def load_table(run: Any) -> Optional[list[dict]]:
-    """The table saved for exactly these weights, or None."""
+def load_table(run: Any, name: str = TABLE_FILE, models: Sequence[Any] = ()) -> Optional[list[dict]]:
+    """The rows saved by `save_table` for exactly these weights, or None."""
     try:
-        saved = json.loads((run.dir / "export" / TABLE_FILE).read_text(encoding="utf-8"))
+        saved = json.loads((run.dir / "export" / name).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         return None
-    return saved.get("rows") if saved.get("model_sha256") == model_sha(run) else None
+    return saved.get("rows") if saved.get("model_sha256") == [model_sha(r) for r in (run, *models)] else None
 
 
 def quantization_view(rows: Sequence[dict]) -> Any:
