@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -134,7 +135,7 @@ def run_bench(data: str, models: Sequence[str], epochs: Optional[int], max_train
               "max_epochs": epochs or "each model's full lesson budget", "max_train": max_train,
               "latency_text": LATENCY_TEXT, "text": TEXT_NOTES,
               "complete": False, "rows": [], "startup": startup(startup_runs), "machine": machine(),
-              "command": " ".join(sys.argv)}
+              "date": time.strftime("%Y-%m-%d"), "command": "python -m emoji_lab " + shlex.join(sys.argv[1:])}
     with tempfile.TemporaryDirectory(prefix="emoji_lab_bench_") as runs_root:
         for name, ds in versions:
             jobs = [("keywords", lambda: keyword_row(ds, phone_ds)),

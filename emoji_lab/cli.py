@@ -155,6 +155,29 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tutorial(args: argparse.Namespace) -> int:
+    from . import guide
+    from .errors import EmojiLabError
+    from .notebooks import write_all
+    from .repl.lesson import load_lessons
+
+    folder = Path(args.root)
+    stale = write_all(load_lessons(), folder / "notebooks", check=args.check)
+    sources, skip = guide.Sources(args.tweeteval), (lambda spec: False)
+    try:
+        sources.load(guide.TWEETEVAL)
+    except EmojiLabError as exc:
+        print(f"TweetEval blocks left as they are: {exc}")
+        skip = guide.reads_tweeteval
+    stale += guide.update_all(folder, folder.resolve().parent, sources, check=args.check, skip=skip)
+    if args.check:
+        if stale:
+            print(f"out of date: {', '.join(stale)} (run `python -m emoji_lab tutorial`)")
+        return 1 if stale else 0
+    print(f"updated: {', '.join(stale)}" if stale else "tutorial up to date")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m emoji_lab", description=(
         "emoji_lab: build an emoji predictor step by step and run it on an iPhone. "
@@ -235,6 +258,15 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--startup-runs", type=int, default=3, metavar="N", help="start-up timings, best of N (3)")
     bench.add_argument("--out", metavar="FILE.json", help="write the results as JSON here")
     bench.set_defaults(run=cmd_bench)
+
+    tutorial = commands.add_parser("tutorial", help="(course authors) regenerate tutorial/ from the lessons",
+                                   description="Write tutorial/notebooks/NN_name.ipynb from the lesson files, and the "
+                                   "guide's generated result blocks from the data and the files in bench/results.")
+    tutorial.add_argument("--root", default="tutorial", metavar="DIR", help="the tutorial folder (default ./tutorial)")
+    tutorial.add_argument("--tweeteval", default="tweeteval", metavar="SOURCE",
+                          help="where TweetEval is read for its blocks (default: the download cache)")
+    tutorial.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file is out of date")
+    tutorial.set_defaults(run=cmd_tutorial)
     return parser
 
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: an isolated home, cache and iPhone app per test, and the TweetEval copy in ../shared."""
+"""Shared fixtures: an isolated home, cache and iPhone app per test, the TweetEval copy in ../shared, and the
+one course home where the lessons' and the notebooks' runs are trained once."""
 
 from __future__ import annotations
 
@@ -22,3 +23,10 @@ def isolated_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("EMOJI_LAB_TWEETEVAL_URL", raising=False)
     monkeypatch.setenv("EMOJI_LAB_IOS", str(base / "no-ios-app"))  # never the repository's own app
     return base
+
+
+@pytest.fixture(scope="session")
+def course_home(tmp_path_factory):
+    """One home for the lessons played in order, as a learner does: whoever plays a lesson first (its notebook
+    or its console steps) trains the runs, and the other reloads them, as lesson 5 reloads lesson 4's."""
+    return tmp_path_factory.mktemp("course") / "home"

@@ -71,25 +71,54 @@ def test_lang_only_en(tmp_path):
     assert result.returncode == 2 and "invalid choice" in result.stderr
 
 
-def test_auto_over_all_lessons_passes(tmp_path, monkeypatch):
+def test_auto_dry_run_from_the_command_line(tmp_path, monkeypatch):
+    """The CLI's dry run over the lessons that train nothing, with --timings. Every packaged lesson, the training
+    ones included, is played by the same `auto.play_lesson` in test_repl_lessons.py, in one shared course home."""
     monkeypatch.setenv("EMOJI_LAB_LESSONS", str(GOOD))
     from emoji_lab.repl.lesson import load_lessons
 
-    present = load_lessons()
-    app = Path(__file__).resolve().parents[1] / "ios_starter" / "EmojiLab" / "Resources"
-    before = {p.name: p.read_bytes() for p in app.iterdir() if p.is_file()}
-    result = repl(tmp_path, args=["--auto", "--quick"], lessons=[GOOD], timeout=900)
+    present = [l for l in load_lessons() if l.number <= 3 or l.id == "90"]
+    timings = tmp_path / "out" / "timings.json"
+    result = repl(tmp_path, args=["--auto", "--quick", "--lessons", "0-3,90", "--timings", str(timings)],
+                  lessons=[GOOD], timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert [line for line in lines if line.startswith("lesson ")] == [f"lesson {l.id} · {l.title}" for l in present]
     step_lines = [line for line in lines if line.startswith("[")]
     n_steps = sum(len(l.steps) for l in present)
-    assert len(step_lines) == n_steps and n_steps >= 9 + 6
+    assert len(step_lines) == n_steps
     assert all(" ok " in line and line.split()[2].endswith("s") for line in step_lines)
-    assert f"all {n_steps} steps ok" in result.stdout
+    assert f"all {n_steps} steps ok" in result.stdout and f"timings in {timings}" in " ".join(result.stdout.split())
     assert not (tmp_path / "progress.json").exists()  # a dry run leaves the learner's progress alone
     assert not (tmp_path / "runs").exists()
-    assert {p.name: p.read_bytes() for p in app.iterdir() if p.is_file()} == before  # lesson 8 filled a copy
+    record = json.loads(timings.read_text(encoding="utf-8"))
+    assert record["quick"] is True and record["data"] == "sample" and record["machine"]["cpus"] >= 1
+    assert record["command"] == f"python -m emoji_lab.repl --auto --quick --lessons 0-3,90 --timings {timings}"
+    assert [l["id"] for l in record["lessons"]] == [l.id for l in present]
+    assert [s["id"] for s in record["lessons"][0]["steps"]] == [s.id for s in present[0].steps]
+    assert all(l["ok"] for l in record["lessons"])
+    assert record["seconds"] >= sum(l["seconds"] for l in record["lessons"]) > 0
+
+
+def test_dry_run_keeps_the_learners_home_and_app(tmp_path, monkeypatch):
+    """Lesson 8 fills the iPhone app: in a dry run it fills a throwaway copy, in a throwaway home."""
+    import os
+
+    from emoji_lab.repl import auto
+
+    monkeypatch.setenv("EMOJI_LAB_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("EMOJI_LAB_IOS")
+    with auto.throwaway_home() as tmp, auto.throwaway_app(tmp):
+        assert os.environ["EMOJI_LAB_HOME"] == tmp
+        app = Path(os.environ["EMOJI_LAB_IOS"])
+        assert app.parent == Path(tmp) and (app / "EmojiLab.xcodeproj").is_dir()
+    assert os.environ["EMOJI_LAB_HOME"] == str(tmp_path / "home") and "EMOJI_LAB_IOS" not in os.environ
+    assert not Path(tmp).exists()
+
+
+def test_timings_only_with_auto(tmp_path):
+    result = repl(tmp_path, args=["--timings", "t.json"])
+    assert result.returncode == 2 and "--timings goes with --auto" in result.stderr
 
 
 def test_auto_fails_on_a_broken_lesson(tmp_path):

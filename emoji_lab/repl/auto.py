@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import io
 import os
@@ -61,10 +62,60 @@ def _last_line(exc: BaseException) -> str:
     return format_exception(exc).splitlines()[-1].strip()
 
 
-def play_step(step: Step, ns: dict[str, Any], runner: Runner) -> Optional[str]:
-    """Run one step the way `skip` would; None if everything holds, else what failed."""
+def bound_names(code: str) -> set[str]:
+    """The names a block of code binds in its own scope: assignments, imports, defs and loop targets.
+
+    Nested function, class and comprehension bodies are their own scopes and are not looked into.
+    """
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(node.name)
+            return
+        if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            return
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            found.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(code))
+    return found
+
+
+def _resumed(step: Step, ns: dict[str, Any]) -> Optional[str]:
+    """A resuming learner's way through an expensive step: its `restore` from what was saved.
+
+    "" when restored and its checks pass; None when there is nothing to restore from (or the restored
+    values fail the checks), so the step must run; otherwise what is wrong with the restore itself.
+    """
+    try:
+        quietly(resolve(step.restore), ns)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception:  # noqa: BLE001 - nothing saved to restore from: the step runs
+        return None
+    missing = sorted(bound_names(step.reference) - set(ns))
+    if missing:
+        return f"restore does not bring back: {', '.join(missing)}"
+    return "" if not step.checks or run_checks(step.checks, ns).ok else None
+
+
+def play_step(step: Step, ns: dict[str, Any], runner: Runner, resume: bool = False) -> Optional[str]:
+    """Run one step the way `skip` would; None if everything holds, else what failed.
+
+    With `resume`, an expensive step (one with `restore`) is first restored from what an earlier
+    session saved, as the console does when a learner comes back; it runs only if that fails.
+    """
     for module in step.needs:
         import_need(module)
+    if resume and step.restore:
+        problem = _resumed(step, ns)
+        if problem is not None:
+            return problem or None
     if step.kind in ("text", "choice"):
         return None  # validated when the lesson was loaded
     if step.kind == "widget":
@@ -100,15 +151,18 @@ def play_step(step: Step, ns: dict[str, Any], runner: Runner) -> Optional[str]:
 
 
 def play_lesson(lesson: Lesson, data: str = DEFAULT_DATA, quick: bool = True,
-                on_result: Optional[Callable[[StepResult], None]] = None) -> list[StepResult]:
-    """Every step of one lesson, in order, in one fresh namespace (as a learner who skips everything)."""
+                on_result: Optional[Callable[[StepResult], None]] = None, resume: bool = False) -> list[StepResult]:
+    """Every step of one lesson, in order, in one fresh namespace (as a learner who skips everything).
+
+    `resume`: restore expensive steps from saved runs where there are some (see `play_step`).
+    """
     ns = namespace.fresh(data, quick)
     runner = Runner()
     results = []
     for step in lesson.steps:
         start = time.perf_counter()
         try:
-            problem = play_step(step, ns, runner)
+            problem = play_step(step, ns, runner, resume)
         except (KeyboardInterrupt, SystemExit):
             raise
         except Exception as exc:  # noqa: BLE001 - report and go on with the next step
@@ -164,10 +218,15 @@ def _no_stdin() -> Iterator[None]:
         sys.stdin = old
 
 
-def run(lessons: Sequence[Lesson], renderer: Renderer, data: str = DEFAULT_DATA, quick: bool = False) -> int:
-    """Play the given lessons; exit status 0 if every step held, 1 otherwise."""
+def run(lessons: Sequence[Lesson], renderer: Renderer, data: str = DEFAULT_DATA, quick: bool = False,
+        timings: Optional[str] = None) -> int:
+    """Play the given lessons; exit status 0 if every step held, 1 otherwise.
+
+    With `timings`, each lesson's and step's seconds are written there as JSON (for planning a room).
+    """
     failed = total = 0
     started = time.perf_counter()
+    played: list[tuple[Lesson, list[StepResult]]] = []
 
     def show(result: StepResult) -> None:
         renderer.auto_line(result.step_id, result.ok, result.seconds, result.title, result.message)
@@ -177,11 +236,35 @@ def run(lessons: Sequence[Lesson], renderer: Renderer, data: str = DEFAULT_DATA,
         for lesson in lessons:
             renderer.print(Text(f"lesson {lesson.id} · {lesson.title}", style="bold"))
             results = play_lesson(lesson, data=data, quick=quick, on_result=show)
+            played.append((lesson, results))
             total += len(results)
             failed += sum(1 for r in results if not r.ok)
+            if timings:
+                write_timings(timings, played, data, quick, time.perf_counter() - started)
     elapsed = time.perf_counter() - started
     if failed:
         renderer.error(f"{failed} of {total} steps FAILED ({elapsed:.1f}s)")
         return 1
-    renderer.success(f"all {total} steps ok ({elapsed:.1f}s)")
+    renderer.success(f"all {total} steps ok ({elapsed:.1f}s)" + (f"; timings in {timings}" if timings else ""))
     return 0
+
+
+def write_timings(path: str, played: Sequence[tuple[Lesson, Sequence[StepResult]]], data: str, quick: bool,
+                  seconds: float) -> None:
+    """The dry run's seconds per lesson and step, with the machine, as JSON (rewritten after each lesson)."""
+    import json
+    import shlex
+
+    from emoji_lab.bench import machine
+
+    lessons = [{"id": lesson.id, "title": lesson.title, "minutes": lesson.minutes,
+                "seconds": sum(r.seconds for r in results), "ok": all(r.ok for r in results),
+                "steps": [{"id": r.step_id, "title": r.title, "ok": r.ok, "seconds": r.seconds} for r in results]}
+               for lesson, results in played]
+    result = {"data": data, "quick": quick, "date": time.strftime("%Y-%m-%d"), "seconds": seconds,
+              "lessons": lessons, "machine": machine(),
+              "command": "python -m emoji_lab.repl " + shlex.join(sys.argv[1:])}
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(json.dumps(result, indent=1, ensure_ascii=False) + "\n")

@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="instructor's dry run: play every step with its reference solution, print a timed line "
                         "per step, exit 1 if any check fails (uses a throwaway progress folder)")
     p.add_argument("--lessons", metavar="RANGE", help="with --auto: which lessons, e.g. 1-3 or 0,2")
+    p.add_argument("--timings", metavar="FILE.json", help="with --auto: write each lesson's and step's seconds here")
     p.add_argument("--lang", default="en", choices=LANGUAGES, help="language of the lessons (default: en)")
     return p
 
@@ -81,7 +82,7 @@ def _auto(args: argparse.Namespace) -> int:
     lessons = load_lessons()
     spec = args.lessons if args.lessons is not None else args.lesson
     picked = auto.parse_spec(spec, lessons)
-    return auto.run(picked, Renderer(), data=args.data or "sample", quick=args.quick)
+    return auto.run(picked, Renderer(), data=args.data or "sample", quick=args.quick, timings=args.timings)
 
 
 def _session(args: argparse.Namespace) -> int:
@@ -117,6 +118,8 @@ def _setup_streams() -> None:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.timings is not None and not args.auto:
+        build_parser().error("--timings goes with --auto")
     if args.lessons is not None and not args.auto:
         build_parser().error("--lessons goes with --auto (to open one lesson, use --lesson N)")
     _setup_streams()

@@ -30,7 +30,7 @@ _REF_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-
 _MODULE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 _LESSON_KEYS = {"format_version", "id", "title", "minutes", "summary", "steps"}
-_COMMON_KEYS = {"id", "kind", "title", "text", "hints", "needs", "success"}
+_COMMON_KEYS = {"id", "kind", "title", "text", "hints", "needs", "success", "notebook"}
 _KIND_KEYS = {
     "text": {"try_commands"},
     "demo": {"code", "checks", "restore"},
@@ -79,6 +79,7 @@ class Step:
     restore: str = ""
     needs: tuple[str, ...] = ()
     try_commands: tuple[str, ...] = ()
+    notebook: bool = True  # False: a step about the console itself, left out of the lesson's notebook
 
     @property
     def reference(self) -> str:
@@ -146,6 +147,8 @@ def _parse_step(raw: Any, lesson_id: str, position: int, source: str) -> Step:
             raise fail(f"`{key}` must be a string")
         if key in _LIST_KEYS and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             raise fail(f"`{key}` must be a list of strings")
+    if not isinstance(raw.get("notebook", True), bool):
+        raise fail("`notebook` must be true or false")
     if not isinstance(raw.get("title"), str) or not raw["title"].strip():
         raise fail("missing `title` (a few words, shown in the step header)")
     for key in _REQUIRED[kind]:
@@ -217,6 +220,7 @@ def _parse_step(raw: Any, lesson_id: str, position: int, source: str) -> Step:
         restore=raw.get("restore", ""),
         needs=tuple(raw.get("needs", ())),
         try_commands=tuple(raw.get("try_commands", ())),
+        notebook=raw.get("notebook", True),
     )
 
 
