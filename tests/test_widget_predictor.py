@@ -83,8 +83,9 @@ def test_widget_redraws_on_every_keystroke():
     box, output = widget.children
     assert box.value == "ab" and box.continuous_update
     assert output.value.index(LABELS[2]) < output.value.index(LABELS[3])  # len 2: starts at the third emoji
+    assert run.calls == 2  # a warm-up call first, so the time shown is not the model's compilation
     box.value = "abc"  # len 3: starts at the first emoji
-    assert LABELS[0] in output.value and "50.0%" in output.value and run.calls == 2
+    assert LABELS[0] in output.value and "50.0%" in output.value and run.calls == 3
     assert "<script" not in pr.view_html({"top": [{"emoji": "<script>", "probability": 1.0}], "ms": 1.0})
 
 

@@ -170,6 +170,7 @@ def build_predictor(run: Any, text: str = SEED_TEXTS[0]) -> Any:
 
     box = ipywidgets.Text(value=text, description="Type:", continuous_update=True,
                           layout=ipywidgets.Layout(width="95%"))
+    predictor_for(run).top(text)  # the first call compiles: the time shown is then a keystroke's
     output = ipywidgets.HTML(view_html(predictor_view(run, text)))
 
     def update(change: dict) -> None:
