@@ -97,6 +97,11 @@ class KeywordModel:
                    vocabulary=frozenset(words))
 
     @classmethod
+    def fit_on(cls, ds: Any) -> "KeywordModel":
+        """Lesson 2's keywords, learned from a data set's training split (its labels kept for display)."""
+        return cls.fit(ds.train.texts, ds.train.y, len(ds.labels), labels=ds.labels)
+
+    @classmethod
     def from_emoji_names(cls, labels: Sequence[str]) -> "KeywordModel":
         """The zero-data baseline: each class's keywords are the words of its emoji's name and aliases."""
         by_word: dict[str, list[int]] = {}

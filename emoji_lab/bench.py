@@ -42,7 +42,7 @@ def keyword_row(ds: Any, phone_ds: Any) -> dict:
     from .metrics import evaluate
 
     started = time.perf_counter()
-    model = KeywordModel.fit(ds.train.texts, ds.train.y, len(ds.labels), labels=ds.labels)
+    model = KeywordModel.fit_on(ds)
     seconds = time.perf_counter() - started
     return {"model": "keywords (lesson 2)", "kind": "reference",
             "params": sum(len(per_class) for per_class in model.keywords.values()), "fit_seconds": seconds,

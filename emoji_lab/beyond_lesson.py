@@ -161,7 +161,7 @@ def keywords_row(ds: Any) -> dict:
     from .metrics import evaluate
     from .run_compare import keyword_row
 
-    model = KeywordModel.fit(ds.train.texts, ds.train.y, len(ds.labels), labels=ds.labels)
+    model = KeywordModel.fit_on(ds)
     row = keyword_row(model, evaluate(ds.val.y, model.scores(ds.val.texts), ds.labels))
     return {"name": row["name"], "model": row["model"], "params": row["params"], "val": row["val"]}
 

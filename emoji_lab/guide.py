@@ -57,7 +57,7 @@ def keywords_block(ds: Any) -> str:
     from .baselines import KeywordModel, majority_scores
     from .metrics import evaluate
 
-    model = KeywordModel.fit(ds.train.texts, ds.train.y, len(ds.labels), labels=ds.labels)
+    model = KeywordModel.fit_on(ds)
     baselines = (("always the most frequent", majority_scores(ds.train.y, len(ds.val), len(ds.labels))),
                  (f"learned keywords ({len(model.keywords):,} words)", model.scores(ds.val.texts)))
     rows = []

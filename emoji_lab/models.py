@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .bytegrams import BUCKETS, ORDERS
 from .encoders import MAX_LEN
 from .errors import EmojiLabError
 
@@ -43,20 +44,6 @@ class ModelSpec:
     class_weighted: bool = False  # weigh each class by its inverse frequency; then stop on val macro-F1
 
 
-SPECS: dict[str, ModelSpec] = {spec.name: spec for spec in (
-    ModelSpec("naive-noembd", "one-hot bytes -> LSTM 128, last output", "bytes"),
-    ModelSpec("naive-noembd-2lstm", "one-hot bytes -> 2 stacked LSTM 128", "bytes"),
-    ModelSpec("naive-noembd-blstm", "one-hot bytes -> BiLSTM 128", "bytes"),
-    ModelSpec("naive-embed-blstm", "byte embedding 64 -> BiLSTM 128", "bytes"),
-    ModelSpec("chcnn-blstm", "the seed: char-CNN 196/196/256 -> BiLSTM 128 -> Dense 128", "bytes"),
-    ModelSpec("chcnn-blstm-2fc", "char-CNN 196/196/256 -> BiLSTM 128 -> 2 x Dense 128", "bytes"),
-    ModelSpec("chcnn-slim-blstm-2fc", "char-CNN 64/64/128 -> BiLSTM 128 -> 2 x Dense 128", "bytes"),
-    ModelSpec("word-embed-blstm", "word embedding 128 -> BiLSTM 128", "words"),
-    ModelSpec("bytegrams", "hashed byte 1-5-grams (57,344 x 16) -> mean -> softmax", "bytes",
-              learning_rate=5e-3, class_weighted=True),
-)}
-MODEL_NAMES = tuple(SPECS)
-
 BYTE_EMBED_DIM = 64  # the seed's byte embedding
 WORD_EMBED_DIM = 128  # the seed's word-embedding arithmetic (lesson 3)
 LSTM_UNITS = 128
@@ -67,6 +54,26 @@ SLIM_FILTERS = (64, 64, 128)
 KERNELS = (3, 3, 1)
 POOL = 2
 GRAM_DIM = 16  # lesson 9: one 16-number vector per hash bucket
+
+
+def _filters(filters: tuple[int, ...]) -> str:
+    return "/".join(map(str, filters))
+
+
+_BILSTM, _DENSE = f"BiLSTM {LSTM_UNITS}", f"Dense {DENSE_UNITS}"
+SPECS: dict[str, ModelSpec] = {spec.name: spec for spec in (
+    ModelSpec("naive-noembd", f"one-hot bytes -> LSTM {LSTM_UNITS}, last output", "bytes"),
+    ModelSpec("naive-noembd-2lstm", f"one-hot bytes -> 2 stacked LSTM {LSTM_UNITS}", "bytes"),
+    ModelSpec("naive-noembd-blstm", f"one-hot bytes -> {_BILSTM}", "bytes"),
+    ModelSpec("naive-embed-blstm", f"byte embedding {BYTE_EMBED_DIM} -> {_BILSTM}", "bytes"),
+    ModelSpec("chcnn-blstm", f"the seed: char-CNN {_filters(SEED_FILTERS)} -> {_BILSTM} -> {_DENSE}", "bytes"),
+    ModelSpec("chcnn-blstm-2fc", f"char-CNN {_filters(SEED_FILTERS)} -> {_BILSTM} -> 2 x {_DENSE}", "bytes"),
+    ModelSpec("chcnn-slim-blstm-2fc", f"char-CNN {_filters(SLIM_FILTERS)} -> {_BILSTM} -> 2 x {_DENSE}", "bytes"),
+    ModelSpec("word-embed-blstm", f"word embedding {WORD_EMBED_DIM} -> {_BILSTM}", "words"),
+    ModelSpec("bytegrams", f"hashed byte {ORDERS[0]}-{ORDERS[-1]}-grams ({BUCKETS:,} x {GRAM_DIM}) -> mean -> softmax",
+              "bytes", learning_rate=5e-3, class_weighted=True),
+)}
+MODEL_NAMES = tuple(SPECS)
 
 
 def spec(name: str) -> ModelSpec:

@@ -216,3 +216,12 @@ def test_everything_is_deterministic():
     b = KeywordModel.fit(list(texts), y.copy(), 3, min_count=3, per_class=3, labels=LABELS)
     assert a == b and np.array_equal(a.scores(texts), b.scores(texts))
 
+
+
+def test_fit_on_learns_from_the_training_split_with_the_data_sets_labels():
+    from types import SimpleNamespace
+
+    texts, y = corpus()
+    ds = SimpleNamespace(train=SimpleNamespace(texts=texts, y=y), labels=LABELS)
+    fitted = KeywordModel.fit_on(ds)
+    assert fitted == KeywordModel.fit(texts, y, 3, labels=LABELS) and fitted.labels == LABELS
