@@ -32,7 +32,7 @@ from nbclient import NotebookClient
 
 from emoji_lab import export, notebooks
 from emoji_lab.neural_lesson import SEED_TEXTS
-from emoji_lab.repl.lesson import load_lessons, parse_lesson
+from emoji_lab.repl.lesson import LessonError, load_lessons, parse_lesson
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "tutorial" / "notebooks"
@@ -69,7 +69,7 @@ def test_console_only_steps_stay_out():
 def test_notebook_key_must_be_a_boolean():
     bad = ('format_version = 1\nid = "50"\ntitle = "T"\n[[steps]]\nid = "50.1"\nkind = "text"\ntitle = "x"\n'
            'text = "y"\nnotebook = "no"\n')
-    with pytest.raises(Exception, match="`notebook` must be true or false"):
+    with pytest.raises(LessonError, match="`notebook` must be true or false"):
         parse_lesson(bad, "50_bad.toml")
 
 
