@@ -96,6 +96,7 @@ def _text(output: dict) -> str:
 def test_notebook_runs_in_a_kernel(lesson, course_home, notebook_app, tmp_path, monkeypatch):
     monkeypatch.setenv("EMOJI_LAB_HOME", str(course_home))
     monkeypatch.setenv("EMOJI_LAB_IOS", str(notebook_app))
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter-data"))  # no user kernel spec of another Python
     nb = nbformat.reads(notebooks.dumps(notebooks.set_parameters(notebooks.notebook(lesson), QUICK=True)), as_version=4)
     NotebookClient(nb, timeout=900, kernel_name="python3",
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
@@ -179,6 +180,7 @@ def jupyter(course_home, tmp_path):
     (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')  # no news pop-up
     env = dict(os.environ, EMOJI_LAB_HOME=str(course_home), EMOJI_LAB_IOS=str(app),
                JUPYTER_CONFIG_DIR=str(tmp_path / "jupyter-config"), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+               JUPYTER_DATA_DIR=str(tmp_path / "jupyter-data"),
                JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "lab-settings"))
     log = (tmp_path / "jupyter.log").open("w")
     server = subprocess.Popen(
