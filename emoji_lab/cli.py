@@ -264,7 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "guide's generated result blocks from the data and the files in bench/results.")
     tutorial.add_argument("--root", default="tutorial", metavar="DIR", help="the tutorial folder (default ./tutorial)")
     tutorial.add_argument("--tweeteval", default="tweeteval", metavar="SOURCE",
-                          help="where TweetEval is read for its blocks (default: the download cache)")
+                          help="where TweetEval is read for its blocks (default: tweeteval, from the cache, "
+                          "downloaded there first if missing)")
     tutorial.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file is out of date")
     tutorial.set_defaults(run=cmd_tutorial)
     return parser

@@ -15,11 +15,10 @@ import re
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from emoji_lab.repl.lesson import Lesson, Step
+from emoji_lab.repl.lesson import QUIET_IMPORTS, Lesson, Step
 
 NBFORMAT, NBFORMAT_MINOR = 4, 5
 PARAMETERS_TAG = "parameters"
-HEAVY = ("tensorflow", "keras")
 
 
 def file_name(lesson: Lesson) -> str:
@@ -47,7 +46,7 @@ def code(name: str, text: str, tags: Iterable[str] = ()) -> dict:
 
 
 def _needs_tensorflow(lesson: Lesson) -> bool:
-    return any(need.split(".")[0] in HEAVY for step in lesson.steps for need in step.needs)
+    return any(need.split(".")[0] in QUIET_IMPORTS for step in lesson.steps for need in step.needs)
 
 
 def _intro(lesson: Lesson) -> str:

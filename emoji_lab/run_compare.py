@@ -254,6 +254,11 @@ def comparison_table(rows: Sequence[Mapping[str, Any]], title: str = "Every run 
     return table
 
 
+def text_bar(share: float, keywords: bool, width: int) -> str:
+    """A bar of `share` x `width` characters, at least one for any value above 0; the keyword baseline's in ░."""
+    return ("░" if keywords else "█") * max(round(width * share), 1 if share > 0 else 0)
+
+
 def chart_lines(rows: Sequence[Mapping[str, Any]], metric: str = "macro_f1", width: int = 36) -> list[str]:
     """A horizontal bar per run for one score, scaled to the best; the keyword baseline drawn in ░."""
     if not rows:
@@ -263,8 +268,7 @@ def chart_lines(rows: Sequence[Mapping[str, Any]], metric: str = "macro_f1", wid
     lines = [f"validation {METRIC_NAMES[metric]} (bars scaled to the best)"]
     for row in rows:
         value = row["val"][metric]
-        fill = "░" if row["model"] == KEYWORDS else "█"
-        bar = fill * max(round(width * value / top), 1 if value > 0 else 0)
+        bar = text_bar(value / top, row["model"] == KEYWORDS, width)
         lines.append(f"{row['name'][:name_width]:<{name_width}} {bar:<{width}} {pct(value):>6}")
     return lines
 

@@ -22,6 +22,7 @@ from .commands import CHOICE_LABELS, COMMAND_WORDS
 FORMAT_VERSION = 1
 KINDS = ("text", "demo", "exercise", "choice", "widget")
 LESSONS_ENV = "EMOJI_LAB_LESSONS"
+QUIET_IMPORTS = ("tensorflow", "keras")  # imported through emoji_lab.backend, which silences their start-up log
 
 _LESSON_FILE_RE = re.compile(r"^(\d{2})_[A-Za-z0-9_-]+\.toml$")
 _LESSON_ID_RE = re.compile(r"^\d{2}$")
@@ -343,7 +344,7 @@ def widget_arguments(step: Step, ns: Mapping[str, Any]) -> tuple:
 
 def import_need(module: str) -> None:
     """Import one of a step's `needs`; TensorFlow and Keras through the quiet import (no start-up log lines)."""
-    if module.split(".")[0] in ("tensorflow", "keras"):
+    if module.split(".")[0] in QUIET_IMPORTS:
         from emoji_lab.backend import import_tensorflow
 
         import_tensorflow()

@@ -13,7 +13,7 @@ import html
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional, Sequence
 
-from emoji_lab.run_compare import KEYWORDS, pct
+from emoji_lab.run_compare import KEYWORDS, pct, text_bar
 from emoji_lab.vocab_cost import format_size
 
 
@@ -61,8 +61,7 @@ def view_lines(view: dict, width: int = 30) -> list[str]:
     name_width = min(max(len(item["name"]) for item in view["items"]), 22)
     lines = [view["title"]]
     for item in view["items"]:
-        fill = "░" if item["keywords"] else "█"
-        bar = fill * max(round(width * item["share"]), 1 if item["value"] > 0 else 0)
+        bar = text_bar(item["share"], item["keywords"], width)
         lines.append(f"{item['name'][:name_width]:<{name_width}} {bar:<{width}} {item['shown']:>9}")
     if view["missing"]:
         lines.append(f"(not measured for: {', '.join(view['missing'])})")
