@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from .bench import pct
+from .bench import epochs_cell, pct
 from .errors import EmojiLabError
 
 BLOCK_RE = re.compile(r"(<!-- generated: (?P<spec>[^>]*?) -->\n)(?P<body>.*?)(<!-- end generated -->)", re.S)
@@ -96,13 +96,14 @@ def bench_block(result: dict, name: str, models: tuple[str, ...] = ()) -> str:
     rows = [r for r in result["rows"] if r.get("text", "cleaned") == "cleaned"
             and (not models or r.get("kind") == "reference" or r["model"] in models)]
     quality = [[r["model"], f"{r['params']:,}", f"{r['seconds_per_epoch']:.0f}" if r.get("seconds_per_epoch") else "-",
-                str(r.get("best_epoch") or "-"), pct(r["val_top1"]), pct(r["val_top5"]), pct(r["val_macro_f1"])]
+                epochs_cell(r), pct(r["val_top1"]), pct(r["val_top5"]), pct(r["val_macro_f1"])]
                for r in rows]
     phone = [[r["model"], f"{r['tflite_int8_bytes'] / 1e6:.2f} MB", _ms(r.get("litert_int8_latency")),
               _ms(r.get("litert_float32_latency")), _ms(r.get("keras_latency"))]
              for r in rows if r.get("tflite_int8_bytes")]
+    header = ["model", "params", "s/epoch", "epochs (kept)", "top-1", "top-5", "macro-F1"]
     text = stamp + (f"Validation, {result['val']:,} texts ({result['data']}; trained on {result['train']:,}):\n\n"
-                    + _table(["model", "params", "s/epoch", "best epoch", "top-1", "top-5", "macro-F1"], quality))
+                    + _table(header, quality))
     if phone:
         text += ("\nOn a phone-sized budget: the int8 `.tflite` file, and milliseconds for one text at batch 1 "
                  "(median):\n\n" + _table(["model", "int8 file", "LiteRT int8", "LiteRT float32", "Keras"], phone))

@@ -77,6 +77,10 @@ def versus_keywords(name: str, scores: Mapping[str, float], keyword_scores: Mapp
     if record is not None:
         sentence += (f" {budget_note(record)} The keywords were counted on every training text. Lesson 7 "
                      "compares every run you train.")
+        model, source = record.get("model"), record.get("data", {}).get("source")
+        if model and source:
+            sentence += (" To train it on every text until its validation loss stops improving (many minutes):\n"
+                         f"  python -m emoji_lab train --data {source} --model {model} --epochs 20")
     return wrap(sentence)
 
 

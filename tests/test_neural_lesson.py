@@ -27,7 +27,8 @@ def record(name: str, macro_f1: float, top1: float, *, model: str | None = None,
     return {"name": name, "model": model or name, "summary": "", "val": scores(macro_f1, top1),
             "params": params, "model_file_bytes": 4 * params, "seconds_per_epoch": seconds,
             "epochs": [{}] * epochs, "interrupted": False,
-            "data": {"fingerprint": "x", "sizes": {"train": train, "val": 100, "trained_on": trained_on}}}
+            "data": {"source": "sample", "fingerprint": "x",
+                     "sizes": {"train": train, "val": 100, "trained_on": trained_on}}}
 
 
 def row(name: str, macro_f1: float, top1: float, **kw) -> dict:
@@ -68,6 +69,8 @@ def test_versus_keywords_both_branches():
     lost = said(rc.versus_keywords, "The LSTM", scores(0.06, 0.28), scores(0.48, 0.52), record("x", 0.06, 0.28))
     assert lost.startswith("Measured on your validation texts: the LSTM is below the keyword baseline")
     assert "6.0% vs 48.0%" in lost and "It learned from 600 of the 2,000 training texts for 3 epochs." in lost
+    raw = rc.versus_keywords("The LSTM", scores(0.06, 0.28), scores(0.48, 0.52), record("x", 0.06, 0.28))
+    assert raw.endswith("\n  python -m emoji_lab train --data sample --model x --epochs 20")  # a line, to copy
 
 
 def test_budget_note_all_texts_and_interrupted():
