@@ -9,6 +9,7 @@ whichever way it went. Only runs trained on exactly the loaded data (same finger
 
 from __future__ import annotations
 
+import shlex
 from numbers import Real
 from typing import Any, Mapping, Optional, Sequence
 
@@ -80,7 +81,7 @@ def versus_keywords(name: str, scores: Mapping[str, float], keyword_scores: Mapp
         model, source = record.get("model"), record.get("data", {}).get("source")
         if model and source:
             sentence += (" To train it on every text until its validation loss stops improving (many minutes):\n"
-                         f"  python -m emoji_lab train --data {source} --model {model} --epochs 20")
+                         f"  python -m emoji_lab train --data {shlex.quote(source)} --model {model} --epochs 20")
     return wrap(sentence)
 
 

@@ -71,6 +71,9 @@ def test_versus_keywords_both_branches():
     assert "6.0% vs 48.0%" in lost and "It learned from 600 of the 2,000 training texts for 3 epochs." in lost
     raw = rc.versus_keywords("The LSTM", scores(0.06, 0.28), scores(0.48, 0.52), record("x", 0.06, 0.28))
     assert raw.endswith("\n  python -m emoji_lab train --data sample --model x --epochs 20")  # a line, to copy
+    own = record("x", 0.06, 0.28)
+    own["data"]["source"] = "my tweets.txt"  # a learner's own file: the command still runs as printed
+    assert "--data 'my tweets.txt' --model x" in rc.versus_keywords("A", scores(0.06, 0.28), scores(0.48, 0.52), own)
 
 
 def test_budget_note_all_texts_and_interrupted():
