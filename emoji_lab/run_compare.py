@@ -80,7 +80,8 @@ def versus_keywords(name: str, scores: Mapping[str, float], keyword_scores: Mapp
                      "compares every run you train.")
         model, source = record.get("model"), record.get("data", {}).get("source")
         if model and source:
-            sentence += (" To train it on every text until its validation loss stops improving (many minutes):\n"
+            sentence += (" To train it on every text until its validation loss stops improving (many minutes; the "
+                         "new run replaces this one, and lesson 7 shows it):\n"
                          f"  python -m emoji_lab train --data {shlex.quote(source)} --model {model} --epochs 20")
     return wrap(sentence)
 
