@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from .encoders import ByteEncoder
+from .run_compare import pct
 
 LATENCY_TEXT = "I wanna go home and go to sleep"  # the talk's sentence
 TEXT_NOTES = {"cleaned": "orphan variation selectors removed (the default; what a phone sees)",
@@ -160,10 +161,6 @@ def write_json(path: Path, result: dict) -> None:
 
 
 # -- the tables ------------------------------------------------------------------------------------------------------
-def pct(value: Optional[float]) -> str:
-    return "-" if value is None else f"{100 * value:.1f}%"
-
-
 def quality_table(result: dict) -> Any:
     from rich import box
     from rich.table import Table

@@ -20,8 +20,9 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from .bench import epochs_cell, pct
+from .bench import epochs_cell
 from .errors import EmojiLabError
+from .run_compare import pct
 
 BLOCK_RE = re.compile(r"(<!-- generated: (?P<spec>[^>]*?) -->\n)(?P<body>.*?)(<!-- end generated -->)", re.S)
 TWEETEVAL = "tweeteval"  # a block's source name; the folder or cache it is read from is an option

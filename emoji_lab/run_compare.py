@@ -21,8 +21,9 @@ METRIC_NAMES = {"macro_f1": "macro-F1", "top1": "top-1", "top5": "top-5"}
 
 
 # -- measured sentences --------------------------------------------------------------------------------------------
-def pct(value: float) -> str:
-    return f"{100 * value:.1f}%"
+def pct(value: Optional[float]) -> str:
+    """A share as a percentage with one decimal ("-" where there is none), in sentences and tables alike."""
+    return "-" if value is None else f"{100 * value:.1f}%"
 
 
 def wrap(text: str, width: int = 78) -> str:
@@ -80,9 +81,10 @@ def versus_keywords(name: str, scores: Mapping[str, float], keyword_scores: Mapp
                      "compares every run you train.")
         model, source = record.get("model"), record.get("data", {}).get("source")
         if model and source:
+            from .cli import CLI_EPOCHS
             sentence += (" To train it on every text until its validation loss stops improving (many minutes; the "
                          "new run replaces this one, and lesson 7 shows it):\n"
-                         f"  python -m emoji_lab train --data {shlex.quote(source)} --model {model} --epochs 20")
+                         f"  python -m emoji_lab train --data {shlex.quote(source)} --model {model} --epochs {CLI_EPOCHS}")
     return wrap(sentence)
 
 
