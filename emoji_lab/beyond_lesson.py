@@ -33,8 +33,8 @@ def grams_table(text: str, examples: int = 4) -> Any:
     from .bytegrams import BUCKETS, ORDERS, grams
 
     found = grams(text)
-    table = Table(title=f"{text!r}: {len(text.encode('utf-8'))} bytes", title_justify="left", box=box.SIMPLE_HEAD,
-                  padding=(0, 1), caption_justify="left",
+    table = Table(title=f"{text!r}: {len(text.encode('utf-8'))} bytes, and a space at each end", title_justify="left",
+                  box=box.SIMPLE_HEAD, padding=(0, 1), caption_justify="left",
                   caption=f"bucket: the n-gram's row of the model's {BUCKETS:,}-row table (␣ is a space)")
     table.add_column("n", justify="right")
     table.add_column("n-grams", justify="right")
@@ -53,9 +53,10 @@ def grams_story(text: str) -> str:
     found = grams(text)
     distinct = {g[1] for g in found}
     buckets = {g[2] for g in found}
-    return wrap(f"{len(found)} n-grams ({len(distinct)} different) fall into {len(buckets)} of the "
-                f"{BUCKETS:,} buckets. The model's answer is the mean of those buckets' vectors: the order of "
-                "the n-grams is lost beyond 5 bytes, as in a bag of words.")
+    return wrap(f"With a space at each end, the text has {len(found)} n-grams ({len(distinct)} different); they "
+                f"fall into {len(buckets)} of the {BUCKETS:,} buckets. The model's answer is the mean of those "
+                f"{len(buckets)} buckets' vectors, each once: the order of the n-grams is lost beyond 5 bytes, "
+                "as in a bag of words.")
 
 
 # -- 09.5b and 09.5c: where the parameters are ------------------------------------------------------------------------

@@ -1,7 +1,11 @@
 """Byte n-grams hashed to buckets: lesson 9's features, in NumPy (the model computes the same in its graph).
 
-fastText's idea on bytes: every run of 1 to 5 bytes (ASCII letters lower-cased) is hashed into one of
-`buckets` rows of an embedding table, and a text is the mean of its n-grams' rows. The hash is
+fastText's idea on bytes: every run of 1 to 5 bytes (ASCII letters lower-cased) of the text with a space
+before it and after its last byte (so a word at either end hashes like the same word inside) is hashed
+into one of `buckets` rows of an embedding table, and a text is the mean of the distinct rows it hits:
+an n-gram repeated ("soooo", "!!!!") counts once, as in the yardstick's bag of n-grams. On TweetEval
+validation the two together took the lesson's model from 24.25 to 24.97 macro-F1 (each alone: 24.53
+edges, 24.38 once; seeds 2018 and 2019: 25.12 -> 25.35, 24.59 -> 25.27). The hash is
 integer arithmetic that LiteRT has as builtin ops (MUL, ADD, FLOOR_MOD, ...), so the phone still
 sends nothing but byte ids: no tokenizer, no vocabulary file, no custom op. Every step stays below
 2^31, so int32 never overflows and NumPy, TensorFlow and LiteRT agree on every bucket.
@@ -19,11 +23,28 @@ BUCKETS = 56 * 1024  # 57,344 rows of 16 numbers: the int8 file stays under 1 MB
 PRIME = 1_000_003  # the rolling hash's modulus: (PRIME - 1) * 257 + 256 < 2^31
 BASE = 257  # ids run 0..256
 UPPER_A, UPPER_Z = ord("A") + 1, ord("Z") + 1  # as ids (byte + 1)
+EDGE = ord(" ") + 1  # the id put before a text and after its last byte
+
+
+def with_edges(ids: np.ndarray) -> np.ndarray:
+    """[n, L] byte ids, 0-padded at the end -> [n, L + 2]: EDGE, the text, EDGE, then the padding."""
+    ids = np.asarray(ids, dtype=np.int64)
+    out = np.zeros((ids.shape[0], ids.shape[1] + 2), dtype=np.int64)
+    out[:, 0], out[:, 1:-1] = EDGE, ids
+    out[np.arange(len(ids)), 1 + (ids > 0).sum(axis=1)] = EDGE
+    return out
+
+
+def distinct(buckets: np.ndarray) -> np.ndarray:
+    """Each row sorted from high to low with repeated buckets set to 0: every bucket once (as the graph's top-k)."""
+    out = -np.sort(-np.asarray(buckets), axis=1)
+    out[:, 1:] *= out[:, 1:] != out[:, :-1]
+    return out
 
 
 def bucket_ids(ids: np.ndarray, orders: Sequence[int] = ORDERS, buckets: int = BUCKETS) -> np.ndarray:
     """[n, L] byte ids -> [n, sum over k of (L - k + 1)] buckets in 1..buckets-1, order by order; 0 where an
-    n-gram reaches into the padding."""
+    n-gram reaches into the padding. The model hashes `with_edges(ids)`, then keeps each bucket once."""
     ids = np.asarray(ids, dtype=np.int64)
     ids = ids + 32 * ((ids >= UPPER_A) & (ids <= UPPER_Z))
     out = []
@@ -40,12 +61,9 @@ def bucket_ids(ids: np.ndarray, orders: Sequence[int] = ORDERS, buckets: int = B
 
 
 def grams(text: str, orders: Sequence[int] = ORDERS, buckets: int = BUCKETS) -> list[tuple[int, bytes, int]]:
-    """(n, the n bytes, bucket) for every n-gram of one text, in the model's order."""
-    data = text.encode("utf-8")
-    ids = np.frombuffer(data, dtype=np.uint8).astype(np.int64)[None, :] + 1
-    if not data:
-        return []
-    found = bucket_ids(ids, orders, buckets)[0]
+    """(n, the n bytes, bucket) for every n-gram of the text with its edge spaces, in text order, repeats included."""
+    data = b" " + text.encode("utf-8") + b" "
+    found = bucket_ids(np.frombuffer(data, dtype=np.uint8).astype(np.int64)[None, :] + 1, orders, buckets)[0]
     out, at = [], 0
     for k in orders:
         for i in range(max(len(data) - k + 1, 0)):

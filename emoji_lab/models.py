@@ -18,9 +18,9 @@ TFLite graph; a Dropout layer does not, and does nothing at prediction time. The
 text and feature, shared by all steps; here both directions share it), outside the LSTM. The seed's
 `recurrent_dropout` has no outside equivalent and is left out.
 
-Lesson 9's `bytegrams` is not a sequence model at all: the mean of hashed byte 1-5-grams' vectors
-(`emoji_lab.bytegrams`), then softmax, trained with class weights and kept at its best validation
-macro-F1.
+Lesson 9's `bytegrams` is not a sequence model at all: the mean of the vectors of the distinct buckets
+its byte 1-5-grams hash to (`emoji_lab.bytegrams`), then softmax, trained with class weights and kept at
+its best validation macro-F1.
 """
 
 from __future__ import annotations
@@ -150,12 +150,14 @@ def _char_cnn_blstm(keras: Any, ids: Any, vocab_size: int, filters: tuple[int, .
 
 
 def _byte_grams(ids: Any) -> Any:
-    """Lesson 9: each byte 1-5-gram hashed to a bucket, one learned vector per bucket, their mean."""
+    """Lesson 9: each byte 1-5-gram of the text (edge spaces added) hashed to a bucket, one learned vector per
+    bucket, the mean over the distinct buckets."""
     import keras
 
     from .bytegrams import BUCKETS, ORDERS
-    from .gram_layers import HashedByteGrams, MeanOfPresent
+    from .gram_layers import DistinctBuckets, HashedByteGrams, MeanOfPresent
 
-    buckets = HashedByteGrams(ORDERS, BUCKETS, name="byte_grams")(ids)  # [batch, 5 * L - 10]
-    vectors = keras.layers.Embedding(BUCKETS, GRAM_DIM, name="gram_vectors")(buckets)  # [batch, 5L - 10, 16]
+    buckets = HashedByteGrams(ORDERS, BUCKETS, edges=True, name="byte_grams")(ids)  # [batch, 5L]: L + 2 bytes
+    buckets = DistinctBuckets(name="distinct")(buckets)  # the same, each bucket once
+    vectors = keras.layers.Embedding(BUCKETS, GRAM_DIM, name="gram_vectors")(buckets)  # [batch, 5L, 16]
     return MeanOfPresent(name="mean")(vectors, buckets)  # [batch, 16]

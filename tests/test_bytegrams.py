@@ -38,7 +38,20 @@ def test_numpy_hash_buckets_every_ngram_once_and_skips_padding():
     assert (buckets[0] > 0).sum() == sum(max(n_bytes - k + 1, 0) for k in bytegrams.ORDERS)
     assert (buckets[1] == 0).all()
     assert buckets.max() < bytegrams.BUCKETS
-    assert [g[1] for g in bytegrams.grams("abc") if g[0] == 2] == [b"ab", b"bc"]
+    assert [g[1] for g in bytegrams.grams("abc") if g[0] == 2] == [b" a", b"ab", b"bc", b"c "]  # edge spaces
+
+
+def test_edges_frame_the_text_and_distinct_keeps_each_bucket_once():
+    ids = ByteEncoder(max_len=6).encode_batch(["ab", "", "abcdefgh"])
+    space = ord(" ") + 1
+    assert bytegrams.with_edges(ids).tolist() == [[space, 98, 99, space, 0, 0, 0, 0], [space, space, 0, 0, 0, 0, 0, 0],
+                                                  [space, 98, 99, 100, 101, 102, 103, space]]
+    once = bytegrams.distinct(np.array([[3, 0, 7, 3, 3, 1], [0, 0, 0, 0, 0, 0]]))
+    assert once.tolist() == [[7, 3, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0]]
+    # "soooo": the 2-gram "oo" three times, "o" four times; each bucket counts once
+    found = bytegrams.grams("soooo")
+    row = bytegrams.distinct(np.array([[g[2] for g in found]]))[0]
+    assert (row > 0).sum() == len({g[2] for g in found}) < len(found)
 
 
 def test_ascii_case_is_folded_and_orders_hash_apart():
@@ -49,16 +62,23 @@ def test_ascii_case_is_folded_and_orders_hash_apart():
     assert [g[2] for g in bytegrams.grams("É")] != [g[2] for g in bytegrams.grams("é")]  # only ASCII is folded
 
 
-def test_keras_layer_computes_exactly_the_numpy_buckets():
-    from emoji_lab.gram_layers import HashedByteGrams
+def test_keras_layers_compute_exactly_the_numpy_buckets():
+    from emoji_lab.gram_layers import DistinctBuckets, HashedByteGrams
 
     rng = np.random.default_rng(0)
     ids = rng.integers(1, 257, size=(64, 40)).astype(np.int32)
     ids[:, 30:] = 0  # padding at the end, as the encoder writes it
     ids[::7, 5:] = 0
-    layer = HashedByteGrams()
-    assert np.array_equal(np.asarray(layer(ids)), bytegrams.bucket_ids(ids))
-    assert layer.compute_output_shape((None, 128)) == (None, sum(128 - k + 1 for k in bytegrams.ORDERS))
+    ids[::9, :] = 0  # empty texts
+    ids[1:3, :4] = ids[1:3, 4:8]  # repeats
+    layer = HashedByteGrams(edges=True)
+    hashed = layer(ids)
+    assert np.array_equal(np.asarray(hashed), bytegrams.bucket_ids(bytegrams.with_edges(ids)))
+    assert np.array_equal(np.asarray(DistinctBuckets()(hashed)), bytegrams.distinct(np.asarray(hashed)))
+    assert layer.compute_output_shape((None, 128)) == (None, 5 * 128)
+    saved_before_edges = {"name": "byte_grams", "orders": [1, 2, 3, 4, 5], "buckets": bytegrams.BUCKETS}
+    legacy = HashedByteGrams.from_config(saved_before_edges)
+    assert np.array_equal(np.asarray(legacy(ids)), bytegrams.bucket_ids(ids))  # a run saved before edges came
 
 
 def test_training_keeps_the_epoch_with_the_best_macro_f1(run):
@@ -68,6 +88,19 @@ def test_training_keeps_the_epoch_with_the_best_macro_f1(run):
     assert record["best_epoch"] == 1 + int(np.argmax(f1))
     assert record["val"]["macro_f1"] == max(f1)
     assert record["params"] == bytegrams.BUCKETS * 16 + 16 * len(run.labels) + len(run.labels)
+
+
+def test_model_is_the_mean_of_its_distinct_buckets_vectors_then_softmax(run):
+    x = run.encoder.encode_batch(EDGE_TEXTS)
+    table = run.model.get_layer("gram_vectors").get_weights()[0]
+    weights, bias = run.model.get_layer("emoji").get_weights()
+    buckets = bytegrams.distinct(bytegrams.bucket_ids(bytegrams.with_edges(x)))
+    present = (buckets > 0)[..., None]
+    mean = (table[buckets] * present).sum(axis=1) / np.maximum(present.sum(axis=1), 1)
+    logits = mean @ weights + bias
+    expected = np.exp(logits - logits.max(axis=1, keepdims=True))
+    expected /= expected.sum(axis=1, keepdims=True)
+    assert np.allclose(run.model.predict(x, verbose=0), expected, atol=1e-5)
 
 
 def test_scores_ignore_padding_and_empty_text_is_not_nan(run):
@@ -87,7 +120,8 @@ def test_tflite_file_uses_builtin_ops_and_agrees_with_keras(run):
 
     content = to_tflite(run)
     report = graph_report(content)
-    assert report["custom_ops"] == [] and "FLOOR_MOD" in report["builtin_ops"] and "WHILE" not in report["builtin_ops"]
+    ops = set(report["builtin_ops"])
+    assert report["custom_ops"] == [] and {"FLOOR_MOD", "TOPK_V2"} <= ops and "WHILE" not in ops
     assert deployment_problems(report, 128) == []
     lite = LiteModel(content, run.labels, run.encoder)
     assert np.abs(lite.probabilities(EDGE_TEXTS) - run.probabilities(EDGE_TEXTS)).max() < 1e-5
