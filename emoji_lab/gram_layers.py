@@ -75,8 +75,8 @@ class DistinctBuckets(keras.layers.Layer):
 
 @keras.saving.register_keras_serializable(package="emoji_lab")
 class MeanOfPresent(keras.layers.Layer):
-    """The mean of the vectors whose bucket is not 0: [batch, n, dim] -> [batch, dim]; an empty text gives zeros
-    (Keras's masked average would divide 0 by 0 there)."""
+    """The mean of the vectors whose bucket is not 0: [batch, n, dim] -> [batch, dim]; a row without buckets gives
+    zeros (Keras's masked average would divide 0 by 0 there; with edges even an empty text has some)."""
 
     def call(self, vectors: Any, buckets: Any) -> Any:
         present = ops.expand_dims(ops.cast(ops.greater(buckets, 0), vectors.dtype), -1)  # [batch, n, 1]
