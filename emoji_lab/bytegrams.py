@@ -62,8 +62,9 @@ def bucket_ids(ids: np.ndarray, orders: Sequence[int] = ORDERS, buckets: int = B
 
 def grams(text: str, orders: Sequence[int] = ORDERS, buckets: int = BUCKETS) -> list[tuple[int, bytes, int]]:
     """(n, the n bytes, bucket) for every n-gram of the text with its edge spaces, in text order, repeats included."""
-    data = b" " + text.encode("utf-8") + b" "
-    found = bucket_ids(np.frombuffer(data, dtype=np.uint8).astype(np.int64)[None, :] + 1, orders, buckets)[0]
+    raw = text.encode("utf-8")
+    found = bucket_ids(with_edges(np.frombuffer(raw, dtype=np.uint8).astype(np.int64)[None, :] + 1), orders, buckets)[0]
+    data = b" " + raw + b" "  # the bytes `with_edges` hashed
     out, at = [], 0
     for k in orders:
         for i in range(max(len(data) - k + 1, 0)):
