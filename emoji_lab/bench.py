@@ -3,11 +3,12 @@
 Per model: parameters, training seconds per epoch and epochs to best, validation top-1/top-5/macro-F1,
 `.tflite` size as float32 and dynamic-range int8, LiteRT latency at batch 1 (median and p95 after a
 warm-up) and Keras latency for one text. Reference rows: lesson 2's keyword baseline and the hashed
-character n-gram linear model (`emoji_lab.classical`). Also the REPL's start-up time next to
-`import tensorflow`, and the machine's facts. On TweetEval every row is measured on the cleaned text
-(the default, what a phone sees) and on the text as published (`--text`); the `phone` score is each
-model on the cleaned validation text. Times on shared machines vary by tens of percent between runs:
-compare ratios within one run.
+character n-gram linear model (`emoji_lab.classical`); `bytegrams-student` (lesson 9's distilled model)
+learns from the `bytegrams` and n-gram models trained before it in the same run. Also the REPL's
+start-up time next to `import tensorflow`, and the machine's facts. On TweetEval every row is measured
+on the cleaned text (the default, what a phone sees) and on the text as published (`--text`); the
+`phone` score is each model on the cleaned validation text. Times on shared machines vary by tens of
+percent between runs: compare ratios within one run.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .encoders import ByteEncoder
 from .run_compare import pct
 
 LATENCY_TEXT = "I wanna go home and go to sleep"  # the talk's sentence
+NGRAM_ROW = "char n-grams"
 TEXT_NOTES = {"cleaned": "orphan variation selectors removed (the default; what a phone sees)",
               "published": "TweetEval's text exactly as published, with its label leak",
               "phone_*": "each row's model scored on the cleaned validation text"}
@@ -51,8 +53,8 @@ def keyword_row(ds: Any, phone_ds: Any) -> dict:
             **scores(evaluate(phone_ds.val.y, model.scores(phone_ds.val.texts), ds.labels), "phone")}
 
 
-def ngram_row(ds: Any, phone_ds: Any, epochs: int, max_train: Optional[int]) -> dict:
-    """The classical yardstick: hashed character 1-5-grams, linear, class-weighted."""
+def ngram_row(ds: Any, phone_ds: Any, epochs: int, max_train: Optional[int]) -> tuple[dict, Any]:
+    """The classical yardstick: hashed character 1-5-grams, linear, class-weighted; the row and the model."""
     from . import classical
     from .metrics import evaluate
 
@@ -60,18 +62,32 @@ def ngram_row(ds: Any, phone_ds: Any, epochs: int, max_train: Optional[int]) -> 
     return {"model": "char 1-5-gram linear", "kind": "reference", "params": model.params,
             "fit_seconds": model.fit_seconds, "best_epoch": model.best_epoch,
             **scores(evaluate(ds.val.y, model.scores(ds.val.texts), ds.labels)),
-            **scores(evaluate(phone_ds.val.y, model.scores(phone_ds.val.texts), ds.labels), "phone")}
+            **scores(evaluate(phone_ds.val.y, model.scores(phone_ds.val.texts), ds.labels), "phone")}, model
 
 
 def model_row(name: str, ds: Any, phone_ds: Any, epochs: Optional[int], max_train: Optional[int], runs_root: Path,
-              latency_runs: int) -> dict:
-    """Train one course model (`epochs` None: its lessons' full budget), then measure its sizes and latencies."""
-    from .export import to_tflite
-    from .litert import LiteModel, timed
+              latency_runs: int, made: dict) -> tuple[dict, Any]:
+    """Train one course model (`epochs` None: its lessons' full budget), then measure its sizes and latencies.
+
+    The student learns from `made` (what this run trained so far): the bytegrams run and the n-gram model.
+    """
+    from .distill import STUDENT, TEACHER, distill
     from .train import budget, train
 
-    epochs = epochs or budget(False, name)["epochs"]
-    run = train(name, ds, epochs=epochs, max_train=max_train, runs_root=runs_root, progress=sys.stdout.isatty())
+    epochs = epochs or budget(False, TEACHER if name == STUDENT else name)["epochs"]
+    common = {"epochs": epochs, "max_train": max_train, "runs_root": runs_root, "progress": sys.stdout.isatty()}
+    if name == STUDENT:
+        run = distill(made[TEACHER], ds, yard=made[NGRAM_ROW], **common)
+    else:
+        run = train(name, ds, **common)
+    return measured_row(name, run, phone_ds, latency_runs), run
+
+
+def measured_row(name: str, run: Any, phone_ds: Any, latency_runs: int) -> dict:
+    """A trained run's row: its record's scores and times, its sizes and latencies measured now."""
+    from .export import to_tflite
+    from .litert import LiteModel, timed
+
     record = run.record
     row = {"model": name, "kind": "neural", "params": record["params"],
            "seconds_per_epoch": record["seconds_per_epoch"], "epochs_run": len(record["epochs"]),
@@ -86,6 +102,8 @@ def model_row(name: str, ds: Any, phone_ds: Any, epochs: Optional[int], max_trai
             row[f"litert_{variant}_latency"] = lite.latency(LATENCY_TEXT, runs=latency_runs)
     else:
         row["not_deployable"] = "reads words: the app sends bytes"
+    if "teachers" in record:
+        row["teachers_seconds"] = record["teachers"]["seconds"]
     return row
 
 
@@ -139,13 +157,15 @@ def run_bench(data: str, models: Sequence[str], epochs: Optional[int], max_train
               "date": time.strftime("%Y-%m-%d"), "command": "python -m emoji_lab " + shlex.join(sys.argv[1:])}
     with tempfile.TemporaryDirectory(prefix="emoji_lab_bench_") as runs_root:
         for name, ds in versions:
-            jobs = [("keywords", lambda: keyword_row(ds, phone_ds)),
-                    ("char n-grams", lambda: ngram_row(ds, phone_ds, ngram_epochs, max_train))]
+            made: dict[str, Any] = {}  # what this text version's jobs trained, by label
+            jobs = [("keywords", lambda: (keyword_row(ds, phone_ds), None)),
+                    (NGRAM_ROW, lambda: ngram_row(ds, phone_ds, ngram_epochs, max_train))]
             jobs += [(m, lambda m=m: model_row(m, ds, phone_ds, epochs, max_train, Path(runs_root) / name,
-                                               latency_runs)) for m in models]
+                                               latency_runs, made)) for m in models]
             for label, job in jobs:
                 log(f"{label} on {ds.source}, {name} text ...")
-                result["rows"].append({"text": name, **job()})
+                row, made[label] = job()
+                result["rows"].append({"text": name, **row})
                 if out:
                     write_json(out, result)
     result["complete"] = True

@@ -1,6 +1,7 @@
 """Lesson 9 (beyond the seed): a bag of hashed byte n-grams against the talk's deep model, measured for a phone.
 
-The model is `bytegrams` in `emoji_lab.models` (its hash in `emoji_lab.bytegrams`). Nothing heavy is
+The model is `bytegrams` in `emoji_lab.models` (its hash in `emoji_lab.bytegrams`), then a student of the
+same shape taught by it and the classical yardstick (`emoji_lab.distill`). Nothing heavy is
 imported at import time, and every sentence is built from what was measured on the learner's data,
 whichever way it went: the lesson's point (the best phone model is not the deepest one) is shown
 when it holds and the measured opposite when it does not.
@@ -120,7 +121,6 @@ def stopping_story(record: Mapping[str, Any]) -> str:
     return wrap(line)
 
 
-# -- 09.9: the phone table -------------------------------------------------------------------------------------------
 def restore_deep(ns: dict) -> None:
     """Step 09.8: `load_or_train` and `deep`, the talk's model on this data."""
     from .neural_lesson import load_or_train, matching_run
@@ -129,6 +129,47 @@ def restore_deep(ns: dict) -> None:
     ns["deep"] = matching_run(DEEP_MODEL, ns["ds"], ns["DATA"])
 
 
+# -- 09.8c: the student -------------------------------------------------------------------------------------------
+def restore_student(ns: dict) -> None:
+    """Step 09.8c: `distill`, `teachers_story` and `student`, the saved student of exactly this run9."""
+    from .distill import STUDENT, distill
+    from .export import model_sha
+    from .neural_lesson import matching_run
+
+    student = matching_run(STUDENT, ns["ds"], ns["DATA"])
+    if student.record.get("teachers", {}).get("gram_sha256") != model_sha(ns["run9"]):
+        raise EmojiLabError("the saved student was taught by another bytegrams run")
+    ns["distill"], ns["teachers_story"], ns["student"] = distill, teachers_story, student
+
+
+def teachers_story(record: Mapping[str, Any]) -> str:
+    """The student's record told: each teacher, the pair, and what the student kept of the pair's lead."""
+    t = record["teachers"]
+    g, y, pair = t["gram_val"]["macro_f1"], t["yardstick"]["val"]["macro_f1"], t["pair_val"]["macro_f1"]
+    s = record["val"]["macro_f1"]
+    lines = [f"Validation macro-F1: the bytegrams teacher {pct(g)}, the yardstick {pct(y)} "
+             f"({t['yardstick']['params']:,} parameters), the two together {pct(pair)}; the student {pct(s)}."]
+    if compare(pair, max(g, y)) > 0:
+        lines.append(f"Together the teachers beat the better of them by {100 * (pair - max(g, y)):.1f} points: "
+                     "they are wrong on different texts.")
+    else:
+        lines.append("Here the pair is no better than the better teacher alone.")
+    if compare(s, g) > 0:
+        lines.append(f"The student beats its bytegrams teacher by {100 * (s - g):.1f} points with the same "
+                     "table, the same file and the same speed: only what it learned from changed."
+                     + (" It even beats the pair." if compare(s, pair) > 0 else ""))
+    elif compare(s, g) == 0:
+        lines.append("The student scores what its bytegrams teacher scores: here the teachers added nothing.")
+    else:
+        lines.append(f"The student scores {100 * (g - s):.1f} points below its bytegrams teacher: on this data the "
+                     "lesson exports the teacher.")
+    seconds = t["seconds"]
+    lines.append(f"Time: the bytegrams teacher {seconds['bytegrams']:.0f} s, the yardstick {seconds['yardstick']:.0f} s, "
+                 f"their predictions {seconds['predict']:.0f} s, the student {record['seconds']:.0f} s.")
+    return "\n".join(wrap(line) for line in lines)
+
+
+# -- 09.9: the phone table -------------------------------------------------------------------------------------------
 def run_row(run: Any, ds: Any, runs: int) -> dict:
     """A run's validation scores, and its dynamic-range int8 file's size, latency and agreement with Keras."""
     from .export import to_tflite, variant_row
@@ -138,6 +179,8 @@ def run_row(run: Any, ds: Any, runs: int) -> dict:
     record = run.record
     trained = (f"{len(record['epochs'])} epochs on {record['data']['sizes']['trained_on']:,} texts, "
                f"{record['seconds']:.0f} s")
+    if "teachers" in record:
+        trained += f" after its teachers' {sum(record['teachers']['seconds'].values()):.0f} s"
     return {"name": run.name, "model": record.get("model", run.name), "params": int(record["params"]),
             "trained": trained,
             "val": {k: record["val"][k] for k in ("top1", "top5", "macro_f1")},
@@ -145,15 +188,12 @@ def run_row(run: Any, ds: Any, runs: int) -> dict:
             "int8_macro_f1": int8["macro_f1"], "int8_agree_top5": int8["agree_top5"]}
 
 
-def yardstick_row(ds: Any, epochs: int) -> dict:
-    """The benchmark's classical char n-gram model: strong, but a bigger table, and its hashing is Python's."""
-    from . import classical
-    from .metrics import evaluate
-
-    model = classical.fit_on(ds, epochs=epochs)
-    scores = evaluate(ds.val.y, model.scores(ds.val.texts), ds.labels)
-    return {"name": "char n-gram linear", "model": "classical", "params": model.params,
-            "val": {k: scores[k] for k in ("top1", "top5", "macro_f1")}, "float32_bytes": 4 * model.params}
+def yardstick_row(student: Any) -> dict:
+    """The classical char n-gram model, as the student's record measured it: strong, but a bigger table,
+    and its hashing is Python's."""
+    yard = student.record["teachers"]["yardstick"]
+    return {"name": "char n-gram linear", "model": "classical", "params": yard["params"], "val": yard["val"],
+            "float32_bytes": 4 * yard["params"]}
 
 
 def keywords_row(ds: Any) -> dict:
@@ -167,32 +207,37 @@ def keywords_row(ds: Any) -> dict:
     return {"name": row["name"], "model": row["model"], "params": row["params"], "val": row["val"]}
 
 
-def phone_rows(gram_run: Any, deep_run: Any, ds: Any, quick: bool, runs: int = LATENCY_RUNS,
+def phone_rows(gram_run: Any, student: Any, deep_run: Any, ds: Any, runs: int = LATENCY_RUNS,
                progress: Any = print) -> list[dict]:
-    """bytegrams, the deep model, the yardstick and the keywords, measured; saved beside the bytegrams run."""
+    """bytegrams, its student, the deep model, the yardstick and the keywords, measured; saved beside the
+    bytegrams run."""
     from .export import save_table
-    from .train import budget
 
     rows = []
-    for run in (gram_run, deep_run):
+    for run in (gram_run, student, deep_run):
         progress(f"converting {run.name} to int8 and timing it ...")
         rows.append(run_row(run, ds, runs))
-    progress("training the char n-gram yardstick ...")
-    rows.append(yardstick_row(ds, budget(quick, GRAM_MODEL)["epochs"]))
+    rows.append(yardstick_row(student))
     rows.append(keywords_row(ds))
-    save_table(gram_run, rows, TABLE_FILE, models=[deep_run])
+    save_table(gram_run, rows, TABLE_FILE, models=[student, deep_run])
     return rows
 
 
+def best_phone_run(gram_run: Any, student: Any) -> Any:
+    """The student if it scores a higher validation macro-F1 than its bytegrams teacher, else the teacher."""
+    better = compare(student.record["val"]["macro_f1"], gram_run.record["val"]["macro_f1"]) > 0
+    return student if better else gram_run
+
+
 def restore_phone_rows(ns: dict) -> None:
-    """Step 09.9: the table saved with these very models, instead of converting and training again."""
+    """Step 09.9: the table saved with these very models, instead of converting and timing again."""
     from .export import load_table
 
-    rows = load_table(ns["run9"], TABLE_FILE, models=[ns["deep"]])
+    rows = load_table(ns["run9"], TABLE_FILE, models=[ns["student"], ns["deep"]])
     if rows is None:
         raise EmojiLabError("no phone table saved for these models")
-    ns["rows9"] = rows
-    for name in ("phone_rows", "phone_view", "phone_story"):
+    ns["rows9"], ns["best9"] = rows, best_phone_run(ns["run9"], ns["student"])
+    for name in ("phone_rows", "phone_view", "phone_story", "best_phone_run"):
         ns[name] = globals()[name]
 
 
@@ -220,13 +265,17 @@ def phone_view(rows: Sequence[Mapping[str, Any]]) -> Any:
 
 
 def phone_story(rows: Sequence[Mapping[str, Any]]) -> str:
-    """bytegrams against the deep model and the yardstick, in ratios and points measured in this run."""
-    gram, deep, yard, keywords = rows
+    """The better n-gram bag (teacher or student) against the deep model and the yardstick, in ratios and
+    points measured in this run."""
+    teacher, student, deep, yard, keywords = rows
+    gram = student if compare(student["val"]["macro_f1"], teacher["val"]["macro_f1"]) > 0 else teacher
     g, d = gram["val"]["macro_f1"], deep["val"]["macro_f1"]
     faster = gram["int8_ms"] < deep["int8_ms"]
     speed = (f"the n-gram bag is {deep['int8_ms'] / gram['int8_ms']:.1f}x faster" if faster else
              f"the deep model is {gram['int8_ms'] / deep['int8_ms']:.1f}x faster")
-    lines = [f"{gram['name']}: macro-F1 {pct(g)}, an int8 file of {_mb(gram['int8_bytes'])}, "
+    lines = [f"The better bag of n-grams is {gram['name']} ({student['name']} {pct(student['val']['macro_f1'])}, "
+             f"{teacher['name']} {pct(teacher['val']['macro_f1'])}): it is `best9`, the one to export.",
+             f"{gram['name']}: macro-F1 {pct(g)}, an int8 file of {_mb(gram['int8_bytes'])}, "
              f"{gram['int8_ms']:.2f} ms per text. {deep['name']}: {pct(d)}, {_mb(deep['int8_bytes'])}, "
              f"{deep['int8_ms']:.2f} ms: {speed}. Trained: {gram['trained']}, against {deep['trained']}."]
     better = compare(g, d)
@@ -258,11 +307,11 @@ def restore_export(ns: dict) -> None:
 
     ns["export_run"], ns["find_ios_starter"] = export.export_run, export.find_ios_starter
     ns["ios"] = export.find_ios_starter()
-    ns["exported9"] = export.exported_from_disk(ns["run9"], ns["ios"])
+    ns["exported9"] = export.exported_from_disk(ns["best9"], ns["ios"])
 
 
 def check_exported(ns: Mapping[str, Any]) -> Optional[str]:
-    """Step 09.11: `exported9` is run9's export, its files on disk and in the app."""
+    """Step 09.11: `exported9` is best9's export, its files on disk and in the app."""
     from .deploy_lesson import export_problem
 
-    return export_problem(ns.get("exported9"), ns["run9"], ns.get("ios"), "exported9", "run9")
+    return export_problem(ns.get("exported9"), ns["best9"], ns.get("ios"), "exported9", "best9")

@@ -132,13 +132,15 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    from .distill import STUDENT, TEACHER
+    from .errors import EmojiLabError
     from .models import MODEL_NAMES
 
-    unknown = [m for m in args.models if m not in MODEL_NAMES]
+    unknown = [m for m in args.models if m not in (*MODEL_NAMES, STUDENT)]
     if unknown:
-        from .errors import EmojiLabError
-
-        raise EmojiLabError(f"unknown model {', '.join(unknown)}: choose from {', '.join(MODEL_NAMES)}")
+        raise EmojiLabError(f"unknown model {', '.join(unknown)}: choose from {', '.join((*MODEL_NAMES, STUDENT))}")
+    if STUDENT in args.models and TEACHER not in args.models[: args.models.index(STUDENT)]:
+        raise EmojiLabError(f"{STUDENT} learns from {TEACHER}: list {TEACHER} before it in --models")
     from rich.console import Console
 
     from .bench import phone_table, quality_table, run_bench, startup_line
@@ -239,14 +241,15 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("texts", nargs="+", metavar="TEXT")
     predict.set_defaults(run=cmd_predict)
 
+    from .distill import STUDENT
     from .models import MODEL_NAMES
 
     bench = commands.add_parser("bench", help="size, speed and quality of every model, measured in one run",
                                 description="Train the course's models and reference rows on one data source "
                                 "and measure them: scores, .tflite sizes, LiteRT and Keras latency, start-up.")
     bench.add_argument("--data", default="sample", metavar="SOURCE", help="a data source (default sample)")
-    bench.add_argument("--models", nargs="+", default=list(MODEL_NAMES), metavar="NAME",
-                       help="course models to train (default: all)")
+    bench.add_argument("--models", nargs="+", default=[*MODEL_NAMES, STUDENT], metavar="NAME",
+                       help=f"course models to train (default: all; {STUDENT} after the bytegrams it learns from)")
     bench.add_argument("--epochs", type=int, help="at most this many epochs per model (default: each model's "
                        "full lesson budget)")
     bench.add_argument("--max-train", type=int, metavar="N", help="train on a seeded N of the training texts")

@@ -12,6 +12,9 @@ Two things make it fit a lesson's minutes on a 2-core laptop:
 Most models keep the epoch with the lowest val loss. A class-weighted model (lesson 9) keeps the one
 with the highest val macro-F1 instead: with rare emoji weighted up, the (unweighted) val loss can rise
 while macro-F1 still improves, and stopping on the loss would stop too soon.
+
+`targets` trains on probabilities instead of class ids (lesson 9's student learns from its teachers,
+`emoji_lab.distill`); class weights still follow each text's true label.
 """
 
 from __future__ import annotations
@@ -65,16 +68,20 @@ def budget(quick: bool, model_name: str = "") -> dict:
 def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None = None,
           batch_size: int | None = None, run_name: str | None = None, runs_root: Path | None = None,
           out: Path | None = None, progress: bool = True, seed: int = 2017,
-          max_train: int | None | str = "budget", callbacks: Sequence[Any] = ()) -> Run:
+          max_train: int | None | str = "budget", callbacks: Sequence[Any] = (),
+          targets: Optional[np.ndarray] = None, teachers: Optional[dict] = None, patience: int = PATIENCE) -> Run:
     """Train `model_name` on `ds` and keep the run under its name (or in `out`); returns the best model.
 
     `epochs`, `batch_size` and `max_train` (None: every training text) override the lesson budget;
-    `callbacks` are extra Keras callbacks, run after the course's own.
+    `callbacks` are extra Keras callbacks, run after the course's own; `patience`: epochs without a better
+    val score before stopping. `targets`, [len(ds.train), classes] probabilities, replace the one-hot
+    labels as what the model learns to output; `teachers` (where they came from) is kept in the record.
     """
     spec = models.spec(model_name)
     plan = budget(quick, model_name)
     plan["epochs"] = _positive("epochs", epochs if epochs is not None else plan["epochs"])
     plan["batch_size"] = _positive("batch_size", batch_size if batch_size is not None else plan["batch_size"])
+    patience = _positive("patience", patience)
     if max_train != "budget":
         plan["max_train"] = None if max_train is None else _positive("max_train", max_train)
     folder = Path(out).expanduser() if out else run_dir(run_name or model_name, ds.source, runs_root)
@@ -82,9 +89,12 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
     from .backend import import_tensorflow
 
     tf = import_tensorflow()
-    texts, y = training_subset(ds.train.texts, ds.train.y, plan["max_train"], seed)
+    rows = training_rows(len(ds.train), plan["max_train"], seed)
+    texts, y = [ds.train.texts[i] for i in rows], np.asarray(ds.train.y)[rows]
+    if targets is not None:
+        targets = soft_targets(targets, len(ds.train), len(ds.labels))[rows]
     encoder = WordEncoder.fit(texts, max_words=MAX_WORDS) if spec.input == "words" else ByteEncoder()
-    trainer = compiled_model(model_name, len(ds.labels), encoder, seed)
+    trainer = compiled_model(model_name, len(ds.labels), encoder, seed, soft=targets is not None)
     kept = models.build_model(model_name, len(ds.labels), max_len=encoder.max_len, vocab_size=encoder.vocab_size)
     folder.mkdir(parents=True, exist_ok=True)
     clear_run(folder)
@@ -93,15 +103,17 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
     steps = -(-len(texts) // plan["batch_size"])  # batches per epoch, the last one maybe short
     display = TrainingDisplay(plan["epochs"], steps, lambda: log.best_epoch) if progress else None
     started = time.perf_counter()
-    data = training_data(tf, encoder.encode_batch(texts), y, plan["batch_size"], seed)
-    weights = class_weights(y, len(ds.labels), CLASS_WEIGHT_POWER) if spec.class_weighted else None
+    weights = row_weights(y, len(ds.labels)) if spec.class_weighted else None
+    data = training_data(tf, encoder.encode_batch(texts), y if targets is None else targets, plan["batch_size"],
+                         seed, weights)
     interrupted = fit(trainer, data, plan["epochs"], seed, [log, TensorBoardLog(tf, folder, kept), display],
-                      list(callbacks), monitor, weights)
+                      list(callbacks), monitor, patience)
     log.keep_best()
     record = {
         "name": name, "model": model_name, "summary": spec.summary,
-        "config": {**plan, "seed": seed, "learning_rate": spec.learning_rate, "patience": PATIENCE,
-                   "class_weighted": spec.class_weighted, "kept_by": monitor.key},
+        "config": {**plan, "seed": seed, "learning_rate": spec.learning_rate, "patience": patience,
+                   "class_weighted": spec.class_weighted, "kept_by": monitor.key,
+                   "targets": "one-hot labels" if targets is None else "probabilities"},
         "data": {"source": ds.source, "fingerprint": fingerprint(ds),
                  "sizes": {"train": len(ds.train), "val": len(ds.val), "trained_on": len(texts)}},
         "labels": list(ds.labels), "encoder": save_encoder(encoder, folder),
@@ -113,6 +125,7 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
         "stopped_early": len(log.epochs) < plan["epochs"] and not interrupted, "interrupted": interrupted,
         "versions": {"tensorflow": tf.__version__, "keras": sys.modules["keras"].__version__},
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        **({"teachers": teachers} if teachers else {}),
     }
     write_record(folder, record)
     if display:
@@ -126,20 +139,28 @@ def _positive(what: str, value: int) -> int:
     return int(value)
 
 
-def compiled_model(model_name: str, n_classes: int, encoder: Any, seed: int) -> Any:
-    """The model to train: any input length, compiled as the seed did (Adam), with top-1 and top-5 accuracy."""
+def compiled_model(model_name: str, n_classes: int, encoder: Any, seed: int, soft: bool = False) -> Any:
+    """The model to train: any input length, compiled as the seed did (Adam), with top-1 and top-5 accuracy.
+
+    `soft`: it learns probabilities (cross-entropy against them); its training top-1 and top-5 then count
+    the targets' most likely emoji.
+    """
     import keras
 
     model = models.build_model(model_name, n_classes, max_len=None, vocab_size=encoder.vocab_size, seed=seed)
-    model.compile(optimizer=keras.optimizers.Adam(models.spec(model_name).learning_rate),
-                  loss="sparse_categorical_crossentropy",
-                  metrics=[keras.metrics.SparseCategoricalAccuracy(name="top1"),
-                           keras.metrics.SparseTopKCategoricalAccuracy(k=5, name="top5")])
+    if soft:
+        loss, top1, top5 = ("categorical_crossentropy", keras.metrics.CategoricalAccuracy(name="top1"),
+                            keras.metrics.TopKCategoricalAccuracy(k=5, name="top5"))
+    else:
+        loss, top1, top5 = ("sparse_categorical_crossentropy", keras.metrics.SparseCategoricalAccuracy(name="top1"),
+                            keras.metrics.SparseTopKCategoricalAccuracy(k=5, name="top5"))
+    model.compile(optimizer=keras.optimizers.Adam(models.spec(model_name).learning_rate), loss=loss,
+                  metrics=[top1, top5])
     return model
 
 
 def fit(model: Any, data: Any, epochs: int, seed: int, ours: list[Any], extra: list[Any], monitor: "Monitor",
-        class_weight: Optional[dict] = None) -> bool:
+        patience: int) -> bool:
     """model.fit with our hooks (objects with on_epoch_end and friends, then close) and early stopping.
 
     Returns True when Ctrl-C stopped it: the KeyboardInterrupt ends the training, not the lesson.
@@ -148,10 +169,10 @@ def fit(model: Any, data: Any, epochs: int, seed: int, ours: list[Any], extra: l
 
     hooks = [keras.callbacks.LambdaCallback(**{name: getattr(hook, name) for name in HOOKS if hasattr(hook, name)})
              for hook in ours if hook is not None]
-    stopper = keras.callbacks.EarlyStopping(monitor=monitor.key, mode=monitor.mode, patience=PATIENCE)  # reads ours
+    stopper = keras.callbacks.EarlyStopping(monitor=monitor.key, mode=monitor.mode, patience=patience)  # reads ours
     keras.utils.set_random_seed(seed)  # the same dropout masks every time
     try:
-        model.fit(data, epochs=epochs, shuffle=False, verbose=0, class_weight=class_weight,
+        model.fit(data, epochs=epochs, shuffle=False, verbose=0,
                   callbacks=hooks[:1] + [stopper] + hooks[1:] + extra)
         return False
     except KeyboardInterrupt:
@@ -193,13 +214,35 @@ def class_weights(y: np.ndarray, n_classes: int, power: float) -> dict[int, floa
     return {i: float(w) for i, w in enumerate(weights)}
 
 
+def row_weights(y: np.ndarray, n_classes: int) -> np.ndarray:
+    """Each training text's class weight (`class_weights` with CLASS_WEIGHT_POWER), from its true label."""
+    weights = class_weights(y, n_classes, CLASS_WEIGHT_POWER)
+    return np.array([weights[c] for c in np.asarray(y).tolist()], dtype=np.float32)
+
+
+def soft_targets(targets: Any, n_texts: int, n_classes: int) -> np.ndarray:
+    """`targets` checked: one row of probabilities (>= 0, summing to 1) per training text."""
+    t = np.asarray(targets, dtype=np.float32)
+    if t.shape != (n_texts, n_classes):
+        raise EmojiLabError(f"targets have shape {t.shape}; they need one row of {n_classes} probabilities per "
+                            f"training text: ({n_texts}, {n_classes})")
+    if not np.all(np.isfinite(t)) or t.min() < 0 or not np.allclose(t.sum(axis=1), 1, atol=1e-3):
+        raise EmojiLabError("targets must be probabilities: each row >= 0 and summing to 1")
+    return t
+
+
 # -- data: a seeded subset, batches of similar length, trimmed padding -------------------------------------------
+def training_rows(n_texts: int, max_train: int | None, seed: int) -> np.ndarray:
+    """Row numbers of a seeded random `max_train` of the training texts (in their original order), or all."""
+    if max_train is None or max_train >= n_texts:
+        return np.arange(n_texts)
+    return np.sort(np.random.default_rng(seed).choice(n_texts, size=max_train, replace=False))
+
+
 def training_subset(texts: list[str], y: np.ndarray, max_train: int | None, seed: int) -> tuple[list[str], np.ndarray]:
-    """A seeded random `max_train` of the training texts (in their original order), or all of them."""
-    if max_train is None or max_train >= len(texts):
-        return list(texts), np.asarray(y)
-    keep = np.sort(np.random.default_rng(seed).choice(len(texts), size=max_train, replace=False))
-    return [texts[i] for i in keep], np.asarray(y)[keep]
+    """The texts and labels of `training_rows`."""
+    rows = training_rows(len(texts), max_train, seed)
+    return [texts[i] for i in rows], np.asarray(y)[rows]
 
 
 def text_lengths(x: np.ndarray) -> np.ndarray:
@@ -223,20 +266,24 @@ def length_batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generato
     return [batches[i] for i in rng.permutation(len(batches))]
 
 
-def training_data(tf: Any, x: np.ndarray, y: np.ndarray, batch_size: int, seed: int) -> Any:
-    """A tf.data source of (ids [batch, width], class ids [batch]), reshuffled (seeded) every epoch.
+def training_data(tf: Any, x: np.ndarray, y: np.ndarray, batch_size: int, seed: int,
+                  weights: Optional[np.ndarray] = None) -> Any:
+    """A tf.data source of (ids [batch, width], targets[, weights]), reshuffled (seeded) every epoch.
 
+    Targets are class ids [batch] or probabilities [batch, classes]; weights, one per text, scale its loss.
     (The number of batches is ceil(n / batch_size): pools hold a whole number of batches.)
     """
     lengths, rng = text_lengths(x), np.random.default_rng(seed)
-    y = np.asarray(y, dtype=np.int32)
+    y = np.asarray(y, dtype=np.int32 if np.ndim(y) == 1 else np.float32)
+    signature = (tf.TensorSpec([None, None], tf.int32), tf.TensorSpec([None, *y.shape[1:]], tf.as_dtype(y.dtype)))
+    if weights is not None:
+        signature += (tf.TensorSpec([None], tf.float32),)
 
-    def epoch() -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    def epoch() -> Iterator[tuple[np.ndarray, ...]]:
         for rows in length_batches(lengths, batch_size, rng):
-            yield trimmed(x, rows, lengths), y[rows]
+            yield (trimmed(x, rows, lengths), y[rows]) + (() if weights is None else (weights[rows],))
 
-    data = tf.data.Dataset.from_generator(epoch, output_signature=(
-        tf.TensorSpec([None, None], tf.int32), tf.TensorSpec([None], tf.int32)))
+    data = tf.data.Dataset.from_generator(epoch, output_signature=signature)
     return data.apply(tf.data.experimental.assert_cardinality(-(-len(x) // batch_size)))  # Keras knows the steps
 
 
@@ -385,5 +432,5 @@ class TrainingDisplay:
             if record["interrupted"]:
                 line += f"; interrupted after epoch {len(record['epochs'])}"
             elif record["stopped_early"]:
-                line += f"; stopped early: {monitor.words.split(' ', 1)[1]} did not improve for {PATIENCE} epochs"
+                line += f"; stopped early: {monitor.words.split(' ', 1)[1]} did not improve for {record['config']['patience']} epochs"
         self._print(line)

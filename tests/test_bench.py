@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from test_sources import write_tweeteval
 
 
@@ -22,14 +23,14 @@ def test_bench_measures_every_row_and_writes_json(tmp_path):
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "bench.json"
     result = bench("--data", str(data), "--models", "naive-noembd", "bytegrams", "word-embed-blstm",
-                   "--out", str(out))
+                   "bytegrams-student", "--out", str(out))
     assert result.returncode == 0, result.stderr
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["complete"] is True and report["machine"]["cpus"] >= 1
     assert [r["model"] for r in report["rows"]] == ["keywords (lesson 2)", "char 1-5-gram linear", "naive-noembd",
-                                                     "bytegrams", "word-embed-blstm"]
+                                                     "bytegrams", "word-embed-blstm", "bytegrams-student"]
     assert {r["text"] for r in report["rows"]} == {"cleaned"}  # raw text has no residue: one version
-    keywords, ngrams, byte_model, grams, word_model = report["rows"]
+    keywords, ngrams, byte_model, grams, word_model, student = report["rows"]
     assert ngrams["params"] == 2**18 * 2 and 0 <= ngrams["val_macro_f1"] <= 1
     assert byte_model["epochs_run"] == 1 and byte_model["trained_on"] == report["train"]
     assert 0 < byte_model["tflite_int8_bytes"] < byte_model["tflite_float32_bytes"]
@@ -39,6 +40,9 @@ def test_bench_measures_every_row_and_writes_json(tmp_path):
     assert grams["params"] > byte_model["params"] and 0 < grams["tflite_int8_bytes"] < grams["tflite_float32_bytes"]
     assert grams["epochs_run"] == 1 and grams["trained_on"] == report["train"]
     assert "tflite_float32_bytes" not in word_model and "reads words" in word_model["not_deployable"]
+    assert student["params"] == grams["params"] and student["tflite_int8_bytes"] > 0
+    teachers = student["teachers_seconds"]  # it learned from this run's bytegrams and n-gram rows
+    assert teachers["yardstick"] == pytest.approx(ngrams["fit_seconds"], abs=0.01) and teachers["predict"] > 0
     assert byte_model["phone_macro_f1"] == byte_model["val_macro_f1"]
     startup = report["startup"]
     assert 0 < startup["repl_to_prompt_and_bye_s"] and startup["ratio"] > 0 and startup["best_of"] == 1
@@ -60,6 +64,12 @@ def test_tweeteval_layout_is_benchmarked_both_ways(tmp_path):
         for model in ("keywords (lesson 2)", "char 1-5-gram linear", "naive-noembd")]
     assert set(report["text"]) >= {"cleaned", "published"}
     assert "published" in result.stdout
+
+
+def test_the_student_needs_its_teacher_before_it():
+    result = subprocess.run([sys.executable, "-m", "emoji_lab", "bench", "--models", "bytegrams-student", "bytegrams"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "list bytegrams before it" in result.stderr
 
 
 def test_unknown_model_is_a_one_line_error():

@@ -160,15 +160,20 @@ def row(name, f1, int8_bytes=None, ms=None, params=1000):
             "trained": "3 epochs on 6,000 texts, 40 s"}
 
 
-@pytest.mark.parametrize("gram_f1, deep_f1, says", [
-    (0.40, 0.30, "not the deepest one: the bag of n-grams scores 10.0 points higher"),
-    (0.30, 0.40, "the deep model scores 10.0 points higher"),
-    (0.35, 0.35, "the two score the same"),
+@pytest.mark.parametrize("gram_f1, student_f1, deep_f1, says", [
+    (0.40, 0.20, 0.30, "not the deepest one: the bag of n-grams scores 10.0 points higher"),
+    (0.20, 0.40, 0.30, "not the deepest one: the bag of n-grams scores 10.0 points higher"),
+    (0.30, 0.20, 0.40, "the deep model scores 10.0 points higher"),
+    (0.35, 0.35, 0.35, "the two score the same"),
 ])
-def test_phone_story_follows_the_measurements(gram_f1, deep_f1, says):
-    rows = [row("bytegrams", gram_f1, 1_000_000, 0.1), row("chcnn-blstm", deep_f1, 700_000, 1.0),
-            row("char n-gram linear", 0.38, params=5_000_000), row("keywords (lesson 2)", 0.32)]
+def test_phone_story_follows_the_measurements(gram_f1, student_f1, deep_f1, says):
+    rows = [row("bytegrams", gram_f1, 1_000_000, 0.1), row("bytegrams-student", student_f1, 1_000_000, 0.1),
+            row("chcnn-blstm", deep_f1, 700_000, 1.0), row("char n-gram linear", 0.38, params=5_000_000),
+            row("keywords (lesson 2)", 0.32)]
     story = " ".join(bl.phone_story(rows).split())
+    best = "bytegrams-student" if student_f1 > gram_f1 else "bytegrams"
+    assert f"The better bag of n-grams is {best} " in story and f"{best}: macro-F1" in story
+    gram_f1 = max(gram_f1, student_f1)
     assert says in story and "10.0x faster" in story
     assert ("is above it" in story) == (gram_f1 > 0.38)
     assert ("points above them" in story) == (gram_f1 > 0.32)
@@ -178,6 +183,36 @@ def test_phone_story_follows_the_measurements(gram_f1, deep_f1, says):
     console.print(bl.phone_view(rows))
     drawn = console.export_text()
     assert "20.00 MB f32" in drawn and "1.00 MB" in drawn and max(len(line) for line in drawn.splitlines()) <= 80
+
+
+@pytest.mark.parametrize("gram_f1, student_f1, best", [(0.30, 0.31, "student"), (0.31, 0.30, "teacher"),
+                                                       (0.30, 0.30, "teacher")])
+def test_the_phone_gets_the_better_bag_and_the_teacher_on_a_tie(gram_f1, student_f1, best):
+    from types import SimpleNamespace
+
+    teacher = SimpleNamespace(record={"val": {"macro_f1": gram_f1}})
+    student = SimpleNamespace(record={"val": {"macro_f1": student_f1}})
+    assert bl.best_phone_run(teacher, student) is {"student": student, "teacher": teacher}[best]
+
+
+def teachers_record(gram, yard, pair, student):
+    val = lambda f1: {"top1": 0.3, "top5": 0.6, "macro_f1": f1}  # noqa: E731
+    return {"val": val(student), "seconds": 90.0,
+            "teachers": {"gram_val": val(gram), "pair_val": val(pair), "yardstick": {"params": 5_242_880, "val": val(yard)},
+                         "seconds": {"bytegrams": 100.0, "yardstick": 230.0, "predict": 12.0}}}
+
+
+@pytest.mark.parametrize("numbers, says", [
+    ((0.25, 0.24, 0.26, 0.26), ["the two together 26.0%", "beat the better of them by 1.0 points",
+                                "beats its bytegrams teacher by 1.0 points"]),
+    ((0.25, 0.24, 0.25, 0.24), ["no better than the better teacher", "1.0 points below its bytegrams teacher",
+                                "exports the teacher"]),
+    ((0.25, 0.24, 0.26, 0.27), ["It even beats the pair"]),
+])
+def test_teachers_story_says_what_was_measured(numbers, says):
+    story = " ".join(bl.teachers_story(teachers_record(*numbers)).split())
+    assert all(part in story for part in says), story
+    assert "the yardstick 230 s" in story and "5,242,880 parameters" in story
 
 
 def test_grams_table_and_story_fit_80_columns():

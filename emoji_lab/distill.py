@@ -1,0 +1,100 @@
+"""Lesson 9's student: a fresh `bytegrams` that learns from two teachers, so that one phone-sized model
+can learn what a pair knows that would not fit in the app.
+
+The teachers are the lesson's `bytegrams` run and the classical yardstick (`emoji_lab.classical`: 5.2M
+parameters, its hashing in Python). On every training text their probabilities are combined as a
+weighted geometric mean (log-probabilities averaged, then normalised), and the student's target is that
+mix blended with the text's one-hot label. The student is the same graph as its teacher (same file
+size, same app), trained with the same budget and class weights (from the true labels), keeping its
+epoch with the best validation macro-F1. It trains its whole budget rather than stopping early: on
+TweetEval the bytegrams model peaks and then overfits its labels, while the student, whose targets are
+softer, climbs slowly with dips of two or three epochs before its best (seeds 2017-2019, 20 epochs
+each). The teachers predict the very texts they were trained on, which keeps the recipe inside one
+lesson's minutes (held-out predictions would mean training each teacher several times).
+
+The weights were chosen once, when the course was built, on TweetEval validation with a first version
+of this recipe (fixed-length batches; two settings tried, seed 2017: the bytegrams teacher at 0.5 and
+the label at 0.5 gave the student 25.1 macro-F1, both at 0.3 gave 26.0): constants, not tuned per run.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Optional
+
+import numpy as np
+
+STUDENT = "bytegrams-student"  # the student's run name
+TEACHER = "bytegrams"
+GRAM_WEIGHT = 0.3  # the bytegrams teacher's share of the mix; the yardstick has the rest
+LABEL_SHARE = 0.3  # the one-hot label's share of the student's target; the teachers' mix has the rest
+
+
+def teachers_mix(gram_probs: np.ndarray, yard_probs: np.ndarray, gram_weight: float = GRAM_WEIGHT) -> np.ndarray:
+    """[n, classes]: the weighted geometric mean of two models' probabilities, each row summing to 1."""
+    logs = (gram_weight * np.log(np.maximum(gram_probs, 1e-12))
+            + (1 - gram_weight) * np.log(np.maximum(yard_probs, 1e-12)))
+    mix = np.exp(logs - logs.max(axis=1, keepdims=True))
+    return (mix / mix.sum(axis=1, keepdims=True)).astype(np.float32)
+
+
+def student_targets(y: np.ndarray, mix: np.ndarray, label_share: float = LABEL_SHARE) -> np.ndarray:
+    """[n, classes]: `label_share` of each text's one-hot label plus the rest of the teachers' mix."""
+    one_hot = np.eye(mix.shape[1], dtype=np.float32)[np.asarray(y)]
+    return label_share * one_hot + (1 - label_share) * mix
+
+
+def fit_yardstick(ds: Any, quick: bool) -> Any:
+    """The classical yardstick on every training text, with as many epochs as the lesson gives bytegrams."""
+    from . import classical
+    from .train import budget
+
+    return classical.fit_on(ds, epochs=budget(quick, TEACHER)["epochs"])
+
+
+def distill(run: Any, ds: Any, *, yard: Optional[Any] = None, quick: bool = False, progress: bool = True,
+            run_name: str = STUDENT, **train_args: Any) -> Any:
+    """Train the student from `run` (a bytegrams run on `ds`) and the yardstick (`yard`, trained now if None).
+
+    `train_args` go to `emoji_lab.train.train` (runs_root, seed, epochs, ...). The run's record keeps the
+    teachers: their weights, the yardstick's scores and the pair's validation scores, and their seconds.
+    """
+    from .errors import EmojiLabError
+    from .export import model_sha
+    from .metrics import evaluate
+    from .runs import fingerprint
+    from .train import budget, train
+
+    if run.record.get("model") != TEACHER:
+        raise EmojiLabError(f"the teacher must be a {TEACHER} run, not {run.record.get('model', run.name)!r}")
+    if run.record.get("data", {}).get("fingerprint") != fingerprint(ds):
+        raise EmojiLabError(f"the teacher {run.name!r} was trained on other data than {ds.source}")
+    if yard is None:
+        if progress:
+            print("training the classical yardstick, the second teacher ...", flush=True)
+        yard = fit_yardstick(ds, quick)
+    if progress:
+        print("both teachers predict every training text ...", flush=True)
+    started = time.perf_counter()
+    mix = teachers_mix(run.probabilities(ds.train.texts), yard.scores(ds.train.texts))
+    predict_seconds = time.perf_counter() - started
+    val_yard = yard.scores(ds.val.texts)
+    teachers = {
+        "gram_run": run.name, "gram_sha256": model_sha(run), "gram_val": _scores(run.record["val"]),
+        "gram_weight": GRAM_WEIGHT, "label_share": LABEL_SHARE,
+        "seconds": {"bytegrams": run.record["seconds"], "yardstick": round(yard.fit_seconds, 2),
+                    "predict": round(predict_seconds, 2)},
+        "yardstick": {"params": yard.params, "best_epoch": yard.best_epoch,
+                      "val": _scores(evaluate(ds.val.y, val_yard, ds.labels))},
+        "pair_val": _scores(evaluate(ds.val.y, teachers_mix(run.probabilities(ds.val.texts), val_yard), ds.labels)),
+    }
+    if progress:
+        print("the student learns (its training top-1 and top-5 count the targets' most likely emoji; "
+              "validation counts the true labels) ...", flush=True)
+    whole = train_args.get("epochs") or budget(quick, TEACHER)["epochs"]
+    return train(TEACHER, ds, quick=quick, run_name=run_name, progress=progress, patience=whole,
+                 targets=student_targets(ds.train.y, mix), teachers=teachers, **train_args)
+
+
+def _scores(result: dict) -> dict:
+    return {k: result[k] for k in ("top1", "top5", "macro_f1")}

@@ -1,0 +1,124 @@
+"""Lesson 9's student: training on probabilities, the teachers' mix, and the student's run end to end."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from test_train import tiny_lines
+
+from emoji_lab import beyond_lesson as bl
+from emoji_lab import distill as dl
+from emoji_lab.dataset import from_raw_lines
+from emoji_lab.errors import EmojiLabError
+from emoji_lab.export import model_sha
+from emoji_lab.train import train
+
+pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")  # inside Keras
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return from_raw_lines(tiny_lines(), "tiny")
+
+
+@pytest.fixture(scope="module")
+def runs_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("runs")
+
+
+@pytest.fixture(scope="module")
+def teacher(ds, runs_root):
+    return train("bytegrams", ds, epochs=3, runs_root=runs_root, progress=False)
+
+
+def curve(run, key="val_loss"):
+    return [e[key] for e in run.record["epochs"]]
+
+
+def test_one_hot_targets_train_exactly_as_the_labels_do(ds, teacher, runs_root):
+    one_hot = np.eye(len(ds.labels), dtype=np.float32)[ds.train.y]
+    same = train("bytegrams", ds, epochs=3, runs_root=runs_root, progress=False, run_name="one-hot", targets=one_hot)
+    assert curve(same) == pytest.approx(curve(teacher), rel=1e-4)
+    assert curve(same, "val_macro_f1") == pytest.approx(curve(teacher, "val_macro_f1"))
+    assert same.record["config"]["targets"] == "probabilities" and teacher.record["config"]["targets"] == "one-hot labels"
+
+
+def test_the_model_learns_what_the_targets_say_not_the_labels(ds, runs_root):
+    heart = ds.labels.index("❤️")
+    targets = np.zeros((len(ds.train), len(ds.labels)), dtype=np.float32)
+    targets[:, heart] = 1  # every text "is" a heart, whatever its label
+    run = train("naive-noembd", ds, epochs=2, runs_root=runs_root, progress=False, run_name="hearts", targets=targets)
+    assert (run.probabilities(ds.val.texts).argmax(axis=1) == heart).all()
+
+
+@pytest.mark.parametrize("targets, says", [
+    (np.full((3, 4), 0.25), "shape (3, 4)"),
+    ("wide", "one row of 4 probabilities per training text"),
+    ("negative", "probabilities"),
+    ("unnormalised", "summing to 1"),
+])
+def test_targets_that_are_not_one_row_of_probabilities_per_text_fail_clearly(ds, runs_root, targets, says):
+    n, k = len(ds.train), len(ds.labels)
+    bad = {"wide": np.full((n, k + 1), 1 / (k + 1)), "negative": np.tile([1.5, -0.5] + [0] * (k - 2), (n, 1)),
+           "unnormalised": np.full((n, k), 0.5)}
+    with pytest.raises(EmojiLabError, match=re.escape(says)):
+        train("bytegrams", ds, epochs=1, runs_root=runs_root, progress=False, run_name="bad",
+              targets=bad.get(targets, targets) if isinstance(targets, str) else targets)
+
+
+def test_teachers_mix_is_a_weighted_geometric_mean():
+    a, b = np.array([[0.5, 0.25, 0.25]]), np.array([[0.125, 0.5, 0.375]])
+    mix = dl.teachers_mix(a, b, gram_weight=0.3)
+    expected = a ** 0.3 * b ** 0.7
+    assert mix == pytest.approx(expected / expected.sum(), rel=1e-5)
+    assert dl.teachers_mix(a, b, gram_weight=1.0) == pytest.approx(a)
+    assert dl.teachers_mix(np.array([[1.0, 0.0]]), np.array([[0.0, 1.0]])).sum() == pytest.approx(1)  # no NaN
+
+
+def test_student_targets_blend_the_label_and_the_teachers():
+    mix = np.array([[0.2, 0.8], [0.6, 0.4]], dtype=np.float32)
+    targets = dl.student_targets(np.array([0, 0]), mix, label_share=0.3)
+    assert targets == pytest.approx(np.array([[0.3 + 0.7 * 0.2, 0.7 * 0.8], [0.3 + 0.7 * 0.6, 0.7 * 0.4]]))
+    assert targets.sum(axis=1) == pytest.approx([1, 1])
+
+
+@pytest.fixture(scope="module")
+def student(ds, teacher, runs_root):
+    return dl.distill(teacher, ds, quick=True, epochs=3, runs_root=runs_root, progress=False)
+
+
+def test_the_student_is_a_bytegrams_run_that_records_its_teachers(ds, teacher, student):
+    record = student.record
+    assert student.name == dl.STUDENT and record["model"] == "bytegrams" and record["params"] == teacher.record["params"]
+    assert len(record["epochs"]) == record["config"]["patience"] == 3  # its whole budget, never stopped early
+    t = record["teachers"]
+    assert t["gram_run"] == "bytegrams" and t["gram_sha256"] == model_sha(teacher)
+    assert (t["gram_weight"], t["label_share"]) == (dl.GRAM_WEIGHT, dl.LABEL_SHARE)
+    assert t["gram_val"] == {k: teacher.record["val"][k] for k in ("top1", "top5", "macro_f1")}
+    assert t["yardstick"]["params"] == 2**18 * len(ds.labels) and 0 <= t["pair_val"]["macro_f1"] <= 1
+    assert all(t["seconds"][k] > 0 for k in ("bytegrams", "yardstick", "predict"))
+    story = " ".join(bl.teachers_story(record).split())
+    assert f"the student {100 * record['val']['macro_f1']:.1f}%" in story and "Time: the bytegrams teacher" in story
+
+
+def test_a_saved_student_is_restored_only_for_its_own_teacher(ds, teacher, student, runs_root, monkeypatch):
+    from emoji_lab import paths
+
+    monkeypatch.setattr(paths, "runs_dir", lambda: runs_root)
+    ns = {"ds": ds, "DATA": "tiny", "run9": teacher}
+    bl.restore_student(ns)
+    assert ns["student"].record["created"] == student.record["created"] and ns["distill"] is dl.distill
+    other = train("bytegrams", ds, epochs=1, runs_root=runs_root, progress=False, run_name="other")
+    with pytest.raises(EmojiLabError, match="another bytegrams run"):
+        bl.restore_student({**ns, "run9": other})
+
+
+def test_only_a_bytegrams_run_on_the_same_data_can_teach(ds, teacher, runs_root):
+    words = train("naive-noembd", ds, epochs=1, runs_root=runs_root, progress=False)
+    with pytest.raises(EmojiLabError, match="must be a bytegrams run"):
+        dl.distill(words, ds, runs_root=runs_root, progress=False)
+    other = from_raw_lines(tiny_lines(seed=1), "other")
+    with pytest.raises(EmojiLabError, match="other data"):
+        dl.distill(teacher, other, runs_root=runs_root, progress=False)
