@@ -164,8 +164,9 @@ def teachers_story(record: Mapping[str, Any]) -> str:
         lines.append(f"The student scores {100 * (g - s):.1f} points below its bytegrams teacher: on this data the "
                      "lesson exports the teacher.")
     seconds = t["seconds"]
-    lines.append(f"Time: the bytegrams teacher {seconds['bytegrams']:.0f} s, the yardstick {seconds['yardstick']:.0f} s, "
-                 f"their predictions {seconds['predict']:.0f} s, the student {record['seconds']:.0f} s.")
+    lines.append(f"Time: the bytegrams teacher {seconds['bytegrams']:.0f} s, the yardstick "
+                 f"{seconds['yardstick']:.0f} s, their predictions {seconds['predict']:.0f} s, the student "
+                 f"{record['seconds']:.0f} s.")
     return "\n".join(wrap(line) for line in lines)
 
 

@@ -432,5 +432,6 @@ class TrainingDisplay:
             if record["interrupted"]:
                 line += f"; interrupted after epoch {len(record['epochs'])}"
             elif record["stopped_early"]:
-                line += f"; stopped early: {monitor.words.split(' ', 1)[1]} did not improve for {record['config']['patience']} epochs"
+                line += (f"; stopped early: {monitor.words.split(' ', 1)[1]} did not improve for "
+                         f"{record['config']['patience']} epochs")
         self._print(line)

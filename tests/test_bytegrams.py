@@ -198,7 +198,8 @@ def test_the_phone_gets_the_better_bag_and_the_teacher_on_a_tie(gram_f1, student
 def teachers_record(gram, yard, pair, student):
     val = lambda f1: {"top1": 0.3, "top5": 0.6, "macro_f1": f1}  # noqa: E731
     return {"val": val(student), "seconds": 90.0,
-            "teachers": {"gram_val": val(gram), "pair_val": val(pair), "yardstick": {"params": 5_242_880, "val": val(yard)},
+            "teachers": {"gram_val": val(gram), "pair_val": val(pair),
+                         "yardstick": {"params": 5_242_880, "val": val(yard)},
                          "seconds": {"bytegrams": 100.0, "yardstick": 230.0, "predict": 12.0}}}
 
 

@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 import pytest
-from test_train import tiny_lines
+from test_train import ds, runs_root, tiny_lines  # noqa: F401 (ds and runs_root are fixtures)
 
 from emoji_lab import beyond_lesson as bl
 from emoji_lab import distill as dl
@@ -16,16 +16,6 @@ from emoji_lab.export import model_sha
 from emoji_lab.train import train
 
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")  # inside Keras
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return from_raw_lines(tiny_lines(), "tiny")
-
-
-@pytest.fixture(scope="module")
-def runs_root(tmp_path_factory):
-    return tmp_path_factory.mktemp("runs")
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +32,8 @@ def test_one_hot_targets_train_exactly_as_the_labels_do(ds, teacher, runs_root):
     same = train("bytegrams", ds, epochs=3, runs_root=runs_root, progress=False, run_name="one-hot", targets=one_hot)
     assert curve(same) == pytest.approx(curve(teacher), rel=1e-4)
     assert curve(same, "val_macro_f1") == pytest.approx(curve(teacher, "val_macro_f1"))
-    assert same.record["config"]["targets"] == "probabilities" and teacher.record["config"]["targets"] == "one-hot labels"
+    assert same.record["config"]["targets"] == "probabilities"
+    assert teacher.record["config"]["targets"] == "one-hot labels"
 
 
 def test_the_model_learns_what_the_targets_say_not_the_labels(ds, runs_root):
@@ -91,7 +82,8 @@ def student(ds, teacher, runs_root):
 
 def test_the_student_is_a_bytegrams_run_that_records_its_teachers(ds, teacher, student):
     record = student.record
-    assert student.name == dl.STUDENT and record["model"] == "bytegrams" and record["params"] == teacher.record["params"]
+    assert student.name == dl.STUDENT and record["model"] == "bytegrams"
+    assert record["params"] == teacher.record["params"]
     assert len(record["epochs"]) == record["config"]["patience"] == 3  # its whole budget, never stopped early
     t = record["teachers"]
     assert t["gram_run"] == "bytegrams" and t["gram_sha256"] == model_sha(teacher)
