@@ -139,6 +139,8 @@ def restore_student(ns: dict) -> None:
     student = matching_run(STUDENT, ns["ds"], ns["DATA"])
     if student.record.get("teachers", {}).get("gram_sha256") != model_sha(ns["run9"]):
         raise EmojiLabError("the saved student was taught by another bytegrams run")
+    if not student.record["config"].get("start_from"):
+        raise EmojiLabError("the saved student started from fresh weights, an earlier version of this step")
     ns["distill"], ns["teachers_story"], ns["student"] = distill, teachers_story, student
 
 
@@ -149,6 +151,10 @@ def teachers_story(record: Mapping[str, Any]) -> str:
     s = record["val"]["macro_f1"]
     lines = [f"Validation macro-F1: the bytegrams teacher {pct(g)}, the yardstick {pct(y)} "
              f"({t['yardstick']['params']:,} parameters), the two together {pct(pair)}; the student {pct(s)}."]
+    epochs = record.get("epochs") or []
+    if record.get("config", {}).get("start_from") and epochs:
+        lines.append(f"The student started from its bytegrams teacher's weights: {pct(epochs[0]['val_macro_f1'])} "
+                     f"after its first epoch, {pct(s)} at its best (epoch {record['best_epoch']} of {len(epochs)}).")
     if compare(pair, max(g, y)) > 0:
         lines.append(f"Together the teachers beat the better of them by {100 * (pair - max(g, y)):.1f} points: "
                      "they are wrong on different texts.")

@@ -69,19 +69,24 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
           batch_size: int | None = None, run_name: str | None = None, runs_root: Path | None = None,
           out: Path | None = None, progress: bool = True, seed: int = 2017,
           max_train: int | None | str = "budget", callbacks: Sequence[Any] = (),
-          targets: Optional[np.ndarray] = None, teachers: Optional[dict] = None, patience: int = PATIENCE) -> Run:
+          targets: Optional[np.ndarray] = None, teachers: Optional[dict] = None, patience: int = PATIENCE,
+          start_from: Optional[Run] = None) -> Run:
     """Train `model_name` on `ds` and keep the run under its name (or in `out`); returns the best model.
 
     `epochs`, `batch_size` and `max_train` (None: every training text) override the lesson budget;
     `callbacks` are extra Keras callbacks, run after the course's own; `patience`: epochs without a better
     val score before stopping. `targets`, [len(ds.train), classes] probabilities, replace the one-hot
     labels as what the model learns to output; `teachers` (where they came from) is kept in the record.
+    `start_from`: a run of the same model whose weights the training starts from, instead of fresh ones.
     """
     spec = models.spec(model_name)
     plan = budget(quick, model_name)
     plan["epochs"] = _positive("epochs", epochs if epochs is not None else plan["epochs"])
     plan["batch_size"] = _positive("batch_size", batch_size if batch_size is not None else plan["batch_size"])
     patience = _positive("patience", patience)
+    if start_from is not None and start_from.record.get("model") != model_name:
+        raise EmojiLabError(f"a {model_name} can start only from a {model_name} run, "
+                            f"not {start_from.record.get('model', start_from.name)!r}")
     if max_train != "budget":
         plan["max_train"] = None if max_train is None else _positive("max_train", max_train)
     folder = Path(out).expanduser() if out else run_dir(run_name or model_name, ds.source, runs_root)
@@ -95,6 +100,11 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
         targets = soft_targets(targets, len(ds.train), len(ds.labels))[rows]
     encoder = WordEncoder.fit(texts, max_words=MAX_WORDS) if spec.input == "words" else ByteEncoder()
     trainer = compiled_model(model_name, len(ds.labels), encoder, seed, soft=targets is not None)
+    if start_from is not None:
+        try:
+            trainer.set_weights(start_from.model.get_weights())
+        except ValueError as error:  # a word model whose vocabulary was fitted on other texts
+            raise EmojiLabError(f"the weights of {start_from.name!r} do not fit this {model_name}: {error}") from None
     kept = models.build_model(model_name, len(ds.labels), max_len=encoder.max_len, vocab_size=encoder.vocab_size)
     folder.mkdir(parents=True, exist_ok=True)
     clear_run(folder)
@@ -113,7 +123,8 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
         "name": name, "model": model_name, "summary": spec.summary,
         "config": {**plan, "seed": seed, "learning_rate": spec.learning_rate, "patience": patience,
                    "class_weighted": spec.class_weighted, "kept_by": monitor.key,
-                   "targets": "one-hot labels" if targets is None else "probabilities"},
+                   "targets": "one-hot labels" if targets is None else "probabilities",
+                   "start_from": None if start_from is None else start_from.name},
         "data": {"source": ds.source, "fingerprint": fingerprint(ds),
                  "sizes": {"train": len(ds.train), "val": len(ds.val), "trained_on": len(texts)}},
         "labels": list(ds.labels), "encoder": save_encoder(encoder, folder),

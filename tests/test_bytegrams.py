@@ -197,7 +197,8 @@ def test_the_phone_gets_the_better_bag_and_the_teacher_on_a_tie(gram_f1, student
 
 def teachers_record(gram, yard, pair, student):
     val = lambda f1: {"top1": 0.3, "top5": 0.6, "macro_f1": f1}  # noqa: E731
-    return {"val": val(student), "seconds": 90.0,
+    return {"val": val(student), "seconds": 90.0, "config": {"start_from": "bytegrams"}, "best_epoch": 3,
+            "epochs": [{"val_macro_f1": f1} for f1 in (0.2468, student - 0.01, student, student - 0.02)],
             "teachers": {"gram_val": val(gram), "pair_val": val(pair),
                          "yardstick": {"params": 5_242_880, "val": val(yard)},
                          "seconds": {"bytegrams": 100.0, "yardstick": 230.0, "predict": 12.0}}}
@@ -214,6 +215,7 @@ def test_teachers_story_says_what_was_measured(numbers, says):
     story = " ".join(bl.teachers_story(teachers_record(*numbers)).split())
     assert all(part in story for part in says), story
     assert "the yardstick 230 s" in story and "5,242,880 parameters" in story
+    assert f"24.7% after its first epoch, {100 * numbers[3]:.1f}% at its best (epoch 3 of 4)" in story
 
 
 def test_grams_table_and_story_fit_80_columns():

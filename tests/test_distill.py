@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 
+import keras
 import numpy as np
 import pytest
 from test_train import ds, runs_root, tiny_lines  # noqa: F401 (ds and runs_root are fixtures)
@@ -13,6 +15,7 @@ from emoji_lab import distill as dl
 from emoji_lab.dataset import from_raw_lines
 from emoji_lab.errors import EmojiLabError
 from emoji_lab.export import model_sha
+from emoji_lab.runs import RECORD_FILE
 from emoji_lab.train import train
 
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")  # inside Keras
@@ -42,6 +45,31 @@ def test_the_model_learns_what_the_targets_say_not_the_labels(ds, runs_root):
     targets[:, heart] = 1  # every text "is" a heart, whatever its label
     run = train("naive-noembd", ds, epochs=2, runs_root=runs_root, progress=False, run_name="hearts", targets=targets)
     assert (run.probabilities(ds.val.texts).argmax(axis=1) == heart).all()
+
+
+class FirstWeights(keras.callbacks.Callback):
+    """Keeps the trainer's weights as the training begins."""
+
+    def on_train_begin(self, logs=None):
+        self.first = self.model.get_weights()
+
+
+def test_a_run_can_start_from_another_runs_weights(ds, teacher, runs_root):
+    starts = {}
+    for name, start in (("warm", teacher), ("cold", None)):
+        keep = FirstWeights()
+        run = train("bytegrams", ds, epochs=1, runs_root=runs_root, progress=False, run_name=name, callbacks=[keep],
+                    start_from=start)
+        starts[name] = (keep.first, run.record["config"]["start_from"])
+    assert starts["warm"][1] == "bytegrams" and starts["cold"][1] is None
+    taught = teacher.model.get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(starts["warm"][0], taught, strict=True))
+    assert not all(np.array_equal(a, b) for a, b in zip(starts["cold"][0], taught, strict=True))
+
+
+def test_a_run_starts_only_from_a_run_of_its_own_model(ds, teacher, runs_root):
+    with pytest.raises(EmojiLabError, match="a naive-noembd can start only from a naive-noembd run, not 'bytegrams'"):
+        train("naive-noembd", ds, epochs=1, runs_root=runs_root, progress=False, run_name="bad", start_from=teacher)
 
 
 @pytest.mark.parametrize("targets, says", [
@@ -85,6 +113,7 @@ def test_the_student_is_a_bytegrams_run_that_records_its_teachers(ds, teacher, s
     assert student.name == dl.STUDENT and record["model"] == "bytegrams"
     assert record["params"] == teacher.record["params"]
     assert len(record["epochs"]) == record["config"]["patience"] == 3  # its whole budget, never stopped early
+    assert record["config"]["start_from"] == "bytegrams"  # its teacher's weights, not fresh ones
     t = record["teachers"]
     assert t["gram_run"] == "bytegrams" and t["gram_sha256"] == model_sha(teacher)
     assert (t["gram_weight"], t["label_share"]) == (dl.GRAM_WEIGHT, dl.LABEL_SHARE)
@@ -105,6 +134,15 @@ def test_a_saved_student_is_restored_only_for_its_own_teacher(ds, teacher, stude
     other = train("bytegrams", ds, epochs=1, runs_root=runs_root, progress=False, run_name="other")
     with pytest.raises(EmojiLabError, match="another bytegrams run"):
         bl.restore_student({**ns, "run9": other})
+    path = student.dir / RECORD_FILE
+    kept = path.read_text(encoding="utf-8")
+    path.write_text(json.dumps({**student.record, "config": {**student.record["config"], "start_from": None}}),
+                    encoding="utf-8")  # as the course's earlier versions saved their students
+    try:
+        with pytest.raises(EmojiLabError, match="started from fresh weights"):
+            bl.restore_student(ns)
+    finally:
+        path.write_text(kept, encoding="utf-8")
 
 
 def test_only_a_bytegrams_run_on_the_same_data_can_teach(ds, teacher, runs_root):

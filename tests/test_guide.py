@@ -26,6 +26,7 @@ def test_a_chapter_per_lesson_linking_its_notebook():
         chapter = (TUTORIAL / "guide" / f"{stem}.md").read_text(encoding="utf-8")
         assert chapter.startswith(f"# {lesson.number} · {lesson.title}\n")
         assert f"--lesson {lesson.number}`" in chapter and f"../notebooks/{stem}.ipynb" in chapter
+        assert f"about {lesson.minutes} minutes" in chapter.splitlines()[2], stem  # what the menu says
 
 
 def test_relative_links_resolve():
