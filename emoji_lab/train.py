@@ -77,7 +77,8 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
     `callbacks` are extra Keras callbacks, run after the course's own; `patience`: epochs without a better
     val score before stopping. `targets`, [len(ds.train), classes] probabilities, replace the one-hot
     labels as what the model learns to output; `teachers` (where they came from) is kept in the record.
-    `start_from`: a run of the same model whose weights the training starts from, instead of fresh ones.
+    `start_from`: a run of the same model whose weights (and encoder) the training starts from, instead of
+    fresh ones.
     """
     spec = models.spec(model_name)
     plan = budget(quick, model_name)
@@ -87,6 +88,9 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
     if start_from is not None and start_from.record.get("model") != model_name:
         raise EmojiLabError(f"a {model_name} can start only from a {model_name} run, "
                             f"not {start_from.record.get('model', start_from.name)!r}")
+    if start_from is not None and list(start_from.labels) != list(ds.labels):
+        raise EmojiLabError(f"{start_from.name!r} answers with other emoji (or in another order) than "
+                            f"{ds.source}'s {' '.join(ds.labels)}: it cannot start this training")
     if max_train != "budget":
         plan["max_train"] = None if max_train is None else _positive("max_train", max_train)
     folder = Path(out).expanduser() if out else run_dir(run_name or model_name, ds.source, runs_root)
@@ -98,13 +102,13 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
     texts, y = [ds.train.texts[i] for i in rows], np.asarray(ds.train.y)[rows]
     if targets is not None:
         targets = soft_targets(targets, len(ds.train), len(ds.labels))[rows]
-    encoder = WordEncoder.fit(texts, max_words=MAX_WORDS) if spec.input == "words" else ByteEncoder()
+    if start_from is not None:  # its weights are for its encoder: a word model keeps the run's vocabulary
+        encoder = start_from.encoder
+    else:
+        encoder = WordEncoder.fit(texts, max_words=MAX_WORDS) if spec.input == "words" else ByteEncoder()
     trainer = compiled_model(model_name, len(ds.labels), encoder, seed, soft=targets is not None)
     if start_from is not None:
-        try:
-            trainer.set_weights(start_from.model.get_weights())
-        except ValueError as error:  # a word model whose vocabulary was fitted on other texts
-            raise EmojiLabError(f"the weights of {start_from.name!r} do not fit this {model_name}: {error}") from None
+        trainer.set_weights(start_from.model.get_weights())
     kept = models.build_model(model_name, len(ds.labels), max_len=encoder.max_len, vocab_size=encoder.vocab_size)
     folder.mkdir(parents=True, exist_ok=True)
     clear_run(folder)

@@ -67,9 +67,17 @@ def test_a_run_can_start_from_another_runs_weights(ds, teacher, runs_root):
     assert not all(np.array_equal(a, b) for a, b in zip(starts["cold"][0], taught, strict=True))
 
 
-def test_a_run_starts_only_from_a_run_of_its_own_model(ds, teacher, runs_root):
+def test_a_run_starts_only_from_a_run_of_its_own_model_and_keeps_its_encoder(ds, teacher, runs_root):
     with pytest.raises(EmojiLabError, match="a naive-noembd can start only from a naive-noembd run, not 'bytegrams'"):
         train("naive-noembd", ds, epochs=1, runs_root=runs_root, progress=False, run_name="bad", start_from=teacher)
+    words = train("word-embed-blstm", ds, epochs=1, runs_root=runs_root, progress=False, run_name="words")
+    again = train("word-embed-blstm", ds, epochs=1, max_train=20, runs_root=runs_root, progress=False,
+                  start_from=words)  # 20 texts: fitted on them, a vocabulary would be much smaller
+    assert again.encoder.vocabulary == words.encoder.vocabulary  # its weights' word ids still mean the same words
+    other = from_raw_lines(tiny_lines(seed=1), "other")
+    assert other.labels != ds.labels  # the same emoji, another order
+    with pytest.raises(EmojiLabError, match="'words' answers with other emoji"):
+        train("word-embed-blstm", other, epochs=1, runs_root=runs_root, progress=False, start_from=words)
 
 
 @pytest.mark.parametrize("targets, says", [
