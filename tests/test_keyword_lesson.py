@@ -41,7 +41,11 @@ def test_coverage_and_rule_stories(model):
     after = {"top1": 0.6, "top5": 0.9, "macro_f1": 0.3}
     effect = {"rules": [("new year", 2, 2.0)], "fired": 3, "changed": 2, "fixed": 2, "broken": 0}
     story = kl.rule_story(effect, before, after, LABELS)
-    assert "'new year' -> 🎉 (2.00)" in story and "2 fixed, 0 broken" in story and "+10.00 points" in story
+    assert "'new year' -> 🎉 (weight 2.00)" in story and "2 fixed, 0 broken." in story and "+10.00 points" in story
+    assert "Your rule 'new year'" in story and "fires on 3" in story
+    effect = {"rules": [("new year", 2, 2.0), ("so tired", 1, 1.0)], "fired": 5, "changed": 4, "fixed": 1, "broken": 1}
+    story = " ".join(kl.rule_story(effect, before, after, LABELS).split())
+    assert "Your rules" in story and "change 4 predictions: 1 fixed, 1 broken, 2 from one wrong emoji to another." in story
 
 
 def test_views_render(model):

@@ -26,7 +26,7 @@ def record(name: str, macro_f1: float, top1: float, *, model: str | None = None,
     """What a run record holds, as far as the lessons read it."""
     return {"name": name, "model": model or name, "summary": "", "val": scores(macro_f1, top1),
             "params": params, "model_file_bytes": 4 * params, "seconds_per_epoch": seconds,
-            "epochs": [{}] * epochs, "interrupted": False,
+            "epochs": [{}] * epochs,
             "data": {"source": "sample", "fingerprint": "x",
                      "sizes": {"train": train, "val": 100, "trained_on": trained_on}}}
 
@@ -76,10 +76,9 @@ def test_versus_keywords_both_branches():
     assert "--data 'my tweets.txt' --model x" in rc.versus_keywords("A", scores(0.06, 0.28), scores(0.48, 0.52), own)
 
 
-def test_budget_note_all_texts_and_interrupted():
+def test_budget_note_all_texts():
     rec = record("x", 0.1, 0.1, trained_on=2000, train=2000, epochs=1)
-    rec["interrupted"] = True
-    assert rc.budget_note(rec) == "It learned from all 2,000 training texts for 1 epoch (interrupted)."
+    assert rc.budget_note(rec) == "It learned from all 2,000 training texts for 1 epoch."
     assert rc.budget_note(rc.run_row(rec)) == rc.budget_note(rec)  # a comparison row holds its record
 
 

@@ -29,7 +29,8 @@ def test_wheel_ships_data_files_and_runs_from_them(tmp_path):
     assert "emoji_lab/lessons/__init__.py" in names
     assert {n for n in names if n.startswith("emoji_lab/lessons/") and n.endswith(".toml")}
     assert not {n for n in names if n.startswith("tests/")}
-    subpackages = {f"{p.relative_to(ROOT).parent.as_posix()}/__init__.py" for p in (ROOT / "emoji_lab").rglob("__init__.py")}
+    src = ROOT / "src"
+    subpackages = {f"{p.relative_to(src).parent.as_posix()}/__init__.py" for p in (src / "emoji_lab").rglob("__init__.py")}
     assert subpackages <= names, f"add to pyproject's packages: {sorted(subpackages - names)}"
 
     unpacked = tmp_path / "site"

@@ -183,7 +183,7 @@ def test_no_heavy_imports_at_start_up(tmp_path):
 
 def test_python_version_floor_in_lesson_code():
     """Engine code stays importable on Python 3.10: no tomllib-only import without the tomli fallback."""
-    source = (Path(__file__).resolve().parents[1] / "emoji_lab" / "repl" / "lesson.py").read_text(encoding="utf-8")
+    source = (Path(__file__).resolve().parents[1] / "src" / "emoji_lab" / "repl" / "lesson.py").read_text(encoding="utf-8")
     assert "import tomli as tomllib" in source
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import re
 import shutil
 import sys
 import textwrap
@@ -96,7 +97,7 @@ def test_bound_names_are_what_the_code_binds_in_its_own_scope():
     code = ("import keras\nimport os.path\nfrom a import b as c\nx, (y, z) = 1, (2, 3)\nw: int = 4\n"
             "for i in range(2):\n    j = i\ndef f(q):\n    inner = q\nclass K: pass\n"
             "squares = [n * n for n in range(3)]\nwith open('f') as fh:\n    pass\nprint(x)\n")
-    assert auto.bound_names(code) == {"keras", "os", "c", "x", "y", "z", "w", "i", "j", "f", "K", "squares", "fh"}
+    assert namespace.bound_names(code) == {"keras", "os", "c", "x", "y", "z", "w", "i", "j", "f", "K", "squares", "fh"}
 
 
 def test_lesson_zero_has_the_required_kinds():
@@ -246,7 +247,7 @@ def test_progress_round_trip_and_bad_files(tmp_path):
     prog = progress.Progress(current_lesson="00", data="tweeteval", commands_used={"hint"})
     prog.lesson("00").at = "00.4"
     prog.lesson("00").steps["00.1"] = progress.StepRecord("seen")
-    prog.lesson("00").steps["00.4"] = progress.StepRecord("passed", {"greeting": "hi 👋"})
+    prog.lesson("00").steps["00.4"] = progress.StepRecord("passed", ["greeting = 'hi 👋'"])
     progress.save(prog, path)
     loaded, warning = progress.load(path)
     assert warning is None
@@ -259,9 +260,16 @@ def test_progress_round_trip_and_bad_files(tmp_path):
         assert "\n" not in warning and not path.exists()
 
 
-def test_jsonable_values_keeps_only_exact_small_values():
-    ns = {"a": "hi", "b": (1, 2), "c": {1: "x"}, "d": [1, [2.5, None]], "e": object(), "f": "x" * 20_000}
-    assert progress.jsonable_values(ns, ("a", "b", "c", "d", "e", "f", "missing")) == {"a": "hi", "d": [1, [2.5, None]]}
+def test_a_solved_exercise_keeps_its_code_unless_too_long(tmp_path):
+    assert progress.kept_code(["x = 1", "y = x"]) == ["x = 1", "y = x"]
+    assert progress.kept_code(["x = 1", "#" * progress.MAX_CODE]) == []
+    saved = progress.Progress()
+    saved.lesson("00").steps["00.4"] = progress.StepRecord("passed", ["greeting = 'hi 👋'"])
+    path = progress.save(saved, tmp_path / "progress.json")
+    again, warning = progress.load(path)
+    assert warning is None and again.lessons["00"].steps["00.4"].code == ["greeting = 'hi 👋'"]
+    old = {"format_version": 1, "lessons": {"00": {"steps": {"00.4": {"status": "passed", "values": {"g": 1}}}}}}
+    assert progress.Progress.from_json(old).lessons["00"].steps["00.4"].code == []  # an earlier version's file
 
 
 def test_namespace_snapshot_and_restore():
@@ -310,3 +318,21 @@ def test_auto_spec_parsing():
     lessons = load_lessons()
     assert [l.id for l in auto.parse_spec("0", lessons)] == ["00"]
     assert [l.id for l in auto.parse_spec(None, lessons)] == [l.id for l in lessons]
+
+
+def test_welcome_states_each_lessons_minutes_as_the_menu_does_and_every_command():
+    """One duration per lesson everywhere: 00.1's table and total follow the lesson files' `minutes` (what the
+    menu shows); 00.2's table names every command the console has."""
+    lessons = load_lessons()
+    by_id = {lesson.number: lesson for lesson in lessons}
+    welcome = {step.id: step for step in by_id[0].steps}
+    rows = re.findall(r"^\| (\d+)\s+\|[^|]+\| (\d+)( \+ training)?\s*\|$", welcome["00.1"].text, re.M)
+    assert sorted(int(number) for number, _, _ in rows) == sorted(by_id)
+    for number, minutes, _ in rows:
+        assert int(minutes) == by_id[int(number)].minutes, f"lesson {number}"
+    hours = re.search(r"about \*\*(\d)(½?) hours\*\*", welcome["00.1"].text)
+    stated = int(hours.group(1)) + (0.5 if hours.group(2) else 0)
+    assert abs(stated - sum(lesson.minutes for lesson in lessons) / 60) <= 0.25
+    assert "later versions" not in welcome["00.1"].text
+    listed = set(re.findall(r"^\| `(\w+)`", welcome["00.2"].text, re.M))
+    assert listed == set(commands.COMMAND_WORDS)

@@ -57,7 +57,7 @@ def test_right_answer_advances(tmp_path):
     assert "[104, 105, 32, 240, 159, 145, 139] = the UTF-8 bytes" in rest  # the demo ran by itself
     data = progress_of(tmp_path)
     steps = data["lessons"]["00"]["steps"]
-    assert steps["00.4"] == {"status": "passed", "values": {"greeting": "hello 👋"}}
+    assert steps["00.4"] == {"status": "passed", "code": [f'greeting = "hello {WAVE}"']}
     assert steps["00.3"]["status"] == "skipped"
     assert steps["00.5"]["status"] == "ran"
 
@@ -79,7 +79,7 @@ def test_wrong_then_hint_then_right_keeps_namespace(tmp_path):
     assert_clean(result)
     out = after(result.stdout, ">>> greeting = word\n")
     assert out.splitlines()[0].startswith("✗ `greeting` has no emoji yet")
-    assert "undone, so you can try again from the same place: greeting" in out
+    assert "That line was undone, so you can try again: `greeting` is removed." in out
     assert "False hey" in out  # the wrong greeting was removed, the helper is intact
     assert "hint 1/3" in out and "hint 2/3" in out and "hint 3/3" not in out
     assert "✓ `greeting` holds an emoji." in out
@@ -132,6 +132,34 @@ def test_bye_then_resume_rebuilds_namespace(tmp_path):
     assert "[00.6] Count the bytes" in out
     assert "party 🎉 hi 👋" in out  # the learner's own value came back, and the demo's
     assert "in progress at step 6/9 [00.6]" in out
+    assert "reference solution's values" not in out
+
+
+def test_resume_runs_the_learners_own_code_or_says_whose_values_stand_in(tmp_path):
+    """The learner's own answer comes back, whatever it is (a function, an object), by running the code that
+    solved the step again (play mode included, not the wrong tries); where it cannot run (it used a name made
+    at another step), the step's names hold the reference solution's values and the console says so."""
+    own = ["play", "def shout(s): return s.upper()", "", "resume", "greeting = 'no emoji'",
+           f"greeting = shout('party ') + '{WAVE}'", "next", "n_bytes = len(greeting.encode('utf-8'))", "bye"]
+    first = repl(tmp_path, TO_00_4 + own)
+    assert_clean(first)
+    assert progress_of(tmp_path)["lessons"]["00"]["steps"]["00.4"]["code"] == [
+        "def shout(s): return s.upper()", f"greeting = shout('party ') + '{WAVE}'"]
+    second = repl(tmp_path, ["print(greeting, n_bytes, shout('ok'))", "bye"])
+    assert_clean(second)
+    assert "PARTY 👋 10 OK" in second.stdout and "reference solution's values" not in second.stdout
+
+    elsewhere = tmp_path / "elsewhere"
+    lines = TO_00_4 + ["back", f"e = '{WAVE}'", "next", "greeting = 'party ' + e", "next",
+                       "n_bytes = len(greeting.encode('utf-8'))", "bye"]
+    assert_clean(repl(elsewhere, lines))
+    third = repl(elsewhere, ["print(greeting, n_bytes)", "bye"])
+    assert_clean(third)
+    out = flat(third.stdout)
+    assert ("[00.4]: your own code for this step could not be run again (NameError: name 'e' is not defined), "
+            "so greeting now holds the reference solution's values, not yours.") in out
+    reference = "See you on the iPhone 👋"  # and n_bytes is the learner's code run on it: never a mix
+    assert f"{reference} {len(reference.encode('utf-8'))}" in out
 
 
 def test_end_of_input_saves_and_quits(tmp_path):
@@ -176,9 +204,17 @@ def test_choice_answers(tmp_path):
     out = after(result.stdout, "[00.7] Why bytes?")
     assert "✗ Not really: speed comes from the model's size" in after(out, ">>> a\n")
     assert "Answer with one of the letters a, b, c." in after(out, ">>> d\n")
-    assert "✓ Right: 256 symbols cover every text" in after(out, ">>> b\n")
+    assert "✓ Right. 256 symbols cover every text" in after(out, ">>> b\n")
     assert "[00.8] Your setup" in after(out, ">>> b\n")
     assert "TensorFlow" in out and "LiteRT interpreter" in out  # the environment table
+
+
+def test_skip_on_a_choice_shows_the_answer_without_calling_it_right(tmp_path):
+    result = repl(tmp_path, TO_00_4 + ["skip", "next", "skip", "skip", "bye"])
+    assert_clean(result)
+    out = flat(after(after(result.stdout, "[00.7] Why bytes?"), ">>> skip\n"))
+    assert out.startswith("The answer is b) Every text is a sequence of bytes")
+    assert "256 symbols cover every text" in out and "Right" not in out.split("[00.8]")[0]
 
 
 def test_try_the_commands_step(tmp_path):
@@ -270,7 +306,8 @@ def test_wrong_answer_undoes_in_place_mutation(tmp_path):
     assert_clean(result)
     out = after(result.stdout, ">>> items.append(99); total = 5\n")
     assert "✗ `items` changed to [1, 2, 99]" in out
-    assert "undone, so you can try again from the same place: items, total" in out
+    assert ("That line was undone, so you can try again: `total` is removed; `items` has its earlier value "
+            "back.") in flat(out)
     assert ">>> print(items)\n[1, 2]\n" in out
     assert "✓ Correct." in out
 
@@ -296,9 +333,32 @@ def test_reset_lesson(tmp_path):
     assert progress_of(tmp_path)["lessons"]["90"]["steps"] == {}
 
 
-def test_data_option_is_remembered(tmp_path):
-    first = repl(tmp_path, ["print(DATA, QUICK)", "bye"], args=["--data", "tweeteval", "--quick"])
+def test_data_option_is_remembered_once_it_loads(tmp_path):
+    own = tmp_path / "my tweets.txt"
+    own.write_text("".join(f"line {i} {'😂' if i % 2 else '🔥'}\n" for i in range(40)), encoding="utf-8")
+    first = repl(tmp_path, ["print(DATA, QUICK)", "bye"], args=["--data", str(own), "--quick"])
     assert_clean(first)
-    assert "tweeteval True" in first.stdout
+    assert f"{own} True" in first.stdout
     second = repl(tmp_path, ["print(DATA, QUICK)", "bye"])
-    assert "tweeteval False" in second.stdout
+    assert f"{own} False" in second.stdout
+    saved = progress_of(tmp_path)
+    for wrong in (str(tmp_path / "missing.txt"), "tweeteval:" + str(tmp_path / "nowhere")):
+        bad = repl(tmp_path, ["bye"], args=["--data", wrong])
+        assert bad.returncode == 2 and bad.stderr.startswith("error: ") and bad.stderr.count("\n") == 1, bad.stderr
+        assert progress_of(tmp_path) == saved  # a source that does not load is never remembered
+
+
+def test_a_deleted_name_is_named_and_back_makes_it_again(tmp_path):
+    """The learner's own `del ds` is not a lesson bug: the console says what is missing and which step made
+    it, and `back` goes there and runs it again, so the learner goes on without a restart."""
+    lines = ["next"] * 4 + ["del ds", "next", "back", "next", "next", "next", "next", "print(len(ds.train) > 0)", "bye"]
+    result = repl(tmp_path, lines, args=["--lesson", "1"], timeout=120)
+    assert_clean(result)
+    out = flat(after(result.stdout, ">>> del ds\n"))
+    assert "bug in the lesson" not in out
+    assert ("This step needs `ds`, which [01.2] made; it is gone now (deleted or renamed at the prompt). Type `back` "
+            "to go to [01.2] and run it again, then `next` until you are back at [01.6].") in out
+    redo = after(out, ">>> back ")
+    assert redo.startswith("[01.2] Load the data") and "labelled examples" in redo
+    assert "True" in after(redo, "print(len(ds.train) > 0)")
+    assert progress_of(tmp_path)["lessons"]["01"]["steps"]["01.6"]["status"] == "ran"

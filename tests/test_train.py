@@ -110,7 +110,7 @@ def test_run_folder_and_record(ds, run, runs_root):
     assert record == run.record
     assert record["name"] == record["model"] == "naive-embed-blstm" and record["labels"] == ds.labels
     assert record["data"]["fingerprint"] == fingerprint(ds) and record["data"]["sizes"]["train"] == len(ds.train)
-    assert record["params"] == run.model.count_params() and record["interrupted"] is False
+    assert record["params"] == run.model.count_params() and "interrupted" not in record
     assert record["config"]["epochs"] == 2 and record["config"]["seed"] == 2017
     assert 1 <= len(record["epochs"]) <= 2 and all(set(e) == EPOCH_KEYS for e in record["epochs"])
     val_losses = [e["val_loss"] for e in record["epochs"]]
@@ -173,35 +173,44 @@ def test_live_display_in_a_terminal_honours_no_color(monkeypatch, capsys):
     display.on_train_batch_end(0, logs)
     display.on_epoch_end(0, logs)
     display.close()
-    display.summary({"best_epoch": 1, "val": {"loss": 2.4}, "interrupted": True, "stopped_early": False,
+    display.summary({"best_epoch": 1, "val": {"loss": 2.4}, "stopped_early": True, "config": {"patience": 2},
                      "epochs": [logs]}, Monitor.of(models.spec("chcnn-blstm")))
     out = capsys.readouterr().out
     assert "\x1b[?25l" in out  # the live bar hid the cursor while it ran
     assert not re.search(r"\x1b\[[0-9;]*m", out)  # no colour or style codes
     plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out).replace("\r", "\n")
     assert " 1/2       3.2  2.500  25.0%  60.0% |    2.400  30.0%  65.0%     10.0%  best" in plain
-    assert "kept epoch 1 (lowest val loss 2.400); interrupted after epoch 1" in plain
+    assert "kept epoch 1 (lowest val loss 2.400); stopped early: val loss did not improve for 2 epochs" in plain
     assert max(len(line) for line in plain.splitlines()) <= 80
 
 
-def test_ctrl_c_keeps_the_best_epoch(ds, run, runs_root, capsys):
-    """KeyboardInterrupt after the first epoch: training stops, the checkpoint and the record stay usable."""
+def test_ctrl_c_discards_the_training_and_keeps_the_earlier_run(ds, run, runs_root, capsys):
+    """KeyboardInterrupt after the first epoch: the interrupt goes on, nothing half-trained is kept, and the
+    run trained earlier under the same name is exactly as it was (files and predictions)."""
     import keras
 
     def interrupt(epoch, logs):
         raise KeyboardInterrupt
 
-    stopped = train("naive-embed-blstm", ds, epochs=3, run_name="stopped", runs_root=runs_root, progress=False,
-                    callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=interrupt)])
-    assert capsys.readouterr().out == ""  # progress=False prints nothing
-    record = json.loads((stopped.dir / "record.json").read_text(encoding="utf-8"))
-    assert record["interrupted"] is True and record["best_epoch"] == 1 and len(record["epochs"]) == 1
-    # Same seed, same data: the first epoch is the fixture's first epoch, number for number.
-    first = {k: v for k, v in record["epochs"][0].items() if k != "seconds"}
-    assert first == {k: v for k, v in run.record["epochs"][0].items() if k != "seconds"}
-    again = open_run(stopped.dir)
-    assert np.allclose(again.probabilities(PROBE), stopped.probabilities(PROBE), atol=1e-6)
-    assert stopped.evaluate(ds)["top1"] == pytest.approx(record["val"]["top1"])
+    def files(folder):
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    before = files(run.dir)
+    with pytest.raises(KeyboardInterrupt):
+        train("naive-embed-blstm", ds, epochs=3, runs_root=runs_root, progress=False,
+              callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=interrupt)])
+    assert f"this training is discarded; the earlier run in {run.dir} is unchanged" in capsys.readouterr().out
+    assert files(run.dir) == before
+    assert [p.name for p in run.dir.parent.iterdir() if p.name.startswith(".")] == []  # nothing left aside
+    again = open_run(run.dir)
+    assert np.allclose(again.probabilities(PROBE), run.probabilities(PROBE), atol=1e-6)
+
+    with pytest.raises(KeyboardInterrupt):
+        train("naive-embed-blstm", ds, epochs=3, run_name="stopped", runs_root=runs_root, progress=False,
+              callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=interrupt)])
+    assert "no run was saved" in capsys.readouterr().out
+    assert not (runs_root / "tiny" / "stopped").exists()
+    assert "stopped" not in [r["name"] for r in list_runs("tiny", runs_root)]
 
 
 def test_tensorboard_logs_every_epoch(run):

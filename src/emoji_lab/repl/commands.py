@@ -27,7 +27,7 @@ COMMAND_WORDS: frozenset[str] = frozenset(word for word, _ in COMMANDS)
 ALIASES: dict[str, str] = {"exit": "bye", "quit": "bye"}
 
 CHOICE_LABELS = "abcdefgh"
-_CHOICE_RE = re.compile(r"^\(?([a-hA-H1-8])[).:]?$")
+_CHOICE_RE = re.compile(r"^\(?([a-zA-Z1-9])[).:]?$")  # on a choice step, any lone letter is meant as an answer
 
 
 def lookup(line: str) -> Optional[str]:
@@ -47,7 +47,7 @@ def parse_choice(line: str, n_choices: int) -> Optional[str]:
     if not match:
         return None
     token = match.group(1).lower()
-    index = int(token) - 1 if token.isdigit() else CHOICE_LABELS.index(token)
+    index = int(token) - 1 if token.isdigit() else ord(token) - ord("a")
     if 0 <= index < n_choices:
         return CHOICE_LABELS[index]
     return "?"

@@ -34,6 +34,11 @@ def wrap(text: str, width: int = 78) -> str:
                      for line in text.split("\n"))
 
 
+def say(text: str) -> None:
+    """Print a sentence wrapped at word boundaries (a terminal would cut it in the middle of a word)."""
+    print(wrap(text), flush=True)
+
+
 def compare(a: float, b: float) -> int:
     """1 if a shows higher than b at 0.1%, -1 if lower, 0 if they print the same."""
     a, b = round(1000 * a), round(1000 * b)
@@ -63,10 +68,7 @@ def budget_note(record: Mapping[str, Any]) -> str:
     epochs = len(record.get("epochs", []))
     texts = f"{seen:,} of the {total:,} training texts" if seen and total and seen < total else (
         f"all {total:,} training texts" if total else "the training texts")
-    note = f"It learned from {texts} for {epochs} epoch{'s' if epochs != 1 else ''}"
-    if record.get("interrupted"):
-        note += " (interrupted)"
-    return note + "."
+    return f"It learned from {texts} for {epochs} epoch{'s' if epochs != 1 else ''}."
 
 
 def versus_keywords(name: str, scores: Mapping[str, float], keyword_scores: Mapping[str, float],
@@ -212,12 +214,12 @@ def best_run(ds: Any, data: str, quick: bool, encoder: Optional[str] = None) -> 
     name = best_saved(ds, data, encoder)
     if name is None:
         reads = {"bytes": " that reads bytes", "words": " that reads words"}.get(encoder or "", "")
-        print(f"No run{reads} on this data yet: training {FALLBACK_MODEL}, the talk's model, with the lesson budget.")
+        say(f"No run{reads} on this data yet: training {FALLBACK_MODEL}, the talk's model, with the lesson budget.")
         from .train import train
 
         return train(FALLBACK_MODEL, ds, quick=quick)
     run = matching_run(name, ds, data)
-    print(f"Your best run: {name} (validation macro-F1 {pct(run.record['val']['macro_f1'])}).")
+    say(f"Your best run: {name} (validation macro-F1 {pct(run.record['val']['macro_f1'])}).")
     return run
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import builtins
 import copy
 from dataclasses import dataclass, field
@@ -93,3 +94,27 @@ def restore(ns: dict[str, Any], snap: Snapshot) -> Changes:
         if not _same(ns[name], value):
             ns[name] = copy.deepcopy(value)
     return undone
+
+
+def bound_names(code: str) -> set[str]:
+    """The names a block of code binds in its own scope: assignments, imports, defs and loop targets.
+
+    Nested function, class and comprehension bodies are their own scopes and are not looked into.
+    """
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(node.name)
+            return
+        if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            return
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            found.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(code))
+    return found

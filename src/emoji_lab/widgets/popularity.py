@@ -102,5 +102,6 @@ def popularity_terminal(ds: "Dataset") -> Any:
     from rich.text import Text
 
     view = popularity_view(ds)
-    return Group(view, Text("Another view, at the prompt: `from emoji_lab.widgets.popularity import "
-                            "popularity_view`, then `popularity_view(ds, top=5, pick=3)`."))
+    return Group(view, Text("Another view, at the prompt:"),
+                 Text("from emoji_lab.widgets.popularity import popularity_view", style="bold"),
+                 Text("popularity_view(ds, top=5, pick=3)", style="bold"))

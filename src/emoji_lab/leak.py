@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from .emojis import remove_orphan_selectors
-from .run_compare import pct, wrap
+from .run_compare import pct, say, wrap
 
 
 def has_residue(text: str) -> bool:
@@ -85,7 +85,7 @@ def rule_story(rule: Optional[ResidueRule], source: str) -> str:
                      split.with_residue else f"On {split.split}, no text carries the residue: the rule never fires.")
     lines.append("A model trained on the published text learns this shortcut. The text a person types on a phone, "
                  "before choosing an emoji, never holds the residue, so the shortcut is worth nothing there; "
-                 "`load` removes it by default.")
+                 "load() removes it by default.")
     return "\n".join(wrap(line) for line in lines)
 
 
@@ -101,8 +101,8 @@ def published_run(run: Any, published: Any, data: str) -> Any:
         return matching_run(name, published, data)
     except EmojiLabError:
         config = run.record["config"]
-        print(f"Training {run.record['model']} again on the text as published, with the same settings as "
-              f"{run.name} ({config['epochs']} epochs):")
+        say(f"Training {run.record['model']} again on the text as published, with the same settings as "
+            f"{run.name} ({config['epochs']} epochs):")
         return train(run.record["model"], published, epochs=config["epochs"], batch_size=config["batch_size"],
                      max_train=config["max_train"], seed=config["seed"], run_name=name)
 
@@ -140,7 +140,7 @@ def leak_story(scores: Optional[dict], source: str) -> str:
     """What the two trainings measured, whichever way it went."""
     if scores is None:
         return wrap(f"{source} has no residue, so training on the published text would train on the same text: "
-                    "nothing to compare here. On TweetEval (`--data tweeteval`) this step trains the twin.")
+                    "nothing to compare here. On TweetEval (--data tweeteval) this step trains the twin.")
     clean, leaky = scores["cleaned"]["cleaned_val"], scores["published"]["cleaned_val"]
     bench = scores["published"]["published_val"]
     label, index = scores["label"], scores["index"]

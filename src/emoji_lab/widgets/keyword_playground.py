@@ -69,19 +69,21 @@ def playground_lines(view: dict, max_matches: int = 4) -> list[Any]:
     from rich.table import Table
     from rich.text import Text
 
+    from emoji_lab.formatting import pieces
+
     if view["fallback"]:
         found = Text("none: the scores are the fallback (the most frequent emoji first)", style="dim")
     else:
         shown = [f"{m['keyword']} -> {m['emoji']} {m['weight']:+.2f}{' (rule)' if m['rule'] else ''}"
                  for m in view["matches"][:max_matches]]
         more = len(view["matches"]) - max_matches
-        found = Text(", ".join(shown) + (f", +{more} more" if more > 0 else ""), style="dim")
+        found = pieces(shown + ([f"+{more} more"] if more > 0 else []), style="dim")
     grid = Table.grid(padding=(0, 1))
     grid.add_column(width=1)
     grid.add_column(no_wrap=True)
     grid.add_column(ratio=1)
     grid.add_row("", "keywords:", found)
-    grid.add_row("", "top-5:", Text("   ".join(f"{t['emoji']} {t['score']:.2f}" for t in view["top"])))
+    grid.add_row("", "top-5:", pieces(f"{t['emoji']} {t['score']:.2f}" for t in view["top"]))
     return [highlighted(view), grid]
 
 

@@ -4,18 +4,26 @@ Layout: `<runs_root>/<data tag>/<run name>/` holds `best.keras` (the best weight
 (config, data fingerprint, metrics per epoch), the encoder (`preprocess.json` for bytes,
 `words.json` for the word model) and TensorBoard's `train/` and `validation/` logs, so that
 `tensorboard --logdir <runs_root>/<data tag>` shows every run on that data by its name.
+
+A run is built in a hidden folder beside its place and moved there only once it is complete
+(`building`): Ctrl-C, a kill or a crash during training leaves the earlier run exactly as it was, or
+no run where there was none, never a half-run that reads as one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import re
 import shlex
 import shutil
+import signal
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
@@ -28,6 +36,8 @@ RECORD_FILE = "record.json"
 WORDS_FILE = "words.json"
 RUN_FILES = (MODEL_FILE, RECORD_FILE, PREPROCESS_FILE, WORDS_FILE)
 LOG_FOLDERS = ("train", "validation")
+EXPORT_FOLDER = "export"  # what `export` writes from the run (emoji_lab.export)
+OURS = {*RUN_FILES, *LOG_FOLDERS, EXPORT_FOLDER, "saving-" + MODEL_FILE}  # all a run folder may hold
 PREDICT_BATCH = 256
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
@@ -56,11 +66,13 @@ def list_runs(data: str = "sample", runs_root: Path | None = None) -> list[dict]
     """The records of every finished run on `data`, oldest first."""
     folder = Path(runs_root or paths.runs_dir()) / data_tag(data)
     records = []
-    for path in sorted(folder.glob(f"*/{RECORD_FILE}")):
+    for path in sorted(folder.glob(f"[!.]*/{RECORD_FILE}")):  # not the hidden folders of runs being built
         try:
-            records.append(json.loads(path.read_text(encoding="utf-8")))
+            record = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
-            continue  # a run still being written, or damaged: not listed
+            continue  # damaged: not listed
+        if not record.get("interrupted"):  # an earlier version kept interrupted trainings as runs
+            records.append(record)
     return sorted(records, key=lambda r: (r.get("created", ""), r.get("name", "")))
 
 
@@ -74,12 +86,93 @@ def fingerprint(ds: Any) -> str:
     return digest.hexdigest()
 
 
-def clear_run(folder: Path) -> None:
-    """Remove what an earlier run of the same name left (only emoji_lab's own files), so logs never mix."""
-    for name in RUN_FILES:
-        (folder / name).unlink(missing_ok=True)
+def check_run_folder(folder: Path) -> Path:
+    """A place a run may be written: absent, empty, or an earlier run (only files a run holds), else one line."""
+    folder = Path(folder).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise EmojiLabError(f"{folder} is a file, not a run folder: choose another --out")
+    foreign = sorted(p.name for p in folder.iterdir() if p.name not in OURS) if folder.is_dir() else []
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise EmojiLabError(f"{folder} holds files that are not a run's ({shown}): a new run would replace the "
+                            "folder whole, so choose an empty or new folder")
     for name in LOG_FOLDERS:
-        shutil.rmtree(folder / name, ignore_errors=True)
+        logs = folder / name
+        if logs.is_dir() and any(not p.name.startswith("events.out.tfevents.") for p in logs.iterdir()):
+            raise EmojiLabError(f"{logs} holds files that are not TensorBoard logs: a new run would replace it, "
+                                "so choose an empty or new folder")
+    return folder
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _leftovers(folder: Path, kind: str) -> list[Path]:
+    """Hidden folders beside `folder` that a process now gone left while building or replacing it."""
+    found, prefix = [], f".{folder.name}.{kind}-"
+    for path in folder.parent.iterdir() if folder.parent.is_dir() else ():
+        if path.name.startswith(prefix):
+            pid = path.name[len(prefix):].split("-")[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                found.append(path)
+    return found
+
+
+def _recover(folder: Path) -> None:
+    """Undo what a killed process left: its half-built runs go; a run it was replacing comes back."""
+    for path in _leftovers(folder, "building"):
+        shutil.rmtree(path, ignore_errors=True)
+    for path in _leftovers(folder, "replaced"):
+        if not folder.exists():
+            os.rename(path, folder)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Ctrl-C waits until the block ends (two renames), so it cannot fall between them."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[Any] = []
+    previous = signal.signal(signal.SIGINT, lambda *args: pending.append(args))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if pending and callable(previous):
+            previous(*pending[0])
+
+
+@contextlib.contextmanager
+def building(folder: Path) -> Iterator[Path]:
+    """A new hidden folder beside `folder` to write a run into; it becomes `folder` when the block ends
+    without error, replacing what was there. On any error or interruption it is deleted, and `folder`
+    is exactly as it was."""
+    folder = check_run_folder(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    _recover(folder)
+    build = folder.with_name(f".{folder.name}.building-{os.getpid()}-{os.urandom(3).hex()}")
+    build.mkdir()
+    try:
+        yield build
+        replaced = folder.with_name(f".{folder.name}.replaced-{os.getpid()}")
+        with _sigint_deferred():
+            if folder.exists():
+                os.rename(folder, replaced)
+            os.rename(build, folder)
+        shutil.rmtree(replaced, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
 
 
 def save_encoder(encoder: Any, folder: Path) -> dict:
@@ -177,6 +270,8 @@ def open_run(path: Path) -> Run:
         record = json.loads((path / RECORD_FILE).read_text(encoding="utf-8"))
     except json.JSONDecodeError:
         raise EmojiLabError(f"{path / RECORD_FILE}: damaged (not JSON); train the run again") from None
+    if record.get("interrupted"):
+        raise EmojiLabError(f"{path}: this training was interrupted (an earlier emoji_lab kept it); train it again")
     from .backend import import_tensorflow
 
     import_tensorflow()
@@ -192,15 +287,6 @@ def open_run(path: Path) -> Run:
 def load_run(name: str, data: str = "sample", runs_root: Path | None = None) -> Run:
     """A run trained earlier on `data` under `name` (the REPL's restore instead of retraining)."""
     return open_run(run_dir(name, data, runs_root))
-
-
-def compare_rows(records: Iterable[dict]) -> list[dict]:
-    """One flat row per run record, for comparison tables and charts: scores, size, speed."""
-    return [{"name": r["name"], "model": r["model"], "val_top1": r["val"]["top1"], "val_top5": r["val"]["top5"],
-             "val_macro_f1": r["val"]["macro_f1"], "params": r["params"], "model_file_bytes": r["model_file_bytes"],
-             "seconds_per_epoch": r["seconds_per_epoch"], "epochs": len(r["epochs"]), "best_epoch": r["best_epoch"],
-             "interrupted": r["interrupted"]}
-            for r in records]
 
 
 class TensorBoardLog:

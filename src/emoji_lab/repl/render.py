@@ -21,6 +21,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
+from .cells import Refitter
 from .commands import COMMANDS
 from .lesson import Lesson, Step
 
@@ -67,6 +68,7 @@ class Renderer:
     def __init__(self, file: Any = None) -> None:
         width = min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH)
         self.console = Console(file=file, width=max(width, 40), highlight=False, emoji=False, soft_wrap=False)
+        self.refit = Refitter() if self.console.is_terminal else None  # emoji as wide as the terminal draws them
 
     @property
     def plain(self) -> bool:
@@ -74,12 +76,13 @@ class Renderer:
 
     # -- low level ---------------------------------------------------------------------------------------------
     def print(self, *objects: Any, **kwargs: Any) -> None:
-        if not self.plain:
-            self.console.print(*objects, **kwargs)
-            return
         with self.console.capture() as capture:
             self.console.print(*objects, **kwargs)
-        text = "\n".join(line.rstrip() for line in capture.get().split("\n"))
+        text = re.sub(r"\n{3,}", "\n\n", capture.get())  # rich puts two blank lines around tables and code
+        if self.refit is not None:
+            text = self.refit(text, self.console.width)
+        else:
+            text = "\n".join(line.rstrip() for line in text.split("\n"))
         out = self.console.file
         out.write(text)
         out.flush()
@@ -121,8 +124,13 @@ class Renderer:
     def error(self, message: str) -> None:
         self.print(self.inline(message, "red"), soft_wrap=True)
 
-    def interrupted(self) -> None:
+    def interrupted(self, still_open: Optional[Step] = None) -> None:
+        """After Ctrl-C; `still_open`: the step whose code it stopped, which stays to do."""
         self.print(Text("interrupted (Ctrl-C): back at the prompt, your progress is intact", style="yellow"))
+        if still_open is not None:
+            again = {"demo": "`solution` runs it again, `skip` runs it and moves on",
+                     "exercise": "type your code again, or `skip` to run the reference solution"}
+            self.note(f"[{still_open.id}] is not done: {again[still_open.kind]}.")
 
     def traceback(self, text: str) -> None:
         self.print(Text(text, style="red"))
@@ -210,6 +218,19 @@ class Renderer:
     def hint(self, level: int, total: int, text: str) -> None:
         self.print(Panel(self.md(text), title=f"hint {level}/{total}", title_align="left",
                          border_style="magenta"))
+
+    def undone(self, undone: Any, why: str) -> None:
+        """After a line was taken back: which names are gone again, and which have their earlier value back."""
+        def names(found: list[str], one: str, many: str) -> str:
+            return f"{', '.join(f'`{n}`' for n in found)} {one if len(found) == 1 else many}"
+
+        parts = [names(undone.created, "is removed", "are removed")] if undone.created else []
+        if undone.changed:
+            parts.append(names(undone.changed, "has its earlier value back", "have their earlier values back"))
+        if undone.deleted:
+            parts.append(names(undone.deleted, "is back", "are back"))
+        if parts:
+            self.note(f"{why}: {'; '.join(parts)}.")
 
     def changes(self, created: Iterable[str], changed: Iterable[str], verb: str = "the solution") -> None:
         created, changed = list(created), list(changed)

@@ -1,5 +1,6 @@
 """Training a course model: `model.fit` with a live display, early stopping, the best checkpoint kept,
-TensorBoard logs and a record of the run. Ctrl-C stops cleanly and keeps the best epoch so far.
+TensorBoard logs and a record of the run. The run is built aside and kept only when the training ends
+by itself: Ctrl-C discards it and leaves the earlier run of the same name as it was (`runs.building`).
 
 Two things make it fit a lesson's minutes on a 2-core laptop:
 - Batches of similar length, cut just after their longest text: tweets are short (a median of 34
@@ -19,6 +20,7 @@ while macro-F1 still improves, and stopping on the loss would stop too soon.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import statistics
@@ -33,8 +35,9 @@ import numpy as np
 from . import metrics, models
 from .encoders import ByteEncoder, WordEncoder
 from .errors import EmojiLabError
-from .runs import (MODEL_FILE, PREDICT_BATCH, Run, TensorBoardLog, clear_run, fingerprint, list_runs,  # noqa: F401 (API)
-                   load_run, open_run, run_dir, save_encoder, tensorboard_command, write_record)
+from .runs import (MODEL_FILE, PREDICT_BATCH, Run, TensorBoardLog, building, check_run_folder,  # noqa: F401 (API)
+                   fingerprint, list_runs, load_run, open_run, run_dir, save_encoder, tensorboard_command,
+                   write_record)
 
 PATIENCE = 2  # epochs without a better val loss (or macro-F1, see `Monitor`) before stopping
 # Class weights' power for class-weighted models (see `class_weights`): on TweetEval validation the bag of
@@ -93,7 +96,7 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
                             f"{ds.source}'s {' '.join(ds.labels)}: it cannot start this training")
     if max_train != "budget":
         plan["max_train"] = None if max_train is None else _positive("max_train", max_train)
-    folder = Path(out).expanduser() if out else run_dir(run_name or model_name, ds.source, runs_root)
+    folder = check_run_folder(Path(out) if out else run_dir(run_name or model_name, ds.source, runs_root))
     name = run_name or (folder.name if out else model_name)
     from .backend import import_tensorflow
 
@@ -110,42 +113,53 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
     if start_from is not None:
         trainer.set_weights(start_from.model.get_weights())
     kept = models.build_model(model_name, len(ds.labels), max_len=encoder.max_len, vocab_size=encoder.vocab_size)
-    folder.mkdir(parents=True, exist_ok=True)
-    clear_run(folder)
     monitor = Monitor.of(spec)
-    log = EpochLog(trainer, kept, encoder.encode_batch(ds.val.texts), ds.val.y, folder / MODEL_FILE, monitor)
     steps = -(-len(texts) // plan["batch_size"])  # batches per epoch, the last one maybe short
-    display = TrainingDisplay(plan["epochs"], steps, lambda: log.best_epoch) if progress else None
-    started = time.perf_counter()
     weights = row_weights(y, len(ds.labels)) if spec.class_weighted else None
     data = training_data(tf, encoder.encode_batch(texts), y if targets is None else targets, plan["batch_size"],
                          seed, weights)
-    interrupted = fit(trainer, data, plan["epochs"], seed, [log, TensorBoardLog(tf, folder, kept), display],
-                      list(callbacks), monitor, patience)
-    log.keep_best()
-    record = {
-        "name": name, "model": model_name, "summary": spec.summary,
-        "config": {**plan, "seed": seed, "learning_rate": spec.learning_rate, "patience": patience,
-                   "class_weighted": spec.class_weighted, "kept_by": monitor.key,
-                   "targets": "one-hot labels" if targets is None else "probabilities",
-                   "start_from": None if start_from is None else start_from.name},
-        "data": {"source": ds.source, "fingerprint": fingerprint(ds),
-                 "sizes": {"train": len(ds.train), "val": len(ds.val), "trained_on": len(texts)}},
-        "labels": list(ds.labels), "encoder": save_encoder(encoder, folder),
-        "params": int(kept.count_params()),
-        "trainable_params": int(sum(np.prod(w.shape) for w in kept.trainable_weights)),
-        "model_file_bytes": (folder / MODEL_FILE).stat().st_size,
-        "epochs": log.epochs, "best_epoch": log.best_epoch, "seconds_per_epoch": log.seconds_per_epoch(),
-        "seconds": round(time.perf_counter() - started, 2), "val": log.best_scores(),
-        "stopped_early": len(log.epochs) < plan["epochs"] and not interrupted, "interrupted": interrupted,
-        "versions": {"tensorflow": tf.__version__, "keras": sys.modules["keras"].__version__},
-        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        **({"teachers": teachers} if teachers else {}),
-    }
-    write_record(folder, record)
+    with building(folder) as build, interrupted_note(folder):
+        log = EpochLog(trainer, kept, encoder.encode_batch(ds.val.texts), ds.val.y, build / MODEL_FILE, monitor)
+        display = TrainingDisplay(plan["epochs"], steps, lambda: log.best_epoch) if progress else None
+        started = time.perf_counter()
+        fit(trainer, data, plan["epochs"], seed, [log, TensorBoardLog(tf, build, kept), display], list(callbacks),
+            monitor, patience)
+        log.keep_best()
+        record = {
+            "name": name, "model": model_name, "summary": spec.summary,
+            "config": {**plan, "seed": seed, "learning_rate": spec.learning_rate, "patience": patience,
+                       "class_weighted": spec.class_weighted, "kept_by": monitor.key,
+                       "targets": "one-hot labels" if targets is None else "probabilities",
+                       "start_from": None if start_from is None else start_from.name},
+            "data": {"source": ds.source, "fingerprint": fingerprint(ds),
+                     "sizes": {"train": len(ds.train), "val": len(ds.val), "trained_on": len(texts)}},
+            "labels": list(ds.labels), "encoder": save_encoder(encoder, build),
+            "params": int(kept.count_params()),
+            "trainable_params": int(sum(np.prod(w.shape) for w in kept.trainable_weights)),
+            "model_file_bytes": (build / MODEL_FILE).stat().st_size,
+            "epochs": log.epochs, "best_epoch": log.best_epoch, "seconds_per_epoch": log.seconds_per_epoch(),
+            "seconds": round(time.perf_counter() - started, 2), "val": log.best_scores(),
+            "stopped_early": len(log.epochs) < plan["epochs"],
+            "versions": {"tensorflow": tf.__version__, "keras": sys.modules["keras"].__version__},
+            "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            **({"teachers": teachers} if teachers else {}),
+        }
+        write_record(build, record)
     if display:
         display.summary(record, monitor)
     return Run(name, folder, kept, list(ds.labels), record, encoder)
+
+
+@contextlib.contextmanager
+def interrupted_note(folder: Path) -> Iterator[None]:
+    """On Ctrl-C, one line saying that this training is discarded and what is kept, then the interrupt goes on."""
+    had_run = (folder / "record.json").is_file()
+    try:
+        yield
+    except KeyboardInterrupt:
+        kept = f"the earlier run in {folder} is unchanged" if had_run else "no run was saved"
+        print(f"\ninterrupted (Ctrl-C): this training is discarded; {kept}", flush=True)
+        raise
 
 
 def _positive(what: str, value: int) -> int:
@@ -175,11 +189,8 @@ def compiled_model(model_name: str, n_classes: int, encoder: Any, seed: int, sof
 
 
 def fit(model: Any, data: Any, epochs: int, seed: int, ours: list[Any], extra: list[Any], monitor: "Monitor",
-        patience: int) -> bool:
-    """model.fit with our hooks (objects with on_epoch_end and friends, then close) and early stopping.
-
-    Returns True when Ctrl-C stopped it: the KeyboardInterrupt ends the training, not the lesson.
-    """
+        patience: int) -> None:
+    """model.fit with our hooks (objects with on_epoch_end and friends, then close) and early stopping."""
     import keras
 
     hooks = [keras.callbacks.LambdaCallback(**{name: getattr(hook, name) for name in HOOKS if hasattr(hook, name)})
@@ -189,9 +200,6 @@ def fit(model: Any, data: Any, epochs: int, seed: int, ours: list[Any], extra: l
     try:
         model.fit(data, epochs=epochs, shuffle=False, verbose=0,
                   callbacks=hooks[:1] + [stopper] + hooks[1:] + extra)
-        return False
-    except KeyboardInterrupt:
-        return True
     finally:
         for hook in ours:
             if hook is not None:
@@ -356,11 +364,8 @@ class EpochLog:
         os.replace(partial, self.best_path)
 
     def keep_best(self) -> None:
-        """Give the kept model the best epoch's weights (interrupted before any epoch ended: the current ones)."""
-        if self.best_weights is None:
-            self._save(self.trainer.get_weights())
-        else:
-            self.kept.set_weights(self.best_weights)
+        """Give the kept model the best epoch's weights."""
+        self.kept.set_weights(self.best_weights)
 
     def close(self) -> None:
         """Nothing to release: the checkpoint is written as each best epoch ends."""
@@ -439,14 +444,9 @@ class TrainingDisplay:
 
     def summary(self, record: dict, monitor: Monitor) -> None:
         """One closing line: which epoch was kept and why training ended."""
-        if record["best_epoch"] is None:
-            line = "interrupted before the first epoch ended: the model is barely trained"
-        else:
-            best = record["epochs"][record["best_epoch"] - 1][monitor.key]
-            line = f"kept epoch {record['best_epoch']} ({monitor.words} {monitor.shown(best)})"
-            if record["interrupted"]:
-                line += f"; interrupted after epoch {len(record['epochs'])}"
-            elif record["stopped_early"]:
-                line += (f"; stopped early: {monitor.words.split(' ', 1)[1]} did not improve for "
-                         f"{record['config']['patience']} epochs")
+        best = record["epochs"][record["best_epoch"] - 1][monitor.key]
+        line = f"kept epoch {record['best_epoch']} ({monitor.words} {monitor.shown(best)})"
+        if record["stopped_early"]:
+            line += (f"; stopped early: {monitor.words.split(' ', 1)[1]} did not improve for "
+                     f"{record['config']['patience']} epochs")
         self._print(line)

@@ -21,12 +21,16 @@ def progress_path() -> Path:
     return home_dir() / FILENAME
 
 
+MAX_CODE = 20_000  # characters of an exercise's own code kept for resume; more is not kept (the reference is used)
+
+
 @dataclass
 class StepRecord:
-    """How a step was done, and the small values the learner's answer left behind (replayed on resume)."""
+    """How a step was done; for an exercise the learner solved, the code they ran for it (replayed on resume,
+    so their own values come back, whatever they are)."""
 
     status: str
-    values: dict[str, Any] = field(default_factory=dict)
+    code: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -60,7 +64,7 @@ class Progress:
             "lessons": {
                 lid: {
                     "at": lp.at,
-                    "steps": {sid: ({"status": rec.status, "values": rec.values} if rec.values
+                    "steps": {sid: ({"status": rec.status, "code": rec.code} if rec.code
                                     else {"status": rec.status}) for sid, rec in lp.steps.items()},
                 }
                 for lid, lp in sorted(self.lessons.items())
@@ -86,10 +90,10 @@ class Progress:
             for sid, rec in raw.get("steps", {}).items():
                 if not isinstance(rec, dict) or rec.get("status") not in DONE:
                     raise ValueError(f"step {sid} is malformed")
-                values = rec.get("values", {})
-                if not isinstance(values, dict):
-                    raise ValueError(f"step {sid}: `values` is not an object")
-                steps[sid] = StepRecord(rec["status"], values)
+                code = rec.get("code", [])  # (an earlier version kept "values" instead: not used any more)
+                if not isinstance(code, list) or not all(isinstance(block, str) for block in code):
+                    raise ValueError(f"step {sid}: `code` is not a list of texts")
+                steps[sid] = StepRecord(rec["status"], code)
             lessons[lid] = LessonProgress(at=at, steps=steps)
         current = data.get("current_lesson")
         if current is not None and not isinstance(current, str):
@@ -179,28 +183,6 @@ def clear(path: Optional[Path] = None) -> bool:
         return False
 
 
-def jsonable_values(ns: dict[str, Any], names: tuple[str, ...], limit: int = 10_000) -> dict[str, Any]:
-    """The learner's values for `names` that survive a JSON round trip unchanged and are small."""
-    out: dict[str, Any] = {}
-    for name in names:
-        if name not in ns:
-            continue
-        value = ns[name]
-        try:
-            text = json.dumps(value, ensure_ascii=False)
-            same = len(text) <= limit and json.loads(text) == value and _same_types(json.loads(text), value)
-        except (TypeError, ValueError, RecursionError):
-            continue
-        if same:
-            out[name] = value
-    return out
-
-
-def _same_types(a: Any, b: Any) -> bool:
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, list):
-        return all(_same_types(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict):
-        return all(_same_types(a[k], b[k]) for k in a)
-    return True
+def kept_code(blocks: list[str]) -> list[str]:
+    """The blocks to save for resume, or none when they are too long to keep (the reference is used then)."""
+    return list(blocks) if sum(len(b) for b in blocks) <= MAX_CODE else []

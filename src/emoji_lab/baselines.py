@@ -73,7 +73,8 @@ class KeywordModel:
                 and np.array_equal(self.prior, other.prior))
 
     def __repr__(self) -> str:
-        rules = f", {len(self.rules)} rule(s) added by hand" if self.rules else ""
+        rules = (f", {len(self.rules)} {'rule' if len(self.rules) == 1 else 'rules'} added by hand" if self.rules
+                 else "")
         return f"KeywordModel({len(self.keywords)} keywords, {self.n_classes} classes{rules})"
 
     @classmethod

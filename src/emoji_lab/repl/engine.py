@@ -14,7 +14,7 @@ from . import commands, namespace, progress as progress_mod
 from .checks import run_checks
 from .execute import Runner, format_exception, quietly
 from .lesson import Lesson, Step, import_need, resolve, widget_arguments
-from .progress import Progress, StepRecord, jsonable_values
+from .progress import Progress, StepRecord, kept_code
 from .render import Renderer
 from .state import find_lesson, lesson_rows, lesson_state, start_index, step_rows
 from .terminal import Reader
@@ -59,6 +59,8 @@ class Session:
         self.runner = Runner(display=renderer.show_value)
         self.namespaces: dict[str, dict[str, Any]] = {}
         self.hint_levels: dict[str, int] = {}
+        self.typed: dict[str, list[str]] = {}  # an open exercise's code that ran and stayed, saved when it passes
+        self.remake: Optional[int] = None  # the earlier step `back` runs again: it made a name this step misses
         self.buffer: list[str] = []
         self.play = False
         self.save_failed = False
@@ -101,9 +103,15 @@ class Session:
                             "set EMOJI_LAB_HOME to a writable folder")
             self.save_failed = True
 
-    def mark(self, step: Step, status: str, values: Optional[dict[str, Any]] = None) -> None:
-        self.progress.lesson(self.lesson.id).steps[step.id] = StepRecord(status, values or {})
+    def mark(self, step: Step, status: str) -> None:
+        code = kept_code(self.typed.pop(step.id, [])) if status == "passed" and step.kind == "exercise" else []
+        self.progress.lesson(self.lesson.id).steps[step.id] = StepRecord(status, code)
         self.save()
+
+    def open_step(self) -> Optional[Step]:
+        """The current step if it runs code and is not done (what a Ctrl-C may have stopped), else None."""
+        step = self.step
+        return step if step.kind in ("demo", "exercise") and not self.status(step) and not self.play else None
 
     def missing_commands(self, step: Step) -> list[str]:
         return [w for w in step.try_commands if w not in self.progress.commands_used]
@@ -120,7 +128,7 @@ class Session:
         try:
             self.open_lesson(self.lesson, announce=True)
         except KeyboardInterrupt:
-            self.r.interrupted()
+            self.r.interrupted(self.open_step())
         while True:
             prompt = "... " if self.buffer else ("(play) >>> " if self.play else ">>> ")
             try:
@@ -138,7 +146,7 @@ class Session:
                     return 0
             except KeyboardInterrupt:
                 self.buffer.clear()
-                self.r.interrupted()
+                self.r.interrupted(self.open_step())
             except SystemExit:
                 self.cmd_bye()
                 return 0
@@ -177,7 +185,7 @@ class Session:
         if code is None:
             return None
         self.buffer.clear()
-        self.execute(code)
+        self.execute(code, source)
         return None
 
     def after_command(self, word: str) -> None:
@@ -214,17 +222,19 @@ class Session:
         self.show_step()
 
     def rebuild(self, lesson: Lesson) -> None:
-        """Bring back the names done steps made: their `restore` function, or their reference code, quietly."""
+        """Bring back the names done steps made, quietly and in order: a step's `restore` function, the
+        learner's own code for an exercise they solved, else the reference code; say where yours could not."""
         ns = self.namespaces[lesson.id]
         lp = self.progress.lessons.get(lesson.id)
         todo = [s for s in lesson.steps if lp and lp.done(s.id) and s.kind in ("demo", "exercise")]
         if not todo:
             return
         before = set(ns)
+        not_yours: list[str] = []
         for step in todo:
             load_needs(step, self.r)
             try:
-                problem = self.replay(step, ns, lp.steps[step.id])  # type: ignore[union-attr]
+                problem = self.replay(step, ns, lp.steps[step.id], not_yours)  # type: ignore[union-attr]
             except KeyboardInterrupt:
                 self.r.warn(f"rebuilding stopped at [{step.id}] (Ctrl-C): names from that step on are missing; "
                             "`reset` starts the lesson over")
@@ -233,22 +243,49 @@ class Session:
                 self.r.warn(f"could not rebuild [{step.id}]: {problem}")
         created = sorted(n for n in ns if namespace.visible(n) and n not in before)
         self.r.note("rebuilt namespace: " + (", ".join(created) if created else "(no names)"))
+        self.r.note("Each name is as its step left it: changes typed at the prompt after a step was done are not "
+                    "kept.")
+        for line in not_yours:
+            self.r.note(line)
 
-    def replay(self, step: Step, ns: dict[str, Any], record: StepRecord) -> Optional[str]:
+    def replay(self, step: Step, ns: dict[str, Any], record: StepRecord, not_yours: list[str]) -> Optional[str]:
+        """Redo one done step in `ns`; a sentence goes to `not_yours` where the learner's own answer could not
+        come back and the reference solution's values stand in for it."""
         if step.restore:
             try:
                 quietly(resolve(step.restore), ns)
-                ns.update(record.values)
                 return None
             except (KeyboardInterrupt, SystemExit):
                 raise
             except Exception as exc:  # noqa: BLE001
                 self.r.note(f"[{step.id}]: saved result not usable ({type(exc).__name__}: {exc}); "
                             "running the step again (Ctrl-C stops it)")
+        if record.status == "passed" and step.kind == "exercise":
+            why = self.replay_own(step, ns, record.code) if record.code else "it was not saved"
+            if why is None:
+                return None
+            names = sorted(n for n in namespace.bound_names(step.reference) if namespace.visible(n))
+            not_yours.append(f"[{step.id}]: your own code for this step could not be run again ({why}), so "
+                             f"{', '.join(names)} now hold{'s' if len(names) == 1 else ''} the reference "
+                             "solution's values, not yours.")
         exc = self.runner.run_block(step.reference, ns, kind="rebuild", echo_last=False, quiet=True)
         if exc is not None:
             return format_exception(exc).splitlines()[-1]
-        ns.update(record.values)
+        return None
+
+    def replay_own(self, step: Step, ns: dict[str, Any], code: list[str]) -> Optional[str]:
+        """Run the learner's saved code for an exercise again; None if it ran and passes the step's checks,
+        else why not (and `ns` is as it was before)."""
+        snap = namespace.snapshot(ns, step.touches)
+        for block in code:
+            exc = self.runner.run_block(block, ns, kind="rebuild", echo_last=False, quiet=True)
+            if exc is not None:
+                namespace.restore(ns, snap)
+                return format_exception(exc).splitlines()[-1]
+        verdict = run_checks(step.checks, ns)
+        if not verdict.ok:
+            namespace.restore(ns, snap)
+            return "its result no longer passes the step's check"
         return None
 
     def show_step(self, run_demo: bool = True) -> None:
@@ -263,6 +300,9 @@ class Session:
         self.r.footer(step, self.status(step))
 
     def show_widget(self, step: Step) -> None:
+        missing = [name for name in step.args if name not in self.ns]
+        if missing and self.explain_missing(missing):
+            return
         try:
             shown = resolve(step.terminal)(*widget_arguments(step, self.ns))
         except (KeyboardInterrupt, SystemExit):
@@ -275,11 +315,39 @@ class Session:
             return
         self.r.widget(shown, jupyter_hint(step))
 
+    def maker(self, name: str) -> Optional[int]:
+        """The latest step before this one that makes `name` (its reference code binds it), if any."""
+        for index in range(self.index - 1, -1, -1):
+            step = self.lesson.steps[index]
+            if step.kind in ("demo", "exercise") and name in namespace.bound_names(step.reference):
+                return index
+        return None
+
+    def explain_missing(self, names: Sequence[str]) -> bool:
+        """When this step needs names an earlier step made and the learner deleted: say which, and let `back`
+        make them again (it goes to the earliest such step and runs it). False if no earlier step makes them."""
+        makers = {name: self.maker(name) for name in names}
+        known = {name: index for name, index in makers.items() if index is not None}
+        if not known:
+            return False
+        self.remake = min(known.values())
+        shown = ", ".join(f"`{name}`" for name in known)
+        made_at = ", ".join(sorted({f"[{self.lesson.steps[i].id}]" for i in known.values()}))
+        one = len(known) == 1
+        self.r.failure(f"This step needs {shown}, which {made_at} made; {'it is' if one else 'they are'} gone now "
+                       "(deleted or renamed at the prompt).")
+        self.r.info(f"Type `back` to go to [{self.lesson.steps[self.remake].id}] and run it again, then `next` "
+                    f"until you are back at [{self.step.id}].")
+        return True
+
     def run_demo(self, step: Step) -> bool:
         exc = self.runner.run_block(step.code, self.ns, kind="demo")
+        if isinstance(exc, NameError) and exc.name and self.explain_missing([exc.name]):
+            return False
         if exc is not None:
             self.r.traceback(format_exception(exc))
-            self.r.error(f"the demo failed: that is a bug in the lesson, please report it with [{step.id}]")
+            self.r.error(f"the demo failed. If you changed something an earlier step made, `reset` starts the lesson "
+                         f"over; if not, it is a bug in the lesson: please report it with [{step.id}]")
             return False
         if step.checks:
             verdict = run_checks(step.checks, self.ns)
@@ -290,8 +358,11 @@ class Session:
         return True
 
     def goto(self, index: int, run_demo: bool = True) -> None:
+        if self.play:
+            self.r.note("play mode ends here.")
         self.index = index
         self.play = False
+        self.remake = None
         self.progress.lesson(self.lesson.id).at = self.step.id
         self.save()
         self.show_step(run_demo=run_demo)
@@ -316,15 +387,16 @@ class Session:
         self.r.success(f"Lesson {lesson.id} · {lesson.title} is done!")
         nxt = self.next_lesson()
         if nxt:
-            self.r.info(f"Type `next` to start lesson {nxt.id} · {nxt.title}, `menu` to pick another, "
+            self.r.info(f"Type `next` to start lesson {nxt.id} ({nxt.title}), `menu` to pick another, "
                         "or `bye` to stop here.")
         else:
             self.r.info("That was the last lesson available. `menu` lists them all; `bye` saves and quits.")
 
     # -- running the learner's code ----------------------------------------------------------------------------
-    def execute(self, code: Any) -> None:
+    def execute(self, code: Any, source: str) -> None:
         step = self.step
-        attempt = step.kind == "exercise" and not self.status(step) and not self.play
+        open_exercise = step.kind == "exercise" and not self.status(step)
+        attempt = open_exercise and not self.play
         snap = namespace.snapshot(self.ns, step.touches) if attempt else None
         try:
             exc = self.runner.run_code(code, self.ns)
@@ -335,27 +407,28 @@ class Session:
         if exc is not None:
             self.r.traceback(format_exception(exc))
             if snap is not None:
-                undone = namespace.restore(self.ns, snap)
-                if undone:
-                    self.r.note("undone, because the line raised an error: " + ", ".join(sorted(undone.touched())))
+                self.r.undone(namespace.restore(self.ns, snap), "That line raised an error, so it was undone")
             return
+        if open_exercise:
+            self.typed.setdefault(step.id, []).append(source.rstrip("\n"))
         if snap is not None:
             self.check_attempt(step, snap)
 
     def check_attempt(self, step: Step, snap: namespace.Snapshot) -> None:
         verdict = run_checks(step.checks, self.ns)
         if verdict.ok:
-            self.mark(step, "passed", jsonable_values(self.ns, step.names))
+            self.mark(step, "passed")
             self.r.success(step.success or "Correct.")
             self.move_on()
             return
         made = namespace.changes(self.ns, snap)
+        if verdict.missing and self.explain_missing([verdict.missing]):
+            return  # the learner deleted what the check reads: `back` makes it again
         if not (made.touched() & set(step.names + step.touches)) and not verdict.broken:
             return  # exploring (helper names, printing): the guide stays quiet until the step's names change
         self.r.failure(verdict.message)
-        undone = namespace.restore(self.ns, snap)
-        if undone:
-            self.r.note("undone, so you can try again from the same place: " + ", ".join(sorted(undone.touched())))
+        self.typed[step.id].pop()  # the line is undone: not part of the learner's answer
+        self.r.undone(namespace.restore(self.ns, snap), "That line was undone, so you can try again")
 
     def answer_choice(self, label: str) -> None:
         step = self.step
@@ -364,7 +437,8 @@ class Session:
             self.r.failure(f"Answer with one of the letters {', '.join(step.labels)}.")
             return
         if label == step.answer:
-            self.r.success(step.success or step.feedback.get(label) or "Right.")
+            why = step.success or step.feedback.get(label)
+            self.r.success(f"Right. {why}" if why else "Right.")
             if not done:
                 self.mark(step, "passed")
                 self.move_on()
@@ -402,10 +476,36 @@ class Session:
         self.open_lesson(nxt)
 
     def cmd_back(self) -> None:
+        if self.remake is not None:
+            self.redo(self.remake)
+            return
         if self.index == 0:
             self.r.info(f"This is the first step of lesson {self.lesson.id}.")
             return
         self.goto(self.index - 1)
+
+    def redo(self, index: int) -> None:
+        """Go to an earlier, done step and run it again: a demo's code, an exercise's own code or reference."""
+        self.index, self.play, self.remake = index, False, None
+        step = self.step
+        self.progress.lesson(self.lesson.id).at = step.id
+        self.save()
+        load_needs(step, self.r)
+        self.r.step(self.lesson, step, self.status(step))
+        if step.kind == "demo":
+            self.run_demo(step)
+        else:
+            not_yours: list[str] = []
+            record = self.progress.lesson(self.lesson.id).steps.get(step.id) or StepRecord("skipped")
+            problem = self.replay(step, self.ns, record, not_yours)
+            for line in not_yours:
+                self.r.note(line)
+            if problem:
+                self.r.error(f"could not run [{step.id}] again: {problem}")
+            else:
+                made = sorted(n for n in namespace.bound_names(step.reference) if n in self.ns and namespace.visible(n))
+                self.r.note(f"ran [{step.id}] again: {', '.join(made)} {'is' if len(made) == 1 else 'are'} back.")
+        self.r.footer(step, self.status(step))
 
     def cmd_hint(self) -> None:
         step = self.step
@@ -414,7 +514,8 @@ class Session:
             return
         level = self.hint_levels.get(step.id, 0)
         if level >= len(step.hints):
-            self.r.info("No more hints. `solution` runs the reference solution and shows it; `skip` also moves on.")
+            self.r.info("No more hints. `skip` shows the answer and moves on." if step.kind == "choice" else
+                        "No more hints. `solution` runs the reference solution and shows it; `skip` also moves on.")
             return
         self.hint_levels[step.id] = level + 1
         self.r.hint(level + 1, len(step.hints), step.hints[level])
@@ -443,6 +544,9 @@ class Session:
         self.r.code(step.reference, "reference solution:" if step.kind == "exercise" else "demo:")
         snap = namespace.snapshot(self.ns)
         exc = self.runner.run_block(step.reference, self.ns, kind="solution")
+        if isinstance(exc, NameError) and exc.name and self.explain_missing([exc.name]):
+            namespace.restore(self.ns, snap)
+            return
         if exc is not None:
             self.r.traceback(format_exception(exc))
             self.r.error(f"the reference solution failed: a bug in the lesson, please report [{step.id}]")
@@ -508,6 +612,7 @@ class Session:
         self.progress.lessons.pop(lesson.id, None)
         for step in lesson.steps:
             self.hint_levels.pop(step.id, None)
+            self.typed.pop(step.id, None)
             self.progress.commands_used.difference_update(step.try_commands)  # to be tried again
         self.namespaces[lesson.id] = namespace.fresh(self.progress.data, self.quick)
         self.r.info(f"Lesson {lesson.id} starts over.")

@@ -38,7 +38,11 @@ class Runner:
     def compile_input(self, source: str) -> Optional[CodeType]:
         """Code for a line (or block) typed at the prompt; None if more lines are needed; raises SyntaxError."""
         filename = f"<input-{self._count + 1}>"
-        code = self._compiler(source, filename, "single")
+        try:
+            code = self._compiler(source, filename, "single")
+        except (SyntaxError, OverflowError, ValueError):
+            self._count += 1  # the next input gets a name of its own
+            raise
         if code is not None:
             self._filename("input", source)
         return code

@@ -28,6 +28,7 @@ from typing import Any, Mapping, Optional, Sequence
 
 from .encoders import TOKEN, ByteEncoder
 from .errors import EmojiLabError
+from .formatting import number
 
 # -- the seed's arithmetic and the storage formats ------------------------------------------------------------------
 SEED_WORDS = 100_000  # the seed talk's word vocabulary
@@ -563,10 +564,10 @@ def check_mb(ns: Mapping[str, Any]) -> Optional[str]:
     ]
     for value, message in mistakes:
         if _near(mb, value) or _near(mb, value * BYTES_PER_MB / BYTES_PER_MIB):
-            return f"`mb` is {mb:g}: {message}"
+            return f"`mb` is {number(mb)}: {message}"
     if _near(mb, target, rel=0.05):
-        return f"`mb` is {mb:g}, close but not it: did you round too much? Keep at least 3 decimals."
-    return (f"`mb` is {mb:g}, but a table of `vocab_size` rows x {dim} dims x 4 bytes is a different size: "
+        return f"`mb` is {number(mb)}, close but not it: did you round too much? Keep at least 3 decimals."
+    return (f"`mb` is {number(mb)}, but a table of `vocab_size` rows x {dim} dims x 4 bytes is a different size: "
             "multiply the three, then divide by 1,000,000.")
 
 
@@ -589,19 +590,19 @@ def check_oov_1k(ns: Mapping[str, Any]) -> Optional[str]:
     if within(value, lo, hi):
         return None
     if value > 1 and within(value, 100 * lo, 100 * hi, 0.05):
-        return f"`oov_1k` is {value:g}: that looks like a percentage; give the share (between 0 and 1)."
+        return f"`oov_1k` is {number(value)}: that looks like a percentage; give the share (between 0 and 1)."
     if within(value, 1 - hi, 1 - lo):
-        return f"`oov_1k` is {value:g}: that is the share of validation tokens the vocabulary *knows*; take 1 minus it."
+        return f"`oov_1k` is {number(value)}: that is the share of validation tokens the vocabulary *knows*; take 1 minus it."
     if _near(value, 1 - stats.train_coverage(OOV_CAP), abs_=0.0005):
-        return f"`oov_1k` is {value:g}: that is measured on the training tokens; count the *validation* tokens."
+        return f"`oov_1k` is {number(value)}: that is measured on the training tokens; count the *validation* tokens."
     if stats.n_words > OOV_CAP and _near(value, stats.val_oov(None), abs_=0.0002):
-        return f"`oov_1k` is {value:g}: that is with every training word kept; keep only the top {OOV_CAP:,}."
+        return f"`oov_1k` is {number(value)}: that is with every training word kept; keep only the top {OOV_CAP:,}."
     if _near(value, _types_oov(stats, OOV_CAP), abs_=0.0005):
-        return (f"`oov_1k` is {value:g}: that counts each distinct word once; count every token "
+        return (f"`oov_1k` is {number(value)}: that counts each distinct word once; count every token "
                 "(a word that appears 5 times counts 5 times).")
     if not 0 <= value <= 1:
-        return f"`oov_1k` is {value:g}: a share is between 0 and 1."
-    return (f"`oov_1k` is {value:g}, not what the validation split gives: count the validation tokens that "
+        return f"`oov_1k` is {number(value)}: a share is between 0 and 1."
+    return (f"`oov_1k` is {number(value)}, not what the validation split gives: count the validation tokens that "
             f"are not among the {OOV_CAP:,} most common training tokens, and divide by all validation tokens.")
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional, Sequence
 
 from .errors import EmojiLabError
-from .run_compare import wrap
+from .run_compare import say, wrap
 
 LSTM_UNITS = 128  # the talk's LSTM width, and emoji_lab.models'
 ONE_HOT = 257  # byte ids 0..256: one row of the identity table per id
@@ -36,11 +36,11 @@ def load_or_train(model_name: str, ds: Any, data: str, quick: bool) -> Any:
     try:
         run = matching_run(model_name, ds, data)
     except EmojiLabError:
-        print(f"No saved run of {model_name} on this data: training it now.")
+        say(f"No saved run of {model_name} on this data: training it now.")
         from .train import train
 
         return train(model_name, ds, quick=quick)
-    print(f"Loaded your run {model_name} (trained {run.record.get('created', '?')}): no need to train it again.")
+    say(f"Loaded your run {model_name} (trained {run.record.get('created', '?')}): no need to train it again.")
     return run
 
 
@@ -163,12 +163,12 @@ def same_layers(mine: Any, course: Any, name: str = "my_model") -> str:
     b = [(r["kind"], r["output"], r["params"]) for r in layer_rows(course)]
     if a == b:
         kinds = ", ".join(kind for kind, _, _ in b)
-        return wrap(f"`{name}` and the course's {label} have the same layers ({kinds}), the same output shapes "
+        return wrap(f"{name} and the course's {label} have the same layers ({kinds}), the same output shapes "
                     f"and the same {course.count_params():,} parameters: training {label} trains your design.")
     differ = [f"{x[0]} {x[1]} vs {y[0]} {y[1]}" for x, y in zip(a, b) if x != y]
     if len(a) != len(b):
         differ.append(f"{len(a)} layers vs {len(b)}")
-    return wrap(f"`{name}` differs from the course's {label}: " + "; ".join(differ) + ".")
+    return wrap(f"{name} differs from the course's {label}: " + "; ".join(differ) + ".")
 
 
 def params_story(one_hot_model: Any, embed_model: Any) -> str:

@@ -101,7 +101,11 @@ def _session(args: argparse.Namespace) -> int:
             have = ", ".join(l.id for l in lessons)
             raise EmojiLabError(f"--lesson {args.lesson}: no such lesson (lessons present: {have})")
     prog, warning = progress_mod.load()
-    if args.data:
+    if args.data and args.data != prog.data:
+        from emoji_lab.sources import load
+
+        print(f"checking --data {args.data} ...", flush=True)
+        load(args.data)  # one line and exit 2 when it cannot be used: never remembered then
         prog.data = args.data
     session = Session(lessons, prog, Renderer(), Reader(), quick=args.quick, warning=warning, start_lesson=start)
     return session.run()

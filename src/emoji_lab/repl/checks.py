@@ -15,6 +15,7 @@ class Verdict:
     ok: bool
     message: str = ""
     broken: bool = False
+    missing: str = ""  # a name the check needs that is not in the namespace (the learner deleted it)
 
 
 def run_checks(refs: tuple[str, ...] | list[str], ns: Mapping[str, Any]) -> Verdict:
@@ -28,6 +29,11 @@ def run_checks(refs: tuple[str, ...] | list[str], ns: Mapping[str, Any]) -> Verd
             message = fn(ns)
         except (KeyboardInterrupt, SystemExit):
             raise
+        except KeyError as exc:
+            name = exc.args[0] if exc.args else None
+            if isinstance(name, str) and name.isidentifier() and name not in ns:
+                return Verdict(False, f"this step needs `{name}`, which is not defined any more", missing=name)
+            return Verdict(False, f"the check {ref} could not read your values (KeyError: {exc})", broken=True)
         except Exception as exc:  # noqa: BLE001 - a crashing check must not crash the console
             return Verdict(False, f"the check {ref} could not read your values ({type(exc).__name__}: {exc})",
                            broken=True)

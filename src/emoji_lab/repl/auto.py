@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import io
 import os
@@ -62,30 +61,6 @@ def _last_line(exc: BaseException) -> str:
     return format_exception(exc).splitlines()[-1].strip()
 
 
-def bound_names(code: str) -> set[str]:
-    """The names a block of code binds in its own scope: assignments, imports, defs and loop targets.
-
-    Nested function, class and comprehension bodies are their own scopes and are not looked into.
-    """
-    found: set[str] = set()
-
-    def visit(node: ast.AST) -> None:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            found.add(node.name)
-            return
-        if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-            return
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            found.add(node.id)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            found.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
-        for child in ast.iter_child_nodes(node):
-            visit(child)
-
-    visit(ast.parse(code))
-    return found
-
-
 def _resumed(step: Step, ns: dict[str, Any]) -> Optional[str]:
     """A resuming learner's way through an expensive step: its `restore` from what was saved.
 
@@ -98,7 +73,7 @@ def _resumed(step: Step, ns: dict[str, Any]) -> Optional[str]:
         raise
     except Exception:  # noqa: BLE001 - nothing saved to restore from: the step runs
         return None
-    missing = sorted(bound_names(step.reference) - set(ns))
+    missing = sorted(namespace.bound_names(step.reference) - set(ns))
     if missing:
         return f"restore does not bring back: {', '.join(missing)}"
     return "" if not step.checks or run_checks(step.checks, ns).ok else None

@@ -281,7 +281,7 @@ def phone_story(rows: Sequence[Mapping[str, Any]]) -> str:
     speed = (f"the n-gram bag is {deep['int8_ms'] / gram['int8_ms']:.1f}x faster" if faster else
              f"the deep model is {gram['int8_ms'] / deep['int8_ms']:.1f}x faster")
     lines = [f"The better bag of n-grams is {gram['name']} ({student['name']} {pct(student['val']['macro_f1'])}, "
-             f"{teacher['name']} {pct(teacher['val']['macro_f1'])}): it is `best9`, the one to export.",
+             f"{teacher['name']} {pct(teacher['val']['macro_f1'])}): it is best9, the one to export.",
              f"{gram['name']}: macro-F1 {pct(g)}, an int8 file of {_mb(gram['int8_bytes'])}, "
              f"{gram['int8_ms']:.2f} ms per text. {deep['name']}: {pct(d)}, {_mb(deep['int8_bytes'])}, "
              f"{deep['int8_ms']:.2f} ms: {speed}. Trained: {gram['trained']}, against {deep['trained']}."]

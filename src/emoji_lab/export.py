@@ -380,7 +380,7 @@ def find_ios_starter() -> Optional[Path]:
     """The app to fill: $EMOJI_LAB_IOS, else ./ios_starter, else the one beside this package's source."""
     if os.environ.get(IOS_ENV):
         return check_ios_dir(Path(os.environ[IOS_ENV]))
-    for candidate in (Path.cwd() / "ios_starter", Path(__file__).resolve().parents[1] / "ios_starter"):
+    for candidate in (Path.cwd() / "ios_starter", Path(__file__).resolve().parents[2] / "ios_starter"):
         if (candidate / "EmojiLab.xcodeproj").is_dir():
             return candidate
     return None

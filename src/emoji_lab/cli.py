@@ -69,7 +69,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                 out=Path(args.out) if args.out else None, **sizes)
     print(f"saved to {run.dir}")
     print(f"see it in TensorBoard: tensorboard --logdir {shlex.quote(str(run.dir.parent))}")
-    return 130 if run.record["interrupted"] else 0
+    return 0
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:

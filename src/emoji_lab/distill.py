@@ -95,8 +95,10 @@ def distill(run: Any, ds: Any, *, yard: Optional[Any] = None, quick: bool = Fals
         "pair_val": _scores(evaluate(ds.val.y, teachers_mix(run.probabilities(ds.val.texts), val_yard), ds.labels)),
     }
     if progress:
-        print("the student learns (its training top-1 and top-5 count the targets' most likely emoji; "
-              "validation counts the true labels) ...", flush=True)
+        from .run_compare import say
+
+        say("the student learns (its training top-1 and top-5 count the targets' most likely emoji; "
+            "validation counts the true labels) ...")
     whole = train_args.get("epochs") or budget(quick, TEACHER)["epochs"]
     return train(TEACHER, ds, quick=quick, run_name=run_name, progress=progress, patience=whole, start_from=run,
                  targets=student_targets(ds.train.y, mix), teachers=teachers, **train_args)

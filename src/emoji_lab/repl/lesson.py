@@ -198,6 +198,9 @@ def _parse_step(raw: Any, lesson_id: str, position: int, source: str) -> Step:
         if bad:
             raise fail(f"`feedback` has labels that are not choices: {', '.join(bad)}")
         feedback = dict(fb)
+        if raw.get("success", "").lower().startswith(("right", "correct")):
+            raise fail("a choice's `success` says why the answer is right, without \"Right\": the console adds "
+                       "\"Right.\" when it is picked, and shows the reason alone after `skip`")
 
     return Step(
         id=step_id,

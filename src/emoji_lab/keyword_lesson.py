@@ -78,10 +78,15 @@ def rule_story(effect: Mapping[str, Any], before: Mapping[str, Any], after: Mapp
                labels: Sequence[str]) -> str:
     """What the learner's rules did on validation, in texts and in points."""
     if not effect["rules"]:
-        return "No new rule: `mine` scores exactly like `model`."
-    rules = ", ".join(f"{k!r} -> {labels[c]} ({w:.2f})" for k, c, w in effect["rules"])
-    story = _wrap(f"Your rule(s) {rules} fire on {effect['fired']:,} validation texts and change "
-                  f"{effect['changed']:,} predictions: {effect['fixed']:,} fixed, {effect['broken']:,} broken.")
+        return "No new rule: mine scores exactly like model."
+    rules = ", ".join(f"{k!r} -> {labels[c]} (weight {w:.2f})" for k, c, w in effect["rules"])
+    one = len(effect["rules"]) == 1
+    wrong_to_wrong = effect["changed"] - effect["fixed"] - effect["broken"]
+    others = (f", {wrong_to_wrong:,} from one wrong emoji to another" if wrong_to_wrong else "")
+    story = _wrap(f"Your {'rule' if one else 'rules'} {rules} {'fires' if one else 'fire'} on "
+                  f"{effect['fired']:,} validation texts and {'changes' if one else 'change'} "
+                  f"{effect['changed']:,} predictions: {effect['fixed']:,} fixed, {effect['broken']:,} broken"
+                  f"{others}.")
     moves = [f"  {name:<9} {before[key]:7.2%} -> {after[key]:7.2%}  ({100 * (after[key] - before[key]):+.2f} points)"
              for name, key in (("top-1", "top1"), ("top-5", "top5"), ("macro-F1", "macro_f1"))]
     return "\n".join([story] + moves)
@@ -94,6 +99,8 @@ def keywords_table(model: KeywordModel, classes: Optional[Iterable[int]] = None,
     from rich.table import Table
     from rich.text import Text
 
+    from .formatting import pieces
+
     table = Table(title=title, title_justify="left", pad_edge=False)
     table.add_column("emoji", justify="center", no_wrap=True)
     table.add_column("keywords", ratio=1)
@@ -102,7 +109,7 @@ def keywords_table(model: KeywordModel, classes: Optional[Iterable[int]] = None,
         # `#joy` beside `joy` with the same weights says nothing new: the name baseline adds both.
         words = [(k, w) for k, w in pairs
                  if not (k.startswith("#") and model.keywords.get(k[1:]) == model.keywords[k])][:n]
-        table.add_row(model.emoji(c), Text("  ".join(f"{k} {w:.1f}" for k, w in words) or "(none)"))
+        table.add_row(model.emoji(c), pieces(f"{k} {w:.1f}" for k, w in words) if words else Text("(none)"))
     return table
 
 
@@ -169,6 +176,9 @@ def check_my_top1(ns: Mapping[str, Any]) -> Optional[str]:
         return f"`my_top1` is {float(mine):g}: a share is between 0 and 1 (0.5 means half the texts)."
     if abs(float(mine) - float((np.asarray(val_scores).argmin(axis=1) == y).mean())) < 1e-9:
         return "`my_top1` used `argmin`: the predicted class is the one with the highest score, `argmax`."
+    if abs(float(mine) - expected) < 0.0005:
+        return (f"`my_top1` is {float(mine):g}: the table's figure, rounded. Compute it from the scores, "
+                "`(val_scores.argmax(axis=1) == ds.val.y).mean()`, so it is exact.")
     return (f"`my_top1` is {float(mine):.4f}, not the share of texts where `val_scores.argmax(axis=1)` equals "
             "`ds.val.y`.")
 

@@ -1,0 +1,60 @@
+"""The README's first command, exactly as written, in a fresh clone: a real (non-editable) `pip install .` into
+a new venv, then the course's first screen, typed in the repository folder as a newcomer types it."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+from test_readme import readme_commands
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def fresh_clone(dest: Path) -> Path:
+    """A clone of this repository, plus its uncommitted changes to tracked files (so a developer tests their
+    work; in CI the clone is of main as it is)."""
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(dest)], check=True, timeout=120)
+    diff = subprocess.run(["git", "diff", "HEAD", "--binary"], cwd=ROOT, capture_output=True, check=True).stdout
+    if diff:
+        subprocess.run(["git", "apply", "--whitespace=nowarn"], cwd=dest, input=diff, check=True)
+    return dest
+
+
+def newcomer_env(home: Path) -> dict[str, str]:
+    """The machine's own environment, outside this test run's venv, with a fresh course home."""
+    venv = os.environ.get("VIRTUAL_ENV")
+    path = [p for p in os.environ.get("PATH", "").split(os.pathsep)
+            if not (venv and p.startswith(venv)) and not p.startswith(str(ROOT / ".venv"))]
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+    return {**env, "PATH": os.pathsep.join(path), "EMOJI_LAB_HOME": str(home), "NO_COLOR": "1", "COLUMNS": "80"}
+
+
+def test_readme_first_command_starts_the_course_in_a_fresh_clone(tmp_path):
+    install_and_start = readme_commands()[0]
+    clone = fresh_clone(tmp_path / "emoji_lab")
+    env = newcomer_env(tmp_path / "home")
+
+    first = subprocess.run(["bash", "-c", install_and_start], cwd=clone, input="bye\n", capture_output=True,
+                           text=True, env=env, timeout=1500)
+    everything = first.stdout + first.stderr
+    assert first.returncode == 0, everything[-4000:]
+    assert "Traceback" not in everything, everything[-4000:]
+    screen = first.stdout[first.stdout.index("emoji_lab 0."):]  # after pip's own lines
+    for shown in ("TensorFlow on iOS · guided console", "Lessons", "Starting lesson 00 · Welcome",
+                  "[00.1] What you will build", ">>> bye", "Bye!"):
+        assert shown in screen, screen
+    assert re.search(r"^>\s+00\s+Welcome\s+\d+\s+not started$", screen, re.M), screen
+    assert "error" not in screen.lower(), screen
+    assert max(len(line) for line in screen.splitlines()) <= 80, screen
+
+    # Every later start: the README's "next time" from the repository folder, and from any other folder.
+    python = str(clone / ".venv" / "bin" / "python")
+    again = subprocess.run([python, "-m", "emoji_lab.repl"], cwd=clone, input="bye\n", capture_output=True,
+                           text=True, env=env, timeout=120)
+    assert again.returncode == 0 and "Resuming lesson 00 · Welcome at [00.1]" in again.stdout, again.stdout + again.stderr
+    elsewhere = subprocess.run([python, "-m", "emoji_lab.repl", "--list"], cwd=tmp_path, capture_output=True,
+                               text=True, env=env, timeout=120)
+    assert elsewhere.returncode == 0 and "in progress at step 1/9 [00.1]" in elsewhere.stdout, elsewhere.stderr
