@@ -19,7 +19,7 @@ def test_list_shows_lessons_and_progress(tmp_path):
     result = repl(tmp_path, args=["--list"], lessons=[GOOD])
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "in progress at step 3/9 [00.3]" in out
+    assert "step 3 of 9" in out
     assert "Engine fixture" in out and "not started" in out
     assert "progress:" in out and "data: sample" in out
     assert ">>>" not in out  # lists and exits, no session

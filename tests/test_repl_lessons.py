@@ -286,12 +286,32 @@ def test_namespace_snapshot_and_restore():
     assert ns["keep"] == 1 and ns["rebind"] == [1] and ns["items"] == [1, 2] and "new" not in ns
 
 
+
+def test_undoing_an_in_place_change_reaches_every_name_of_that_object():
+    """`mine = model` then `mine.add_rule(...)` changes `model` too: the undo gives both names the earlier state."""
+    ns = namespace.fresh("sample", False)
+    ns["model"] = [1, 2]
+    ns["mine"] = ns["model"]
+    snap = namespace.snapshot(ns, touches=("model",))
+    ns["mine"].append(3)
+    namespace.restore(ns, snap)
+    assert ns["model"] == [1, 2] and ns["mine"] == [1, 2]
+
+
 def test_commands_and_choices():
     assert commands.lookup("  next ") == "next"
     assert commands.lookup("exit") == "bye" and commands.lookup("quit") == "bye"
     assert commands.lookup("next()") is None and commands.lookup("print(next)") is None
     assert commands.parse_choice("B)", 3) == "b" and commands.parse_choice("2", 3) == "b"
     assert commands.parse_choice("d", 3) == "?" and commands.parse_choice("bb", 3) is None
+    assert commands.parse_choice("z", 3) == "?"  # any lone letter is an answer on a choice step, never Python
+
+
+def test_a_misspelt_name_gets_pythons_suggestion():
+    ns = {"labelled_examples": 1}
+    exc = Runner().run_block("labelled_exmaples", ns)
+    assert format_exception(exc).endswith("is not defined. Did you mean: 'labelled_examples'?")
+    assert format_exception(Runner().run_block("prnt(1)", {})).endswith("Did you mean: 'print'?")
 
 
 def test_tracebacks_show_only_learner_frames():

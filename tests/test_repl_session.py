@@ -131,7 +131,7 @@ def test_bye_then_resume_rebuilds_namespace(tmp_path):
     assert "rebuilt namespace: greeting, word" in out
     assert "[00.6] Count the bytes" in out
     assert "party 🎉 hi 👋" in out  # the learner's own value came back, and the demo's
-    assert "in progress at step 6/9 [00.6]" in out
+    assert "step 6 of 9" in out
     assert "reference solution's values" not in out
 
 
@@ -362,3 +362,14 @@ def test_a_deleted_name_is_named_and_back_makes_it_again(tmp_path):
     assert redo.startswith("[01.2] Load the data") and "labelled examples" in redo
     assert "True" in after(redo, "print(len(ds.train) > 0)")
     assert progress_of(tmp_path)["lessons"]["01"]["steps"]["01.6"]["status"] == "ran"
+
+
+def test_back_to_a_done_step_whose_names_were_deleted_runs_it_again(tmp_path):
+    lines = ["next", "next", "del ds", "back", "print(len(ds.labels))", "skip", "bye"]
+    result = repl(tmp_path, lines, args=["--lesson", "1"], timeout=120)
+    assert_clean(result)
+    out = after(result.stdout, ">>> del ds\n")
+    assert out.startswith(">>> back\n\n[01.2] Load the data") and "labelled examples" in out
+    assert ">>> print(len(ds.labels))\n20\n" in out
+    skipped = after(out, ">>> skip\n")
+    assert skipped.lstrip().startswith("[01.3]") and "demo:" not in skipped.split("[01.3]")[0]

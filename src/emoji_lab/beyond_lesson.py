@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional, Sequence
 
 from .errors import EmojiLabError
-from .run_compare import compare, pct, wrap
+from .formatting import a_or_an, wrap
+from .run_compare import compare, pct
 
 GRAM_MODEL = "bytegrams"
 DEEP_MODEL = "chcnn-blstm"  # the talk's model, the deepest of the course
@@ -70,7 +71,7 @@ def check_gram_params(ns: Mapping[str, Any]) -> Optional[str]:
         return "There is no `gram_params` yet: `gram_params = BUCKETS * GRAM_DIM + ...`."
     got, n = ns["gram_params"], len(ns["ds"].labels)
     if isinstance(got, bool) or not isinstance(got, int):
-        return f"`gram_params` is a {type(got).__name__}; it is a count, a whole number."
+        return f"`gram_params` is {a_or_an(type(got).__name__)}; it is a count, a whole number."
     table, dense = BUCKETS * GRAM_DIM, GRAM_DIM * n + n
     if got == table + dense:
         return None

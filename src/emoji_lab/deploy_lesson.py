@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 
 from .errors import EmojiLabError
-from .run_compare import pct, wrap
+from .formatting import a_or_an, wrap
+from .run_compare import pct
 
 AGREEMENT_BAR = 0.995  # the float32 file must give Keras's top-5 for this share of validation texts
 SHIP_BAR = 0.99  # a quantized file worth shipping keeps the float32 top-5 this often
@@ -63,7 +64,7 @@ def check_signature(ns: Mapping[str, Any]) -> Optional[str]:
 
     spec, max_len = ns["signature"], ns["best"].encoder.max_len
     if not isinstance(spec, tf.TensorSpec):
-        return f"`signature` is a {type(spec).__name__}; make it a `tf.TensorSpec(shape, dtype, name=...)`."
+        return f"`signature` is {a_or_an(type(spec).__name__)}; make it a `tf.TensorSpec(shape, dtype, name=...)`."
     shape = spec.shape.as_list() if spec.shape.rank is not None else None
     if shape is None or len(shape) != 2:
         return f"`signature` has shape {shape}: it needs two dimensions, [texts, bytes] = [1, {max_len}]."

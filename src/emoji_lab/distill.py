@@ -95,7 +95,7 @@ def distill(run: Any, ds: Any, *, yard: Optional[Any] = None, quick: bool = Fals
         "pair_val": _scores(evaluate(ds.val.y, teachers_mix(run.probabilities(ds.val.texts), val_yard), ds.labels)),
     }
     if progress:
-        from .run_compare import say
+        from .formatting import say
 
         say("the student learns (its training top-1 and top-5 count the targets' most likely emoji; "
             "validation counts the true labels) ...")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Union
 from .emojis import (SKIN_TONES, VARIATION_SELECTORS, clean_text, display_emoji, emoji_spans, find_emoji,
                      normalize_emoji, remove_orphan_selectors)
 from .errors import DataError, EmojiLabError
+from .values import whole_number
 
 if TYPE_CHECKING:
     from .dataset import Dataset, EmojiStat
@@ -287,6 +288,7 @@ def _split(ds: "Dataset", name: str) -> Any:
 def examples_of(ds: "Dataset", cid: int, n: int = 3, seed: int = 0, split: str = "train") -> list[str]:
     """`n` random texts of one split labelled with class `cid` (seeded, so the same every time)."""
     part = _split(ds, split)
+    n, seed = whole_number("n", n, 0), whole_number("seed", seed)
     picks = [i for i, y in enumerate(part.y.tolist()) if y == cid]
     return [part.texts[i] for i in sorted(random.Random(seed).sample(picks, min(n, len(picks))))]
 
@@ -318,6 +320,7 @@ def talk_note(ds: "Dataset", rank: int) -> str:
 def labelled_examples(ds: "Dataset", n: int = 5, split: str = "train") -> Rows:
     """The first `n` examples of a split as the model gets them: text without emoji, class id, emoji."""
     part = _split(ds, split)
+    n = whole_number("n", n, 1)
     rows = [{"text": part.texts[i], "y": int(part.y[i]), "emoji": ds.labels[int(part.y[i])]}
             for i in range(min(n, len(part)))]
     return Rows(rows, f"{split}: the first {len(rows)} examples (text, class id y, its emoji)")
@@ -326,6 +329,7 @@ def labelled_examples(ds: "Dataset", n: int = 5, split: str = "train") -> Rows:
 def random_examples(ds: "Dataset", n: int = 8, seed: int = 0, split: str = "train") -> Rows:
     """`n` examples of a split drawn at random (seeded): the text and its emoji."""
     part = _split(ds, split)
+    n, seed = whole_number("n", n, 1), whole_number("seed", seed)
     idx = sorted(random.Random(seed).sample(range(len(part)), min(n, len(part))))
     rows = [{"text": part.texts[i], "emoji": ds.labels[int(part.y[i])]} for i in idx]
     return Rows(rows, f"{len(rows)} random {split} examples (seed {seed})")

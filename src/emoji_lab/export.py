@@ -259,7 +259,7 @@ def quantization_view(rows: Sequence[dict]) -> Any:
     from rich.table import Table
 
     table = Table(title="Your model, converted (validation texts; batch 1 on this machine)", title_justify="left",
-                  box=box.SIMPLE_HEAD, padding=(0, 1), caption_justify="left",
+                  box=box.SIMPLE_HEAD, padding=(0, 0, 0, 1), caption_justify="left",
                   caption="int8: dynamic-range (int8 weights); int8-full: weights and activations; "
                           "same: agrees with Keras")
     for column in ("variant", "size", "ms\nmedian", "ms\np95", "top-1", "top-5", "macro\nF1", "same\ntop-1",

@@ -101,7 +101,7 @@ def keywords_table(model: KeywordModel, classes: Optional[Iterable[int]] = None,
 
     from .formatting import pieces
 
-    table = Table(title=title, title_justify="left", pad_edge=False)
+    table = Table(title=title, title_justify="left")
     table.add_column("emoji", justify="center", no_wrap=True)
     table.add_column("keywords", ratio=1)
     for c in classes if classes is not None else range(model.n_classes):
@@ -135,7 +135,7 @@ def ideas_table(ideas: Sequence[Mapping[str, Any]], title: str = "Rule ideas fro
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title, title_justify="left", pad_edge=False)
+    table = Table(title=title, title_justify="left")
     for header, justify in (("phrase", "left"), ("emoji", "center"), ("texts", "right"), ("with it", "right"),
                             ("gain", "right")):
         table.add_column(header, justify=justify, no_wrap=True)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from .emojis import remove_orphan_selectors
-from .run_compare import pct, say, wrap
+from .formatting import say, wrap
+from .run_compare import pct
 
 
 def has_residue(text: str) -> bool:

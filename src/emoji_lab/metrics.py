@@ -141,7 +141,7 @@ def metrics_table(results_by_name: Mapping[str, Mapping[str, Any]], title: str =
     from rich.text import Text
 
     with_coverage = any("coverage" in r for r in results_by_name.values())
-    table = Table(title=title, title_justify="left", pad_edge=False)
+    table = Table(title=title, title_justify="left")
     table.add_column("model", ratio=1)
     for header in ("top-1", "top-5", "macro-F1") + (("coverage",) if with_coverage else ()):
         table.add_column(header, justify="right", no_wrap=True)
@@ -157,7 +157,7 @@ def per_class_table(result: Mapping[str, Any], title: str = "Per emoji") -> Any:
     """The per-class precision, recall and F1 of one result, in class order."""
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left", pad_edge=False)
+    table = Table(title=title, title_justify="left")
     for header in ("emoji", "true", "predicted", "precision", "recall", "F1"):
         table.add_column(header, justify="center" if header == "emoji" else "right", no_wrap=True)
     for row in result["per_class"]:
@@ -170,7 +170,7 @@ def confused_table(result: Mapping[str, Any], title: str = "Most confused") -> A
     """The most frequent (true emoji, predicted emoji) mistakes of one result."""
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left", pad_edge=False)
+    table = Table(title=title, title_justify="left")
     for header in ("true", "predicted as", "times"):
         table.add_column(header, justify="center" if header != "times" else "right", no_wrap=True)
     for pair in result["confused"]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional, Sequence
 
 from .errors import EmojiLabError
-from .run_compare import say, wrap
+from .formatting import a_or_an, say, wrap
 
 LSTM_UNITS = 128  # the talk's LSTM width, and emoji_lab.models'
 ONE_HOT = 257  # byte ids 0..256: one row of the identity table per id
@@ -105,7 +105,7 @@ def one_hot_table(encoder: Any, text: str, show: int = 4) -> Any:
     """`one_hot_view` drawn as a table."""
     from rich.table import Table
 
-    table = Table(title=f"The first bytes of {text!r}, one-hot", title_justify="left", pad_edge=False)
+    table = Table(title=f"The first bytes of {text!r}, one-hot", title_justify="left")
     rows = one_hot_view(encoder, text, show)
     for column in rows[0] if rows else ():
         table.add_column(column, justify="right" if column in ("step", "id") else "left")
@@ -138,7 +138,7 @@ def layers_table(model: Any, title: Optional[str] = None) -> Any:
     from rich.table import Table
 
     rows = layer_rows(model)
-    table = Table(title=title or model.name.replace("_", "-"), title_justify="left", pad_edge=False)
+    table = Table(title=title or model.name.replace("_", "-"), title_justify="left")
     for header in ("layer", "kind", "output shape", "params", "learns"):
         table.add_column(header, justify="right" if header == "params" else "left", no_wrap=header != "layer")
     for row in rows:
@@ -230,7 +230,7 @@ def _model_problem(model: Any, name: str) -> Optional[str]:
         if type(model).__name__ == "KerasTensor":
             return (f"`{name}` is a layer's output (a symbolic tensor), not a model: wrap the input and the "
                     f"output together, `{name} = keras.Model(ids, probs)`.")
-        return f"`{name}` is a {type(model).__name__}; it should be a Keras model: `keras.Model(ids, probs)`."
+        return f"`{name}` is {a_or_an(type(model).__name__)}; it should be a Keras model: `keras.Model(ids, probs)`."
     if len(model.inputs) != 1 or tuple(model.inputs[0].shape) != (None, _max_len()):
         shapes = ", ".join(str(tuple(t.shape)) for t in model.inputs)
         return (f"`{name}` should read one input of shape (None, {_max_len()}), byte ids: it reads {shapes}. "

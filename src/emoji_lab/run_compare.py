@@ -14,6 +14,7 @@ from numbers import Real
 from typing import Any, Mapping, Optional, Sequence
 
 from .errors import EmojiLabError
+from .formatting import a_or_an, plural, say, wrap
 
 KEYWORDS = "keywords"  # the `model` of the baseline's row
 FALLBACK_MODEL = "chcnn-blstm"  # trained when lesson 7 opens on data with no run at all
@@ -24,19 +25,6 @@ METRIC_NAMES = {"macro_f1": "macro-F1", "top1": "top-1", "top5": "top-5"}
 def pct(value: Optional[float]) -> str:
     """A share as a percentage with one decimal ("-" where there is none), in sentences and tables alike."""
     return "-" if value is None else f"{100 * value:.1f}%"
-
-
-def wrap(text: str, width: int = 78) -> str:
-    """Each line of `text` wrapped to `width` columns, so that print() stays inside an 80-column console."""
-    import textwrap
-
-    return "\n".join(textwrap.fill(line, width, break_on_hyphens=False, break_long_words=False)
-                     for line in text.split("\n"))
-
-
-def say(text: str) -> None:
-    """Print a sentence wrapped at word boundaries (a terminal would cut it in the middle of a word)."""
-    print(wrap(text), flush=True)
 
 
 def compare(a: float, b: float) -> int:
@@ -134,7 +122,7 @@ def cnn_sentence(cnn: Mapping[str, Any], naive: Sequence[Mapping[str, Any]]) -> 
     best = best_row(naive)
     line = versus(f"The char-CNN ({cnn['name']})", cnn["val"], f"the best naive run ({best['name']})", best["val"])
     if compare(cnn["val"]["macro_f1"], best["val"]["macro_f1"]) >= 0:
-        line += f" On macro-F1 it is at least as good as all {len(naive)} naive run(s) on your data."
+        line += f" On macro-F1 it is at least as good as {'the' if len(naive) == 1 else 'all'} {plural(len(naive), 'naive run')} on your data."
     else:
         below = [r["name"] for r in naive if compare(cnn["val"]["macro_f1"], r["val"]["macro_f1"]) < 0]
         line += (f" On your data and budget it is below {', '.join(below)} on macro-F1: the talk's "
@@ -307,8 +295,9 @@ def keyword_claim(rows: Sequence[Mapping[str, Any]]) -> str:
     if not below:
         return wrap(f"Every neural run beats the keyword baseline on macro-F1 ({base}) on your data.")
     names = ", ".join(f"{r['name']} {pct(r['val']['macro_f1'])}" for r in below)
-    return wrap(f"Measured on your data, {len(below)} of {len(runs)} neural run(s) do not beat the keyword "
-                f"baseline's macro-F1 of {base}: {names}. {budget_span(below)}")
+    verb = "does" if len(below) == 1 else "do"
+    return wrap(f"Measured on your data, {len(below)} of {plural(len(runs), 'neural run')} {verb} not beat the "
+                f"keyword baseline's macro-F1 of {base}: {names}. {budget_span(below)}")
 
 
 def budget_span(rows: Sequence[Mapping[str, Any]]) -> str:
@@ -319,8 +308,10 @@ def budget_span(rows: Sequence[Mapping[str, Any]]) -> str:
     epochs = max((r["epochs"] or 0 for r in rows), default=0)
     if not seen or not total:
         return ""
-    return (f"They learned from at most {max(seen):,} of the {total:,} training texts, for at most {epochs} "
-            f"epoch(s); the keywords were counted on all {total:,}.")
+    who = "It" if len(rows) == 1 else "They"
+    return (f"{who} learned from {'' if len(rows) == 1 else 'at most '}{max(seen):,} of the {total:,} training "
+            f"texts, for {'' if len(rows) == 1 else 'at most '}{plural(epochs, 'epoch')}; the keywords were counted "
+            f"on all {total:,}.")
 
 
 def cnn_claim(rows: Sequence[Mapping[str, Any]]) -> str:
@@ -374,7 +365,7 @@ def check_run(ns: Mapping[str, Any]) -> Optional[str]:
         return "There is no `run` yet: define `def run(text):` that returns `best.top(text, 5)`."
     run = ns["run"]
     if not callable(run):
-        return f"`run` is a {type(run).__name__}; it should be a function: `def run(text): ...`."
+        return f"`run` is {a_or_an(type(run).__name__)}; it should be a function: `def run(text): ...`."
     best = ns["best"]
     for text in TALK_ANSWERS:
         try:

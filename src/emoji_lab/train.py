@@ -35,6 +35,7 @@ import numpy as np
 from . import metrics, models
 from .encoders import ByteEncoder, WordEncoder
 from .errors import EmojiLabError
+from .formatting import say
 from .runs import (MODEL_FILE, PREDICT_BATCH, Run, TensorBoardLog, building, check_run_folder,  # noqa: F401 (API)
                    fingerprint, list_runs, load_run, open_run, run_dir, save_encoder, tensorboard_command,
                    write_record)
@@ -158,7 +159,7 @@ def interrupted_note(folder: Path) -> Iterator[None]:
         yield
     except KeyboardInterrupt:
         kept = f"the earlier run in {folder} is unchanged" if had_run else "no run was saved"
-        print(f"\ninterrupted (Ctrl-C): this training is discarded; {kept}", flush=True)
+        say(f"\ninterrupted (Ctrl-C): this training is discarded; {kept}")
         raise
 
 

@@ -433,7 +433,7 @@ def coverage_view(stats: VocabStats, caps: Sequence[int] = DEFAULT_CAPS) -> Any:
     """The coverage curve as a table with bars: vocabulary cap -> share of training tokens covered."""
     from rich.table import Table
 
-    table = Table(title=f"Training tokens covered, {stats.source}", title_justify="left", pad_edge=False)
+    table = Table(title=f"Training tokens covered, {stats.source}", title_justify="left")
     table.add_column("cap", justify="right")
     table.add_column("words kept", justify="right")
     table.add_column("covered", justify="right")
@@ -473,7 +473,7 @@ def kinds_view(stats: VocabStats) -> Any:
 
     if not any(kind.tokens for kind in stats.kinds):
         return Text(kinds_sentence(stats))
-    table = Table(title="Unknown validation tokens, by kind", title_justify="left", pad_edge=False)
+    table = Table(title="Unknown validation tokens, by kind", title_justify="left")
     table.add_column("kind", no_wrap=True)
     table.add_column("share", justify="right")
     table.add_column("examples", overflow="fold", ratio=1)

@@ -18,6 +18,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
+from emoji_lab.formatting import a_or_an
 from emoji_lab.paths import cache_dir, home_dir, runs_dir
 
 MIN_PYTHON = (3, 10)
@@ -25,10 +26,6 @@ MIN_FREE_GB = 2.0  # TweetEval, a few checkpoints and an exported model fit comf
 
 
 # -- checks of lesson 00 ------------------------------------------------------------------------------------------
-def _a(noun: str) -> str:
-    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
-
-
 def _emoji_count(text: str) -> int:
     import emoji
 
@@ -43,7 +40,7 @@ def check_greeting(ns: Mapping[str, Any]) -> Optional[str]:
     if isinstance(greeting, bytes):
         return "`greeting` holds bytes (b'...'); keep it a text: remove the `b` or the `.encode(...)`."
     if not isinstance(greeting, str):
-        return (f"`greeting` is {_a(type(greeting).__name__)}, not a text: put your message in quotes, "
+        return (f"`greeting` is {a_or_an(type(greeting).__name__)}, not a text: put your message in quotes, "
                 'like `greeting = "see you 👋"`.')
     if not greeting.strip():
         return "`greeting` is empty: write a short message with an emoji in it."
@@ -71,7 +68,7 @@ def check_n_bytes(ns: Mapping[str, Any]) -> Optional[str]:
     if isinstance(n_bytes, list):
         return "`n_bytes` is a list; you want its length: wrap it in `len(...)`."
     if isinstance(n_bytes, bool) or not isinstance(n_bytes, int):
-        return f"`n_bytes` is {_a(type(n_bytes).__name__)}; it should be a whole number (an int), from `len(...)`."
+        return f"`n_bytes` is {a_or_an(type(n_bytes).__name__)}; it should be a whole number (an int), from `len(...)`."
     if n_bytes == expected:
         return None
     if n_bytes == len(greeting):
@@ -190,7 +187,7 @@ def environment_table(items: Optional[list[Item]] = None) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title="Your setup", title_justify="left", pad_edge=False, show_lines=False)
+    table = Table(title="Your setup", title_justify="left", show_lines=False)
     table.add_column("", no_wrap=True)
     table.add_column("what", no_wrap=True)
     table.add_column("value", overflow="fold", ratio=1)

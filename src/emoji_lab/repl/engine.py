@@ -359,7 +359,7 @@ class Session:
 
     def goto(self, index: int, run_demo: bool = True) -> None:
         if self.play:
-            self.r.note("play mode ends here.")
+            self.r.note("Play mode ends: the guide is back.")
         self.index = index
         self.play = False
         self.remake = None
@@ -482,7 +482,16 @@ class Session:
         if self.index == 0:
             self.r.info(f"This is the first step of lesson {self.lesson.id}.")
             return
+        if self.lost_names(self.lesson.steps[self.index - 1]):
+            self.redo(self.index - 1)  # a done step whose names were deleted since: it runs again
+            return
         self.goto(self.index - 1)
+
+    def lost_names(self, step: Step) -> list[str]:
+        """Names a done demo or exercise made that are no longer in the namespace."""
+        if step.kind not in ("demo", "exercise") or not self.status(step):
+            return []
+        return sorted(n for n in namespace.bound_names(step.reference) if namespace.visible(n) and n not in self.ns)
 
     def redo(self, index: int) -> None:
         """Go to an earlier, done step and run it again: a demo's code, an exercise's own code or reference."""
@@ -566,6 +575,9 @@ class Session:
             self.r.note("type `next` to go on")
 
     def cmd_skip(self) -> None:
+        if self.status(self.step) and self.step.kind in ("demo", "exercise"):
+            self.move_on()  # done already: nothing to run again
+            return
         self.cmd_solution(advance=True)
 
     def cmd_play(self) -> None:

@@ -138,9 +138,25 @@ def format_exception(exc: BaseException) -> str:
         keep = keep[:1] + keep[-(_MAX_FRAMES - 1):]
     tbe.stack = traceback.StackSummary.from_list(keep)
     lines = list(tbe.format(chain=False))
-    text = "".join(lines).rstrip()
+    text = "".join(lines).rstrip() + _did_you_mean(exc, text_so_far="".join(lines))
     if hidden:
         text_lines = text.splitlines()
         text_lines.insert(1, f"  ({hidden} library frame{'s' if hidden != 1 else ''} hidden)")
         text = "\n".join(text_lines)
     return text
+
+
+def _did_you_mean(exc: BaseException, text_so_far: str) -> str:
+    """Python 3.12's "Did you mean" for a misspelt name, which 3.10 and 3.11 print only in their own console."""
+    name = getattr(exc, "name", None)
+    if not isinstance(exc, NameError) or not name or "Did you mean" in text_so_far or exc.__traceback__ is None:
+        return ""
+    import difflib
+
+    tb = exc.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    frame = tb.tb_frame
+    known = set(frame.f_locals) | set(frame.f_globals) | set(dir(builtins))
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
+    return f". Did you mean: '{close[0]}'?" if close else ""

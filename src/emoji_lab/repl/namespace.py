@@ -90,9 +90,13 @@ def restore(ns: dict[str, Any], snap: Snapshot) -> Changes:
     for name, value in snap.bindings.items():
         ns[name] = value
     for name, value in snap.deep.items():
-        # The object was mutated in place: bind a fresh copy of its earlier state (other aliases keep the mutation).
-        if not _same(ns[name], value):
-            ns[name] = copy.deepcopy(value)
+        # The object was mutated in place: bind a fresh copy of its earlier state, to every name that shares it
+        # (`mine = model; mine.add_rule(...)` changed both names' object).
+        mutated = ns[name]
+        if not _same(mutated, value):
+            fresh = copy.deepcopy(value)
+            for alias in [n for n, v in ns.items() if v is mutated]:
+                ns[alias] = fresh
     return undone
 
 

@@ -28,6 +28,7 @@ from .lesson import Lesson, Step
 MAX_WIDTH = 100
 _BACKTICK_RE = re.compile(r"(`[^`]+`)")
 _INLINE_CODE_RE = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
+_ESCAPE_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _FENCE_RE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.S | re.M)
 
 
@@ -42,6 +43,18 @@ def keep_backticks(text: str) -> str:
     return "".join(out)
 
 
+def single_blank_lines(text: str) -> str:
+    """At most one blank line in a row (rich's Markdown puts two around tables and code blocks)."""
+    *whole, rest = text.split("\n")  # `rest`: after the last newline, not a line of its own
+    lines, blank = [], False
+    for line in whole:
+        empty = not _ESCAPE_RE.sub("", line).strip()
+        if not (empty and blank):
+            lines.append(line)
+        blank = empty
+    return "\n".join(lines + [rest])
+
+
 @dataclass(frozen=True)
 class LessonRow:
     """One line of the lesson menu."""
@@ -49,7 +62,7 @@ class LessonRow:
     id: str
     title: str
     minutes: int
-    state: str  # "not started" | "in progress at step N/M [id]" | "done"
+    state: str  # "not started" | "step N of M" (in progress) | "done"
     current: bool = False
 
 
@@ -78,7 +91,7 @@ class Renderer:
     def print(self, *objects: Any, **kwargs: Any) -> None:
         with self.console.capture() as capture:
             self.console.print(*objects, **kwargs)
-        text = re.sub(r"\n{3,}", "\n\n", capture.get())  # rich puts two blank lines around tables and code
+        text = single_blank_lines(capture.get())
         if self.refit is not None:
             text = self.refit(text, self.console.width)
         else:
@@ -168,7 +181,7 @@ class Renderer:
         table.add_column("min", justify="right", no_wrap=True)
         table.add_column("state", no_wrap=True)
         for row in rows:
-            style = "green" if row.state == "done" else ("cyan" if row.state.startswith("in progress") else "")
+            style = "green" if row.state == "done" else ("cyan" if row.state.startswith("step") else "")
             table.add_row(">" if row.current else "", row.id, row.title, str(row.minutes) if row.minutes else "",
                           Text(row.state, style=style))
         self.print(table)
@@ -254,17 +267,15 @@ class Renderer:
 
     def lesson_progress(self, lesson: Lesson, rows: Sequence[StepRow]) -> None:
         done = sum(1 for r in rows if r.status)
-        table = Table(title=f"Lesson {lesson.id} · {lesson.title} · {done}/{len(rows)} steps done",
-                      title_justify="left", box=None, pad_edge=False, show_header=False)
-        table.add_column(width=1)
+        self.print(Text(f"Lesson {lesson.id} · {lesson.title} · {done}/{len(rows)} steps done", style="italic"))
+        table = Table(box=None, pad_edge=False, show_header=False)
+        table.add_column(width=2)
         table.add_column(no_wrap=True)
         table.add_column(ratio=1)
         table.add_column(no_wrap=True)
         marks = {"passed": "✓", "seen": "✓", "ran": "✓", "skipped": "↷"}
         for r in rows:
-            mark = marks.get(r.status or "", ">" if r.current else "·")
-            if r.current and r.status:
-                mark = ">"
+            mark = (">" if r.current else "") + marks.get(r.status or "", "" if r.current else "·")
             table.add_row(mark, f"[{r.id}]", r.title, Text(r.kind, style="dim"))
         self.print(table)
         self.note("✓ done   ↷ done by the reference solution   > you are here   · to do")
@@ -273,7 +284,7 @@ class Renderer:
         if isinstance(shown, str):
             self.markdown(shown)
         elif isinstance(shown, list) and shown and all(isinstance(r, dict) for r in shown):
-            table = Table(pad_edge=False)
+            table = Table()
             for column in shown[0]:
                 table.add_column(str(column))
             for row in shown:

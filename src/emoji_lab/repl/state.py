@@ -1,4 +1,4 @@
-"""Each lesson's and step's state (not started / in progress at step N / done) from lessons plus progress."""
+"""Each lesson's and step's state (not started / step N of M / done) from lessons plus progress."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def lesson_state(lesson: Lesson, progress: Progress) -> str:
     if all(lp.done(step.id) for step in lesson.steps):
         return "done"
     index = start_index(lesson, progress)
-    return f"in progress at step {index + 1}/{len(lesson.steps)} [{lesson.steps[index].id}]"
+    return f"step {index + 1} of {len(lesson.steps)}"  # as wide as "not started": titles keep their line
 
 
 def start_index(lesson: Lesson, progress: Progress) -> int:

@@ -150,7 +150,7 @@ def embedding_cost_terminal(stats_or_ds: Any) -> Any:
 
     stats = _stats(stats_or_ds)
     table = Table(title=f"Word embedding tables on {stats.source} (budget {TEACHING_BUDGET_MB:g} MB)",
-                  title_justify="left", pad_edge=False)
+                  title_justify="left")
     rows = embedding_cost_rows(stats)
     for column in rows[0]:
         table.add_column(column, justify="left" if column in ("words", "format") else "right", no_wrap=True)

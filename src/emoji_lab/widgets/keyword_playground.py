@@ -36,7 +36,9 @@ def playground_view(model: Any, text: str, labels: Sequence[str], k: int = 5) ->
     """What the playground shows for one text: its keyword matches, their spans, and the k best emoji with scores."""
     import numpy as np
 
-    matches = model.explain(text)
+    from emoji_lab.values import text as text_arg
+
+    matches = model.explain(text_arg("text", text))
     scores = model.scores([text])[0]
     best = np.argsort(-scores, kind="stable")[:k]  # equal scores: the lower class id first, as in metrics
     return {
