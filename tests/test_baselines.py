@@ -1,6 +1,6 @@
 """Keyword baselines on small made-up data: what they learn, how they predict, explain and fail.
 
-What lesson 02 prints and checks on top of them is tested in `test_keyword_lesson.py`."""
+What lesson 02 prints and checks on top of them is tested in `test_lesson02.py`."""
 
 from __future__ import annotations
 

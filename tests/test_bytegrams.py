@@ -7,7 +7,7 @@ import io
 import numpy as np
 import pytest
 
-from emoji_lab import beyond_lesson as bl
+from emoji_lab.lessons import lesson09
 from emoji_lab import bytegrams
 from emoji_lab.encoders import ByteEncoder
 from emoji_lab.sources import load
@@ -115,7 +115,8 @@ def test_scores_ignore_padding_and_empty_text_is_not_nan(run):
 
 
 def test_tflite_file_uses_builtin_ops_and_agrees_with_keras(run):
-    from emoji_lab.export import deployment_problems, to_tflite
+    from emoji_lab.litert import deployment_problems
+    from emoji_lab.export import to_tflite
     from emoji_lab.litert import LiteModel, graph_report
 
     content = to_tflite(run)
@@ -134,11 +135,11 @@ def test_check_gram_params_names_the_missing_part(ds):
     n = len(ds.labels)
     table = bytegrams.BUCKETS * 16
     ns = {"ds": ds}
-    assert "no `gram_params`" in bl.check_gram_params(ns)
-    assert "table alone" in bl.check_gram_params({**ns, "gram_params": table})
-    assert "bias" in bl.check_gram_params({**ns, "gram_params": table + 16 * n})
-    assert "whole number" in bl.check_gram_params({**ns, "gram_params": 1.5})
-    assert bl.check_gram_params({**ns, "gram_params": table + 16 * n + n}) is None
+    assert "no `gram_params`" in lesson09.check_gram_params(ns)
+    assert "table alone" in lesson09.check_gram_params({**ns, "gram_params": table})
+    assert "bias" in lesson09.check_gram_params({**ns, "gram_params": table + 16 * n})
+    assert "whole number" in lesson09.check_gram_params({**ns, "gram_params": 1.5})
+    assert lesson09.check_gram_params({**ns, "gram_params": table + 16 * n + n}) is None
 
 
 def epochs(*pairs):
@@ -146,10 +147,10 @@ def epochs(*pairs):
 
 
 def test_stopping_story_says_which_epoch_each_rule_keeps():
-    later = " ".join(bl.stopping_story(epochs((2.0, 0.20), (2.1, 0.25), (2.2, 0.24))).split())
+    later = " ".join(lesson09.stopping_story(epochs((2.0, 0.20), (2.1, 0.25), (2.2, 0.24))).split())
     assert "lowest after epoch 1 (macro-F1 20.0% then)" in later and "highest after epoch 2 (25.0%)" in later
     assert "5.0 points worse" in later
-    assert "same epoch" in bl.stopping_story(epochs((2.0, 0.2), (1.9, 0.3)))
+    assert "same epoch" in lesson09.stopping_story(epochs((2.0, 0.2), (1.9, 0.3)))
 
 
 def row(name, f1, int8_bytes=None, ms=None, params=1000):
@@ -170,7 +171,7 @@ def test_phone_story_follows_the_measurements(gram_f1, student_f1, deep_f1, says
     rows = [row("bytegrams", gram_f1, 1_000_000, 0.1), row("bytegrams-student", student_f1, 1_000_000, 0.1),
             row("chcnn-blstm", deep_f1, 700_000, 1.0), row("char n-gram linear", 0.38, params=5_000_000),
             row("keywords (lesson 2)", 0.32)]
-    story = " ".join(bl.phone_story(rows).split())
+    story = " ".join(lesson09.phone_story(rows).split())
     best = "bytegrams-student" if student_f1 > gram_f1 else "bytegrams"
     assert f"The better bag of n-grams is {best} " in story and f"{best}: macro-F1" in story
     gram_f1 = max(gram_f1, student_f1)
@@ -180,7 +181,7 @@ def test_phone_story_follows_the_measurements(gram_f1, student_f1, deep_f1, says
     from rich.console import Console
 
     console = Console(width=80, record=True, color_system=None, file=io.StringIO())
-    console.print(bl.phone_view(rows))
+    console.print(lesson09.phone_view(rows))
     drawn = console.export_text()
     assert "20.00 MB f32" in drawn and "1.00 MB" in drawn and max(len(line) for line in drawn.splitlines()) <= 80
 
@@ -192,7 +193,7 @@ def test_the_phone_gets_the_better_bag_and_the_teacher_on_a_tie(gram_f1, student
 
     teacher = SimpleNamespace(record={"val": {"macro_f1": gram_f1}})
     student = SimpleNamespace(record={"val": {"macro_f1": student_f1}})
-    assert bl.best_phone_run(teacher, student) is {"student": student, "teacher": teacher}[best]
+    assert lesson09.best_phone_run(teacher, student) is {"student": student, "teacher": teacher}[best]
 
 
 def teachers_record(gram, yard, pair, student):
@@ -212,7 +213,7 @@ def teachers_record(gram, yard, pair, student):
     ((0.25, 0.24, 0.26, 0.27), ["It even beats the pair"]),
 ])
 def test_teachers_story_says_what_was_measured(numbers, says):
-    story = " ".join(bl.teachers_story(teachers_record(*numbers)).split())
+    story = " ".join(lesson09.teachers_story(teachers_record(*numbers)).split())
     assert all(part in story for part in says), story
     assert "the yardstick 230 s" in story and "5,242,880 parameters" in story
     assert f"24.7% after its first epoch, {100 * numbers[3]:.1f}% at its best (epoch 3 of 4)" in story
@@ -222,10 +223,10 @@ def test_grams_table_and_story_fit_80_columns():
     from rich.console import Console
 
     console = Console(width=80, record=True, color_system=None, file=io.StringIO())
-    console.print(bl.grams_table("😴 Soooo tired"))
+    console.print(lesson09.grams_table("😴 Soooo tired"))
     shown = console.export_text()
     assert "\\xf0->" in shown  # the emoji's first byte, as a 1-gram
     rows = [line.split() for line in shown.splitlines() if line.strip()[:1].isdigit()]
     assert [r[0] for r in rows] == ["1", "2", "3", "4", "5"]
     assert all(len(set(r[2:])) == len(r[2:]) for r in rows)  # each n-gram shown once
-    assert max(len(line) for line in bl.grams_story("Soooo tired 😴").splitlines()) <= 80
+    assert max(len(line) for line in lesson09.grams_story("Soooo tired 😴").splitlines()) <= 80

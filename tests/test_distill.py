@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from test_train import ds, runs_root, tiny_lines  # noqa: F401 (ds and runs_root are fixtures)
 
-from emoji_lab import beyond_lesson as bl
+from emoji_lab.lessons import lesson09
 from emoji_lab import distill as dl
 from emoji_lab.dataset import from_raw_lines
 from emoji_lab.errors import EmojiLabError
@@ -128,7 +128,7 @@ def test_the_student_is_a_bytegrams_run_that_records_its_teachers(ds, teacher, s
     assert t["gram_val"] == {k: teacher.record["val"][k] for k in ("top1", "top5", "macro_f1")}
     assert t["yardstick"]["params"] == 2**18 * len(ds.labels) and 0 <= t["pair_val"]["macro_f1"] <= 1
     assert all(t["seconds"][k] > 0 for k in ("bytegrams", "yardstick", "predict"))
-    story = " ".join(bl.teachers_story(record).split())
+    story = " ".join(lesson09.teachers_story(record).split())
     assert f"the student {100 * record['val']['macro_f1']:.1f}%" in story and "Time: the bytegrams teacher" in story
 
 
@@ -137,18 +137,18 @@ def test_a_saved_student_is_restored_only_for_its_own_teacher(ds, teacher, stude
 
     monkeypatch.setattr(paths, "runs_dir", lambda: runs_root)
     ns = {"ds": ds, "DATA": "tiny", "run9": teacher}
-    bl.restore_student(ns)
+    lesson09.restore_student(ns)
     assert ns["student"].record["created"] == student.record["created"] and ns["distill"] is dl.distill
     other = train("bytegrams", ds, epochs=1, runs_root=runs_root, progress=False, run_name="other")
     with pytest.raises(EmojiLabError, match="another bytegrams run"):
-        bl.restore_student({**ns, "run9": other})
+        lesson09.restore_student({**ns, "run9": other})
     path = student.dir / RECORD_FILE
     kept = path.read_text(encoding="utf-8")
     path.write_text(json.dumps({**student.record, "config": {**student.record["config"], "start_from": None}}),
                     encoding="utf-8")  # as the course's earlier versions saved their students
     try:
         with pytest.raises(EmojiLabError, match="started from fresh weights"):
-            bl.restore_student(ns)
+            lesson09.restore_student(ns)
     finally:
         path.write_text(kept, encoding="utf-8")
 

@@ -12,6 +12,7 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from emoji_lab import explore
+from emoji_lab.lessons import lesson01
 from emoji_lab.dataset import Dataset, Split, from_presplit, from_raw_lines
 from emoji_lab.emojis import find_emoji, normalize_emoji
 from emoji_lab.errors import EmojiLabError
@@ -201,8 +202,8 @@ def test_about_data_is_honest_about_the_source(ds, published):
 def test_count_emoji_right_answers_pass():
     import emoji
 
-    assert explore.check_count_emoji({"count_emoji": lambda line: len(find_emoji(line))}) is None
-    assert explore.check_count_emoji({"count_emoji": emoji.emoji_count}) is None
+    assert lesson01.check_count_emoji({"count_emoji": lambda line: len(find_emoji(line))}) is None
+    assert lesson01.check_count_emoji({"count_emoji": emoji.emoji_count}) is None
 
 
 @pytest.mark.parametrize("fn, expected", [
@@ -216,17 +217,17 @@ def test_count_emoji_right_answers_pass():
     (lambda: 0, "raised TypeError"),
 ])
 def test_count_emoji_mistakes_get_specific_messages(fn, expected):
-    assert expected in explore.check_count_emoji({"count_emoji": fn})
+    assert expected in lesson01.check_count_emoji({"count_emoji": fn})
 
 
 def test_count_emoji_code_point_counter_is_told_so():
-    message = explore.check_count_emoji({"count_emoji": lambda line: sum(not c.isascii() for c in line)})
+    message = lesson01.check_count_emoji({"count_emoji": lambda line: sum(not c.isascii() for c in line)})
     assert "count code points" in message and "more of the" in message
 
 
 def test_count_emoji_missing_or_not_a_function():
-    assert "no `count_emoji`" in explore.check_count_emoji({})
-    assert "not a function" in explore.check_count_emoji({"count_emoji": 3})
+    assert "no `count_emoji`" in lesson01.check_count_emoji({})
+    assert "not a function" in lesson01.check_count_emoji({"count_emoji": 3})
 
 
 def make_ds(train_y, val_y) -> Dataset:
@@ -253,27 +254,27 @@ SHARE_DS = make_ds([0] * 30 + [1] * 50 + [2] * 20, [0] * 3 + [1] * 6 + [2] * 1)
     (True, "bool"),
 ])
 def test_top_share_mistakes_get_specific_messages(value, expected):
-    assert expected in explore.check_top_share({"ds": SHARE_DS, "top_share": value})
+    assert expected in lesson01.check_top_share({"ds": SHARE_DS, "top_share": value})
 
 
 def test_top_share_right_answers_pass_in_any_numeric_form():
     for value in (0.5, np.float32(0.5), np.float64(50 / 100), 0.5004):
-        assert explore.check_top_share({"ds": SHARE_DS, "top_share": value}) is None
+        assert lesson01.check_top_share({"ds": SHARE_DS, "top_share": value}) is None
 
 
 def test_top_share_percentage_and_popularity_share(ds):
-    right = explore.train_majority_share(ds)
-    assert explore.check_top_share({"ds": ds, "top_share": right}) is None
-    assert "percentage" in explore.check_top_share({"ds": ds, "top_share": right * 100})
+    right = lesson01.train_majority_share(ds)
+    assert lesson01.check_top_share({"ds": ds, "top_share": right}) is None
+    assert "percentage" in lesson01.check_top_share({"ds": ds, "top_share": right * 100})
     popular = ds.popularity[0].share
     assert abs(popular - right) > 0.01  # lines containing 😂 vs training labels: not the same number here
-    assert "popularity[0].share" in explore.check_top_share({"ds": ds, "top_share": popular})
+    assert "popularity[0].share" in lesson01.check_top_share({"ds": ds, "top_share": popular})
 
 
 def test_top_share_needs_ds_and_a_value():
-    assert "load(DATA)" in explore.check_top_share({"top_share": 0.5})
-    assert "no `top_share`" in explore.check_top_share({"ds": SHARE_DS})
-    assert explore.train_majority_share(SHARE_DS) == Counter(SHARE_DS.train.y.tolist())[1] / 100
+    assert "load(DATA)" in lesson01.check_top_share({"top_share": 0.5})
+    assert "no `top_share`" in lesson01.check_top_share({"ds": SHARE_DS})
+    assert lesson01.train_majority_share(SHARE_DS) == Counter(SHARE_DS.train.y.tolist())[1] / 100
 
 
 # -- the widget -----------------------------------------------------------------------------------------------------

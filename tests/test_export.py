@@ -12,7 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from emoji_lab import app as app_files
 from emoji_lab import export
+from emoji_lab import litert
+from emoji_lab import quantize
 from emoji_lab.dataset import Split
 from emoji_lab.encoders import ByteEncoder, WordEncoder
 from emoji_lab.errors import DataError, EmojiLabError
@@ -50,7 +53,7 @@ def test_dynamic_batch_fails_on_the_lstm_loop(run):
     errors = export.dynamic_batch_failure(run.model)
     assert errors and "TensorListReserve" in errors[0] and "element_shape to be static" in errors[0]
     assert all("loc(" not in line for line in errors)  # MLIR's locations are stripped
-    from emoji_lab.deploy_lesson import failure_story
+    from emoji_lab.lessons.lesson08 import failure_story
 
     story = failure_story(errors)
     assert "tf.TensorListReserve" in story and "Select TF ops" in story
@@ -64,7 +67,7 @@ def test_static_signature_gives_builtin_ops_the_ios_runtime_runs(float32, run):
     assert report["inputs"] == [{"name": report["inputs"][0]["name"], "shape": [1, 128], "dtype": "int32"}]
     assert report["signature_inputs"] == ["bytes"]
     assert report["outputs"][0]["shape"] == [1, len(run.labels)]
-    assert export.deployment_problems(report, 128) == []
+    assert litert.deployment_problems(report, 128) == []
 
 
 def test_float32_file_agrees_with_keras(float32, run, ds):
@@ -81,7 +84,7 @@ def test_quantized_files_are_smaller_and_still_deployable(variant, float32, run,
     content = export.to_tflite(run, variant=variant)
     report = graph_report(content)
     assert len(content) < 0.6 * len(float32)
-    assert export.deployment_problems(report, 128) == []
+    assert litert.deployment_problems(report, 128) == []
     texts = ds.val.texts[:100]
     probs = LiteModel(content, run.labels, run.encoder).probabilities(texts)
     assert np.allclose(probs.sum(1), 1, atol=1e-3)
@@ -101,13 +104,13 @@ def test_full_integer_on_an_lstm_never_takes_the_process_down(run, ds, tmp_path)
 
 def test_quantization_table_rows_and_story(run, ds):
     small = dataclasses.replace(ds, splits={**ds.splits, "val": Split(ds.val.texts[:VAL_TEXTS], ds.val.y[:VAL_TEXTS])})
-    rows = export.quantization_table(run, small, variants=("float32", "int8"), runs=20, progress=lambda _: None)
+    rows = quantize.quantization_table(run, small, variants=("float32", "int8"), runs=20, progress=lambda _: None)
     assert [r["variant"] for r in rows] == ["keras", "float32", "int8"]
     f32, int8 = rows[1], rows[2]
     assert f32["agree_top5"] >= 0.995 and f32["top1"] == pytest.approx(rows[0]["top1"], abs=0.01)
     assert int8["bytes"] < f32["bytes"] and 0 < int8["latency_median_ms"] <= int8["latency_p95_ms"]
-    assert export.load_table(run) == json.loads(json.dumps(rows))  # saved for the lesson's restore
-    from emoji_lab.deploy_lesson import quantization_story
+    assert quantize.load_table(run) == json.loads(json.dumps(rows))  # saved for the lesson's restore
+    from emoji_lab.lessons.lesson08 import quantization_story
 
     story = quantization_story(rows + [{"variant": "int8-full", "name": "full-integer int8", "ok": False,
                                         "error": "the converter crashed (SIGSEGV) while calibrating this model"}])
@@ -120,14 +123,14 @@ def test_quantization_table_rows_and_story(run, ds):
 def test_export_writes_the_app_files_and_backs_up_changes(run, tmp_path):
     app = fake_app(tmp_path / "ios_starter")
     result = export.export_run(run, out=tmp_path / "out", quantize="int8", ios=app)
-    resources = export.app_resources(app)
+    resources = app_files.app_resources(app)
     for folder in (tmp_path / "out", resources):
-        assert sorted(p.name for p in folder.iterdir()) == sorted([*export.APP_FILES, export.MANIFEST_FILE])
+        assert sorted(p.name for p in folder.iterdir()) == sorted([*app_files.APP_FILES, app_files.MANIFEST_FILE])
     assert read_labels(resources / "labels.txt") == run.labels
     assert ByteEncoder.load(resources / "preprocess.json") == run.encoder
     golden = json.loads((resources / "golden.json").read_text(encoding="utf-8"))
     model_bytes = (resources / "emoji_model.tflite").read_bytes()
-    assert golden["model"]["sha256"] == export.sha256(model_bytes) and golden["model"]["quantize"] == "int8"
+    assert golden["model"]["sha256"] == app_files.sha256(model_bytes) and golden["model"]["quantize"] == "int8"
     assert golden["labels"] == run.labels and golden["preprocess"] == run.encoder.to_dict()
     lite = LiteModel.from_file(resources / "emoji_model.tflite")
     for example in golden["examples"]:
@@ -148,13 +151,13 @@ def test_export_writes_the_app_files_and_backs_up_changes(run, tmp_path):
 def test_an_export_reads_back_from_disk_without_writing(run, tmp_path):
     app = fake_app(tmp_path / "ios_starter")
     written = export.export_run(run, quantize="float16", ios=app)  # into the run's own export/ folder
-    before = {p: p.stat().st_mtime_ns for p in export.app_resources(app).iterdir()}
-    again = export.exported_from_disk(run, app)
+    before = {p: p.stat().st_mtime_ns for p in app_files.app_resources(app).iterdir()}
+    again = app_files.exported_from_disk(run, app)
     assert again["quantize"] == "float16" and again["out"]["files"] == written["out"]["files"]
-    assert again["ios"]["folder"] == export.app_resources(app)
-    assert {p: p.stat().st_mtime_ns for p in export.app_resources(app).iterdir()} == before
-    (export.app_resources(app) / "golden.json").write_text("{}", encoding="utf-8")
-    assert export.exported_from_disk(run, app)["ios"] is None  # the app no longer holds this export
+    assert again["ios"]["folder"] == app_files.app_resources(app)
+    assert {p: p.stat().st_mtime_ns for p in app_files.app_resources(app).iterdir()} == before
+    (app_files.app_resources(app) / "golden.json").write_text("{}", encoding="utf-8")
+    assert app_files.exported_from_disk(run, app)["ios"] is None  # the app no longer holds this export
 
 
 def test_a_word_model_is_refused(tmp_path):
@@ -174,7 +177,7 @@ def test_bad_files_are_one_line_errors(tmp_path, float32, run):
     with pytest.raises(EmojiLabError, match="outputs but there are 2 labels"):
         LiteModel(float32, ["😂", "❤️"], run.encoder)
     with pytest.raises(DataError, match="not the ios_starter folder"):
-        export.check_ios_dir(tmp_path)
+        app_files.check_ios_dir(tmp_path)
 
 
 def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -190,7 +193,7 @@ def test_cli_export_then_predict(run, tmp_path):
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"converted {run.name} (int8): builtin ops only, needs LiteRT 2.")
     assert [line.split()[1] for line in lines if line.startswith("wrote ")] == [
-        str(folder / name) for folder in (tmp_path / "out", export.app_resources(app)) for name in export.APP_FILES]
+        str(folder / name) for folder in (tmp_path / "out", app_files.app_resources(app)) for name in app_files.APP_FILES]
     assert "pod install" in result.stdout and "EmojiLab.xcworkspace" in result.stdout
 
     model = tmp_path / "out" / "emoji_model.tflite"

@@ -54,7 +54,9 @@ def test_readme_first_command_starts_the_course_in_a_fresh_clone(tmp_path):
     python = str(clone / ".venv" / "bin" / "python")
     again = subprocess.run([python, "-m", "emoji_lab.repl"], cwd=clone, input="bye\n", capture_output=True,
                            text=True, env=env, timeout=120)
-    assert again.returncode == 0 and "Resuming lesson 00 · Welcome at [00.1]" in again.stdout, again.stdout + again.stderr
+    assert again.returncode == 0 and "Traceback" not in again.stdout + again.stderr, again.stdout + again.stderr
+    assert re.search(r"^>\s+00\s+Welcome\s+\d+\s+step 1 of 9$", again.stdout, re.M), again.stdout
+    assert "[00.1] What you will build" in again.stdout
     elsewhere = subprocess.run([python, "-m", "emoji_lab.repl", "--list"], cwd=tmp_path, capture_output=True,
                                text=True, env=env, timeout=120)
     assert elsewhere.returncode == 0 and "step 1 of 9" in elsewhere.stdout, elsewhere.stderr

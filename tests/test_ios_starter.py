@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 from xcodeproj import PlistError, Project, parse
 
-from emoji_lab import export, litert
+from emoji_lab import app, litert
 from emoji_lab.encoders import GOLDEN_PATH, ByteEncoder
 
 IOS = Path(__file__).resolve().parents[1] / "ios_starter"
@@ -145,9 +145,9 @@ def test_each_target_compiles_exactly_the_swift_files_of_its_folder(project, tar
 
 def test_the_app_bundles_the_four_model_files(project):
     bundled = project.phase_paths(APP, RESOURCES)
-    expected = {export.app_resources(IOS) / name for name in export.APP_FILES}
+    expected = {app.app_resources(IOS) / name for name in app.APP_FILES}
     assert expected <= set(bundled), f"not in Copy Bundle Resources: {sorted(expected - set(bundled))}"
-    assert export.app_resources(IOS) / export.MANIFEST_FILE not in bundled
+    assert app.app_resources(IOS) / app.MANIFEST_FILE not in bundled
     assert IOS / "EmojiLab" / "Info.plist" not in bundled  # Xcode processes it; copying it too fails the build
 
 
@@ -196,9 +196,9 @@ def test_swift_resource_names_are_the_exported_files():
     sources = swift_sources()
     names = re.findall(r'static let \w+ = "([^"]*)"', swift_block(sources["EmojiLab/EmojiClassifier.swift"],
                                                                   r"enum ModelFiles\b"))
-    assert sorted(names) == sorted(export.APP_FILES)
+    assert sorted(names) == sorted(app.APP_FILES)
     literals = {name for text in sources.values() for name in re.findall(r'"([^"\\]*\.(?:tflite|txt|json))"', text)}
-    assert literals == set(export.APP_FILES), "name resource files only in ModelFiles"
+    assert literals == set(app.APP_FILES), "name resource files only in ModelFiles"
 
 
 def test_swift_reads_exactly_the_preprocess_keys_python_writes():
@@ -225,8 +225,8 @@ def test_mirror_of_the_swift_encoder_gives_the_encoder_golden_ids():
 # -- the model shipped in the app ------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def resources() -> Path:
-    folder = export.app_resources(IOS)
-    missing = [name for name in (*export.APP_FILES, export.MANIFEST_FILE) if not (folder / name).is_file()]
+    folder = app.app_resources(IOS)
+    missing = [name for name in (*app.APP_FILES, app.MANIFEST_FILE) if not (folder / name).is_file()]
     if missing:
         pytest.fail(f"{folder} lacks {', '.join(missing)}: the app ships a placeholder model; fill it with "
                     "`python -m emoji_lab export --model RUN_DIR --ios ios_starter` (lesson 8)")
@@ -239,9 +239,9 @@ def golden(resources) -> dict:
 
 
 def test_resources_are_exactly_what_the_exporter_wrote(resources):
-    manifest = json.loads((resources / export.MANIFEST_FILE).read_text(encoding="utf-8"))
+    manifest = json.loads((resources / app.MANIFEST_FILE).read_text(encoding="utf-8"))
     assert manifest["format_version"] == 1
-    actual = {name: hashlib.sha256((resources / name).read_bytes()).hexdigest() for name in export.APP_FILES}
+    actual = {name: hashlib.sha256((resources / name).read_bytes()).hexdigest() for name in app.APP_FILES}
     assert manifest["files"] == actual, "a file in Resources was changed after `emoji_lab export` wrote it"
 
 
@@ -276,8 +276,8 @@ def test_model_file_has_the_tensors_the_app_checks(resources, golden):
     content = (resources / "emoji_model.tflite").read_bytes()
     assert golden["model"]["sha256"] == hashlib.sha256(content).hexdigest()
     assert golden["model"]["bytes"] == len(content)
-    report = export.graph_report(content)
-    assert export.deployment_problems(report, golden["preprocess"]["max_len"]) == []
+    report = litert.graph_report(content)
+    assert litert.deployment_problems(report, golden["preprocess"]["max_len"]) == []
     assert [(t["shape"], t["dtype"]) for t in report["inputs"]] == [(golden["input"]["shape"], "int32")]
     assert [(t["shape"], t["dtype"]) for t in report["outputs"]] == [(golden["output"]["shape"], "float32")]
     assert report["signature_inputs"] == [golden["input"]["name"]]
@@ -285,7 +285,7 @@ def test_model_file_has_the_tensors_the_app_checks(resources, golden):
 
 @pytest.fixture(scope="module")
 def lite_probabilities(resources, golden) -> np.ndarray:
-    lite = export.LiteModel.from_file(resources / "emoji_model.tflite")
+    lite = litert.LiteModel.from_file(resources / "emoji_model.tflite")
     return lite.probabilities([example["text"] for example in golden["examples"]])
 
 

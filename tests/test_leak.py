@@ -26,7 +26,7 @@ def test_rule_is_learned_on_train_and_measured_on_every_split(leaky):
     train, val = rule.splits["train"], rule.splits["val"]
     assert (train.texts, train.with_residue, train.correct) == (40, 19, 18)
     assert (val.texts, val.with_residue, val.correct) == (3, 2, 1)
-    story = leak.rule_story(rule, ds.source)
+    story = leak.residue_story(rule, ds.source)
     assert "94.7% of them" in story and "On val, only 66.7% of texts carry the residue (2)" in story
     assert max(len(line) for line in story.splitlines()) <= 80
 
@@ -39,12 +39,12 @@ def test_selectors_inside_kept_emoji_are_not_residue():
 def test_data_without_residue_says_so_and_trains_nothing():
     ds = load("sample")
     assert leak.residue_rule(leak.published_data(ds)) is None
-    assert "nothing leaks" in leak.rule_story(None, "sample")
+    assert "nothing leaks" in leak.residue_story(None, "sample")
 
     class NoRun:  # leak_scores must not touch the run when there is nothing to compare
         record = None
 
-    assert leak.leak_scores(NoRun(), ds, "sample") is None
+    assert leak.leak_scores(NoRun(), ds) is None
     assert "nothing to compare" in leak.leak_story(None, "sample")
 
 
@@ -55,9 +55,9 @@ def test_the_same_model_trained_on_published_text(leaky, tmp_path, monkeypatch):
     data = f"tweeteval:{leaky}"
     ds = load(data)
     run = train("naive-noembd", ds, epochs=1, progress=False)
-    scores = leak.leak_scores(run, ds, data)
+    scores = leak.leak_scores(run, ds)
     assert scores["model"] == "naive-noembd" and (scores["label"], scores["index"]) == ("❤️", 0)
-    twin = leak.published_run(run, leak.published_data(ds), data)  # saved: reloaded, not trained again
+    twin = leak.published_run(run, leak.published_data(ds))  # saved: reloaded, not trained again
     assert twin.record["config"]["epochs"] == 1 and twin.name == "naive-noembd-published"
     assert scores["published"]["published_val"] == twin.evaluate(leak.published_data(ds), "val")
     assert scores["cleaned"]["cleaned_val"] == run.evaluate(ds, "val")

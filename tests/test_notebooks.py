@@ -30,8 +30,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from emoji_lab import export, notebooks
-from emoji_lab.neural_lesson import SEED_TEXTS
+from emoji_lab import app as app_files
+from emoji_lab import notebooks
+from emoji_lab.talk import SENTENCES
 from emoji_lab.repl.lesson import LessonError, load_lessons, parse_lesson
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,16 +111,16 @@ def test_notebook_runs_in_a_kernel(lesson, course_home, notebook_app, tmp_path, 
             assert any(WIDGET_VIEW in o.get("data", {}) for o in outputs), json.dumps(outputs)[:500]
     everything = "".join(_text(o) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert "oneDNN" not in everything and "Traceback" not in everything
-    app = export.app_resources(notebook_app)
+    app = app_files.app_resources(notebook_app)
     if lesson.id == "08":  # the app copy now holds the learner's model, exactly as exported
-        shipped = export.read_manifest(export.app_resources(ROOT / "ios_starter"))
-        assert export.on_disk(app) is not None and export.read_manifest(app) != shipped
-        golden = json.loads((app / export.GOLDEN_FILE).read_text(encoding="utf-8"))
+        shipped = app_files.read_manifest(app_files.app_resources(ROOT / "ios_starter"))
+        assert app_files.on_disk(app) is not None and app_files.read_manifest(app) != shipped
+        golden = json.loads((app / app_files.GOLDEN_FILE).read_text(encoding="utf-8"))
         assert golden["model"]["data"] == "sample"
     if lesson.id == "09":  # lesson 9 replaced it with its bag of n-grams in int8; the app's contract did not change
-        golden = json.loads((app / export.GOLDEN_FILE).read_text(encoding="utf-8"))
+        golden = json.loads((app / app_files.GOLDEN_FILE).read_text(encoding="utf-8"))
         assert golden["model"]["architecture"] == "bytegrams" and golden["model"]["quantize"] == "int8"
-        assert (app / export.MODEL_FILE).stat().st_size == golden["model"]["bytes"]
+        assert (app / app_files.MODEL_FILE).stat().st_size == golden["model"]["bytes"]
 
 
 # -- the live predictor in a browser -----------------------------------------------------------------------------
@@ -250,7 +251,7 @@ def test_live_predictor_changes_as_you_type(chromium, jupyter):
             assert len(after) == 5 and after != before, f"the predictor still shows {after} after typing {TYPED!r}"
             assert box.input_value() == TYPED
             (ARTIFACTS / "predictor.json").write_text(json.dumps(
-                {"before": {"text": SEED_TEXTS[0], "emoji": before}, "after": {"text": TYPED, "emoji": after}},
+                {"before": {"text": SENTENCES[0], "emoji": before}, "after": {"text": TYPED, "emoji": after}},
                 ensure_ascii=False, indent=1), encoding="utf-8")
         finally:
             page.screenshot(path=str(ARTIFACTS / "predictor-after.png"))

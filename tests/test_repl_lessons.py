@@ -16,7 +16,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "lessons_fixture"))
 from repl_driver import GOOD  # noqa: E402
 
-from emoji_lab import export, paths, welcome  # noqa: E402
+from emoji_lab import app as app_files  # noqa: E402
+from emoji_lab import paths, setup_check  # noqa: E402
+from emoji_lab.lessons import lesson00  # noqa: E402
+from emoji_lab.widgets.setup import environment_widget  # noqa: E402
 from emoji_lab.sources import load  # noqa: E402
 from emoji_lab.repl import auto, commands, namespace, progress  # noqa: E402
 from emoji_lab.repl.execute import Runner, format_exception  # noqa: E402
@@ -48,23 +51,22 @@ def test_reference_solutions_pass_their_checks(lesson_id, course_home, lesson_ap
     home (the notebooks' tests ran every reference solution there first), the rest run, every check passing.
     Played alone, with nothing saved yet, the expensive steps train."""
     monkeypatch.setenv("EMOJI_LAB_HOME", str(course_home))
-    app = lesson_app
-    monkeypatch.setenv("EMOJI_LAB_IOS", str(app))
-    shipped = export.read_manifest(export.app_resources(app))
+    monkeypatch.setenv("EMOJI_LAB_IOS", str(lesson_app))
+    shipped = app_files.read_manifest(app_files.app_resources(lesson_app))
     lesson = next(l for l in load_lessons() if l.id == lesson_id)
     results = auto.play_lesson(lesson, quick=True, resume=True)
     failures = [f"[{r.step_id}] {r.message}" for r in results if not r.ok]
     assert failures == []
     assert len(results) == len(lesson.steps)
     if lesson_id == "08":  # the app copy now holds the learner's model, exactly as exported
-        filled = export.on_disk(export.app_resources(app))
-        assert filled is not None and export.read_manifest(filled["folder"]) != shipped
-        golden = json.loads((filled["folder"] / export.GOLDEN_FILE).read_text(encoding="utf-8"))
+        filled = app_files.on_disk(app_files.app_resources(lesson_app))
+        assert filled is not None and app_files.read_manifest(filled["folder"]) != shipped
+        golden = json.loads((filled["folder"] / app_files.GOLDEN_FILE).read_text(encoding="utf-8"))
         assert golden["model"]["data"] == "sample" and golden["labels"] == load("sample").labels
     if lesson_id == "09":  # the app holds lesson 9's model (or, resumed, the export of it already on disk)
-        golden = json.loads((export.app_resources(app) / export.GOLDEN_FILE).read_text(encoding="utf-8"))
+        golden = json.loads((app_files.app_resources(lesson_app) / app_files.GOLDEN_FILE).read_text(encoding="utf-8"))
         assert golden["model"]["architecture"] == "bytegrams"
-        assert (export.app_resources(app) / export.MODEL_FILE).stat().st_size == golden["model"]["bytes"]
+        assert (app_files.app_resources(lesson_app) / app_files.MODEL_FILE).stat().st_size == golden["model"]["bytes"]
 
 
 def test_fixture_lesson_solutions_pass(monkeypatch):
@@ -184,7 +186,7 @@ def test_override_folder_replaces_and_adds(tmp_path, monkeypatch):
     ({"greeting": "👍🏽"}, None),
 ])
 def test_check_greeting(ns, expected):
-    result = welcome.check_greeting(ns)
+    result = lesson00.check_greeting(ns)
     assert result is None if expected is None else expected in result
 
 
@@ -203,30 +205,30 @@ def test_check_n_bytes(n_bytes, expected):
     ns = {"greeting": "hi 👋"}
     if n_bytes is not None:
         ns["n_bytes"] = n_bytes
-    result = welcome.check_n_bytes(ns)
+    result = lesson00.check_n_bytes(ns)
     assert result is None if expected is None else expected in result
 
 
 def test_environment_is_plain_data_and_renders(tmp_path, monkeypatch):
     monkeypatch.setenv("KERAS_BACKEND", "jax")
-    items = welcome.environment()
+    items = setup_check.environment()
     by_name = {item.name: item for item in items}
     assert set(by_name) >= {"Python", "TensorFlow", "Keras", "LiteRT interpreter", "Free disk", "Progress",
                             "Data cache", "Training runs"}
     assert by_name["Keras"].status == "warn" and "backend jax (KERAS_BACKEND)" in by_name["Keras"].value
     assert by_name["Progress"].value == str(tmp_path / "home" / "progress.json")
     out = io.StringIO()
-    Renderer(file=out).print(welcome.environment_table(items))
+    Renderer(file=out).print(setup_check.environment_table(items))
     assert "LiteRT interpreter" in out.getvalue()
-    assert "LiteRT interpreter" in welcome.environment_widget(items).value
+    assert "LiteRT interpreter" in environment_widget(items).value
 
 
 def test_keras_backend_from_config(tmp_path, monkeypatch):
     monkeypatch.delenv("KERAS_BACKEND", raising=False)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    assert welcome.keras_backend() == ("tensorflow", "default")
+    assert setup_check.keras_backend() == ("tensorflow", "default")
     (tmp_path / "keras.json").write_text(json.dumps({"backend": "torch"}))
-    assert welcome.keras_backend() == ("torch", str(tmp_path / "keras.json"))
+    assert setup_check.keras_backend() == ("torch", str(tmp_path / "keras.json"))
 
 
 def test_check_step_notebook_helper(capsys):

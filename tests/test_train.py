@@ -13,9 +13,12 @@ import pytest
 from emoji_lab import models
 from emoji_lab.dataset import from_raw_lines
 from emoji_lab.errors import DataError, EmojiLabError
-from emoji_lab.runs import data_tag, fingerprint
-from emoji_lab.train import (TRIM_MARGIN, Monitor, budget, class_weights, length_batches, list_runs, load_run,
-                             open_run, run_dir, tensorboard_command, text_lengths, train, training_subset, trimmed)
+from emoji_lab.runs import fingerprint
+from emoji_lab.sources import parse_source
+from emoji_lab.budgets import budget
+from emoji_lab.dataset import training_subset
+from emoji_lab.train import (TRIM_MARGIN, Monitor, class_weights, length_batches, list_runs, load_run, open_run,
+                             run_dir, tensorboard_command, text_lengths, train, trimmed)
 
 EPOCH_KEYS = {"loss", "top1", "top5", "val_loss", "val_top1", "val_top5", "val_macro_f1", "seconds"}
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")  # inside Keras
@@ -180,7 +183,8 @@ def test_live_display_in_a_terminal_honours_no_color(monkeypatch, capsys):
     assert not re.search(r"\x1b\[[0-9;]*m", out)  # no colour or style codes
     plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out).replace("\r", "\n")
     assert " 1/2       3.2  2.500  25.0%  60.0% |    2.400  30.0%  65.0%     10.0%  best" in plain
-    assert "kept epoch 1 (lowest val loss 2.400); stopped early: val loss did not improve for 2 epochs" in plain
+    assert ("kept epoch 1 (lowest val loss 2.400); stopped early: val loss did not improve for 2 epochs"
+            in " ".join(plain.split()))
     assert max(len(line) for line in plain.splitlines()) <= 80
 
 
@@ -199,7 +203,8 @@ def test_ctrl_c_discards_the_training_and_keeps_the_earlier_run(ds, run, runs_ro
     with pytest.raises(KeyboardInterrupt):
         train("naive-embed-blstm", ds, epochs=3, runs_root=runs_root, progress=False,
               callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=interrupt)])
-    assert f"this training is discarded; the earlier run in {run.dir} is unchanged" in capsys.readouterr().out
+    said = " ".join(capsys.readouterr().out.split())  # wrapped at word gaps for an 80-column console
+    assert f"this training is discarded; the earlier run in {run.dir} is unchanged" in said
     assert files(run.dir) == before
     assert [p.name for p in run.dir.parent.iterdir() if p.name.startswith(".")] == []  # nothing left aside
     again = open_run(run.dir)
@@ -242,7 +247,7 @@ def test_list_runs_and_tensorboard_command(run, runs_root):
 
 def test_data_tags_and_run_names(tmp_path):
     sources = ("sample", "tweeteval", "tweeteval:/x/tweeteval-emoji", "/home/me/my_tweets.csv", "tweeteval_old.txt")
-    assert [data_tag(d) for d in sources] == ["sample", "tweeteval", "tweeteval", "my_tweets", "tweeteval_old"]
+    assert [parse_source(d).tag for d in sources] == ["sample", "tweeteval", "tweeteval", "my_tweets", "tweeteval_old"]
     with pytest.raises(EmojiLabError, match="run name"):
         run_dir("../elsewhere", "sample", tmp_path)
 

@@ -8,7 +8,8 @@ from types import SimpleNamespace
 import pytest
 from rich.console import Console
 
-from emoji_lab import vocab_cost as vc
+from emoji_lab import formatting
+from emoji_lab import vocab
 from emoji_lab.errors import EmojiLabError
 from emoji_lab.widgets import embedding_cost as ec
 
@@ -19,7 +20,7 @@ def stats():
     train = [" ".join(words[: 100 * k]) for k in range(1, 16)]  # word i occurs 15 - i // 100 times
     val = [" ".join(words[:300]) + " brand new words"]
     ds = SimpleNamespace(source="synthetic", train=SimpleNamespace(texts=train), val=SimpleNamespace(texts=val))
-    return vc.vocab_stats(ds)
+    return vocab.vocab_stats(ds)
 
 
 def render(renderable) -> str:
@@ -31,7 +32,7 @@ def render(renderable) -> str:
 def test_view_sizes_and_coverage(stats):
     view = ec.embedding_cost_view(stats, 1000, 64, 4)
     assert view["rows"] == 1002 and view["bytes"] == 1002 * 64 * 4
-    assert view["mb"] == pytest.approx(1002 * 64 * 4 / 1e6) and view["size"] == vc.format_size(1002 * 64 * 4)
+    assert view["mb"] == pytest.approx(1002 * 64 * 4 / 1e6) and view["size"] == formatting.size(1002 * 64 * 4)
     assert view["train_coverage"] == stats.train_coverage(1000)
     assert view["val_oov"] == pytest.approx(3 / 303)  # "brand new words" are unseen; w0000-w0299 are kept
     assert view["byte_bytes"] == 257 * 64 * 4
@@ -55,16 +56,16 @@ def test_view_refuses_an_unknown_bytes_per_weight(stats):
 def test_sliders_update_the_output(stats):
     box = ec.build_embedding_cost(stats)
     vocab, dim, bytes_per_weight, out = box.children
-    assert vc.format_size(10_002 * 128 * 4) in out.value
+    assert formatting.size(10_002 * 128 * 4) in out.value
     vocab.value = 1000
-    assert vc.format_size(1002 * 128 * 4) in out.value
-    assert vc.percent(stats.train_coverage(1000)) in out.value
+    assert formatting.size(1002 * 128 * 4) in out.value
+    assert formatting.pct(stats.train_coverage(1000)) in out.value
     bytes_per_weight.value = 2
-    assert vc.format_size(1002 * 128 * 2) in out.value and "float16" in out.value
+    assert formatting.size(1002 * 128 * 2) in out.value and "float16" in out.value
     dim.value = 32
-    assert vc.format_size(1002 * 32 * 2) in out.value
+    assert formatting.size(1002 * 32 * 2) in out.value
     vocab.value = stats.n_words
-    assert vc.percent(stats.val_oov(None)) in out.value
+    assert formatting.pct(stats.val_oov(None)) in out.value
 
 
 def test_vocabulary_stops_include_the_data_s_own_size(stats):
@@ -89,5 +90,5 @@ def test_terminal_table_draws_in_80_columns(stats):
     assert [r["words"] for r in rows][:3] == ["1,000", "all 1,500", "all 1,500"]
     assert rows[-1]["words"] == "100,000" and rows[-1]["budget"] == "over"
     text = render(ec.embedding_cost_terminal(stats))
-    assert "synthetic" in text and vc.format_size(257 * 128 * 4) in text
+    assert "synthetic" in text and formatting.size(257 * 128 * 4) in text
     assert max(len(line) for line in text.splitlines()) <= 80

@@ -7,7 +7,7 @@ import io
 import pytest
 from rich.console import Console
 
-from emoji_lab.run_compare import keyword_row
+from emoji_lab.compare import keyword_row
 from emoji_lab.widgets import run_comparison as rc
 
 

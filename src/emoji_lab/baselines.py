@@ -2,7 +2,7 @@
 
 Lesson 02 asks the talk's question, "is there a simple way, like matching keywords?", and measures the
 answer. All of it is plain Python and numpy, deterministic, and fits and scores TweetEval in a second or two.
-What only the lesson shows on top of it (sentences, tables, the checks of its exercises) is in `keyword_lesson`.
+What only the lesson shows on top of it (sentences, tables, the checks of its exercises) is in `lessons/lesson02.py`.
 
 Keywords are matched on `encoders.word_tokens` (lower-cased words, #hashtags, @mentions, punctuation).
 A keyword is one token (`love`, `#tbt`) or a phrase of several (`new year`: consecutive tokens). Each

@@ -15,18 +15,17 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import shlex
 import subprocess
 import sys
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from .encoders import ByteEncoder
-from .run_compare import pct
+from .formatting import epochs_cell, pct
+from .setup_check import machine
 
 LATENCY_TEXT = "I wanna go home and go to sleep"  # the talk's sentence
 NGRAM_ROW = "char n-grams"
@@ -72,7 +71,8 @@ def model_row(name: str, ds: Any, phone_ds: Any, epochs: Optional[int], max_trai
     The student learns from `made` (what this run trained so far): the bytegrams run and the n-gram model.
     """
     from .distill import STUDENT, TEACHER, distill
-    from .train import budget, train
+    from .budgets import budget
+    from .train import train
 
     epochs = epochs or budget(False, TEACHER if name == STUDENT else name)["epochs"]
     common = {"epochs": epochs, "max_train": max_train, "runs_root": runs_root, "progress": sys.stdout.isatty()}
@@ -121,24 +121,12 @@ def startup(repeat: int = 3) -> dict:
     return {"repl_to_prompt_and_bye_s": repl, "import_tensorflow_s": tf, "ratio": tf / repl, "best_of": repeat}
 
 
-def machine() -> dict:
-    versions = {}
-    for package in ("tensorflow", "keras", "ai-edge-litert", "numpy", "emoji_lab"):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = None
-    return {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
-            "versions": versions}
-
-
 def text_versions(source: str, wanted: str) -> list[tuple[str, Any]]:
     """(name, dataset) per text version; raw sources have one (emoji and their selectors leave together)."""
-    from .explore import is_raw
-    from .sources import load
+    from .sources import load, parse_source
 
     cleaned = load(source)
-    if is_raw(cleaned):
+    if parse_source(source).raw:
         return [("cleaned", cleaned)]
     versions = {"cleaned": cleaned, "published": load(source, keep_published=True)}
     return [(name, versions[name]) for name in (("cleaned", "published") if wanted == "both" else (wanted,))]
@@ -197,13 +185,6 @@ def quality_table(result: dict) -> Any:
         table.add_row(r["text"], r["model"], f"{r['params']:,}", f"{spe:.1f}" if spe else "-", epochs_cell(r),
                       pct(r["val_top1"]), pct(r["val_top5"]), pct(r["val_macro_f1"]), pct(r["phone_macro_f1"]))
     return table
-
-
-def epochs_cell(row: dict) -> str:
-    """Epochs run and, in brackets, the kept one: "16 (14)"; "(20)" for the yardstick's fixed epochs."""
-    if row.get("epochs_run"):
-        return f"{row['epochs_run']} ({row['best_epoch']})"
-    return f"({row['best_epoch']})" if row.get("best_epoch") else "-"
 
 
 def phone_table(result: dict) -> Any:

@@ -87,7 +87,7 @@ class CharNgramModel:
 
 def fit_on(ds: Any, epochs: int = EPOCHS, max_train: Optional[int] = None) -> CharNgramModel:
     """The yardstick trained on a dataset's training split, stopped on its validation split."""
-    from .train import training_subset
+    from .dataset import training_subset
 
     texts, y = training_subset(ds.train.texts, ds.train.y, max_train, seed=2017)
     return CharNgramModel.fit(texts, y, len(ds.labels), ds.val.texts, ds.val.y, epochs=epochs)

@@ -8,9 +8,9 @@ import shlex
 import sys
 from pathlib import Path
 
+from .budgets import CLI_EPOCHS
 from .errors import run_command
 
-CLI_EPOCHS = 20  # a full training run: early stopping on validation loss usually ends it sooner
 
 
 def add_data_options(parser: argparse.ArgumentParser) -> None:
@@ -99,7 +99,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .runs import check_run_dir
 
     folder = check_run_dir(Path(args.model))  # a wrong folder fails before TensorFlow loads
-    from .export import check_ios_dir, export_run, next_steps, written_lines
+    from .app import check_ios_dir, next_steps, written_lines
+    from .export import export_run
 
     ios = check_ios_dir(Path(args.ios)) if args.ios else None
     from .runs import open_run

@@ -117,6 +117,12 @@ def rank(counts: Counter, total: int) -> list[EmojiStat]:
     return [EmojiStat(i + 1, e, n, n / max(total, 1), describe(e)) for i, (e, n) in enumerate(ordered)]
 
 
+def split_lines(text: str) -> list[str]:
+    """Lines split on newlines only: tweets may hold U+2028 or U+0085, which `splitlines` breaks on."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
 def label_lines(lines: list[str], top_k: int = DEFAULT_TOP_K, multi: str = "first"):
     """Turn raw lines into (texts, class keys, classes, popularity, dropped, notes)."""
     if multi not in MULTI_POLICIES:
@@ -206,3 +212,16 @@ def from_presplit(source: str, labels: list[str], splits: dict[str, Split], note
                   for r, i in enumerate(ordered)]
     shown = [display_emoji(key) for key in keys]
     return Dataset(source, shown, splits, popularity, total, {}, notes)
+
+
+def training_rows(n_texts: int, max_train: int | None, seed: int) -> np.ndarray:
+    """Row numbers of a seeded random `max_train` of the training texts (in their original order), or all."""
+    if max_train is None or max_train >= n_texts:
+        return np.arange(n_texts)
+    return np.sort(np.random.default_rng(seed).choice(n_texts, size=max_train, replace=False))
+
+
+def training_subset(texts: list[str], y: np.ndarray, max_train: int | None, seed: int) -> tuple[list[str], np.ndarray]:
+    """The texts and labels of `training_rows`."""
+    rows = training_rows(len(texts), max_train, seed)
+    return [texts[i] for i in rows], np.asarray(y)[rows]

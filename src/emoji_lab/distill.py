@@ -52,7 +52,7 @@ def student_targets(y: np.ndarray, mix: np.ndarray, label_share: float = LABEL_S
 def fit_yardstick(ds: Any, quick: bool) -> Any:
     """The classical yardstick on every training text, with as many epochs as the lesson gives bytegrams."""
     from . import classical
-    from .train import budget
+    from .budgets import budget
 
     return classical.fit_on(ds, epochs=budget(quick, TEACHER)["epochs"])
 
@@ -69,7 +69,8 @@ def distill(run: Any, ds: Any, *, yard: Optional[Any] = None, quick: bool = Fals
     from .export import model_sha
     from .metrics import evaluate
     from .runs import fingerprint
-    from .train import budget, train
+    from .budgets import budget
+    from .train import train
 
     if run.record.get("model") != TEACHER:
         raise EmojiLabError(f"the teacher must be a {TEACHER} run, not {run.record.get('model', run.name)!r}")

@@ -1,8 +1,8 @@
-"""Lesson 1 (the problem and the data): what the loaded data holds, its traps, and the exercises' checks.
+"""A first look at a data set: what it is, its emoji by popularity, an emoji's card, examples, and its traps.
 
 Every function computes plain data on the learner's data set; the small classes carry a `__rich__`
 method, so the console draws them when they are the last expression of a step, and their fields are
-what tests and widgets read. Nothing heavy is imported here (no numpy): checks must load fast.
+what tests and widgets read. Nothing heavy is imported here (no NumPy): lesson 1 opens fast.
 """
 
 from __future__ import annotations
@@ -11,41 +11,35 @@ import numbers
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
 from .emojis import (SKIN_TONES, VARIATION_SELECTORS, clean_text, display_emoji, emoji_spans, find_emoji,
                      normalize_emoji, remove_orphan_selectors)
 from .errors import DataError, EmojiLabError
+from .formatting import bar
 from .values import whole_number
 
 if TYPE_CHECKING:
     from .dataset import Dataset, EmojiStat
+    from .sources import Source
 
 CHART_WIDTH = 80  # the bar chart never grows wider than this, whatever the terminal
 EXTRA_ROWS = 5  # emoji shown below the classes in the chart: what the labels leave out
 LEAK_RATE = 0.01  # a label whose texts keep a removed emoji's selector this often is named on its own
 TALK_TOP = "\U0001F602"  # the talk's card: FACE WITH TEARS OF JOY, popularity #1 in its tweets
-_EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
 # -- which data, and what kind ----------------------------------------------------------------------------------------
-def source_kind(source: str) -> str:
-    """"sample", "tweeteval" (pre-labelled, emoji removed) or "file" (the learner's raw text)."""
-    if source == "sample":
-        return "sample"
-    if source == "tweeteval" or source.startswith("tweeteval:"):
-        return "tweeteval"
-    return "file"
+def source_of(ds: "Dataset") -> "Source":
+    """The data set's source, parsed (`emoji_lab.sources` is imported only now: it brings NumPy)."""
+    from .sources import parse_source
 
-
-def is_raw(ds: "Dataset") -> bool:
-    """Whether the data came as raw lines with their emoji (so every trap can be measured)."""
-    return source_kind(ds.source) != "tweeteval"
+    return parse_source(ds.source)
 
 
 def share_unit(ds: "Dataset") -> str:
     """What a popularity share is a share of, in words."""
-    return "of the lines with an emoji" if is_raw(ds) else "of the examples"
+    return "of the lines with an emoji" if source_of(ds).raw else "of the examples"
 
 
 def class_id(ds: "Dataset", emoji: str) -> Optional[int]:
@@ -126,7 +120,7 @@ class About:
 
 def about_data(ds: "Dataset") -> About:
     """The loaded data in a few honest words and counts."""
-    kind = source_kind(ds.source)
+    kind = source_of(ds).kind
     return About(ds.source, kind, _ABOUT[kind], ds.lines, ds.examples,
                  {name: len(split) for name, split in ds.splits.items()}, len(ds.labels), dict(ds.dropped))
 
@@ -155,14 +149,6 @@ def popularity_bars(ds: "Dataset", top: Optional[int] = None) -> list[Bar]:
             for s in ds.popularity[:top]]
 
 
-def _bar(fraction: float, width: int, full: str) -> str:
-    if full != "█":
-        return full * max(1, round(fraction * width)) if fraction > 0 else ""
-    eighths = round(fraction * width * 8)
-    whole, part = divmod(eighths, 8)
-    return "█" * whole + (_EIGHTHS[part] if part else "") if eighths else "▏"
-
-
 def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -186,9 +172,9 @@ class BarChart:
         rows = []
         for b in self.bars:
             head = f"{b.rank:>3} {_pad_emoji(b.emoji)} {_fit(b.shorthand, self.short_width):<{self.short_width}} "
-            bar = _bar(b.share / biggest, bar_w, "█" if b.is_class else "░")
+            drawn = bar(b.share / biggest, bar_w, eighths=True) if b.is_class else bar(b.share / biggest, bar_w, "░")
             tail = f"{b.share:>6.1%} {b.count:>{count_w},}"
-            rows.append((head, f"{bar:<{bar_w}} {tail}", b.is_class))
+            rows.append((head, f"{drawn:<{bar_w}} {tail}", b.is_class))
         return rows
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
@@ -213,7 +199,7 @@ def _pad_emoji(emoji: str) -> str:
 def bar_chart(ds: "Dataset", top: Optional[int] = None) -> BarChart:
     """The seed's popularity chart, live: the classes and a few emoji below the cut."""
     bars = popularity_bars(ds, top)
-    counted = "lines containing each emoji" if is_raw(ds) else "examples labelled with each emoji"
+    counted = "lines containing each emoji" if source_of(ds).raw else "examples labelled with each emoji"
     return BarChart(f"Emoji popularity · {ds.source} · {counted}", bars, len(ds.labels), share_unit(ds))
 
 
@@ -267,16 +253,17 @@ class Card:
                      width=min(CHART_WIDTH, 78), expand=False)
 
 
-def _stat(ds: "Dataset", which: Union[int, str]) -> "EmojiStat":
-    if isinstance(which, str):
-        key = normalize_emoji(which)
+def _stat(ds: "Dataset", rank_or_emoji: Union[int, str]) -> "EmojiStat":
+    if isinstance(rank_or_emoji, str):
+        key = normalize_emoji(rank_or_emoji)
         for stat in ds.popularity:
             if stat.key == key:
                 return stat
-        raise EmojiLabError(f"{which!r} does not occur in {ds.source}")
-    if isinstance(which, bool) or not isinstance(which, int) or not 1 <= which <= len(ds.popularity):
-        raise EmojiLabError(f"rank must be a whole number from 1 to {len(ds.popularity)} (got {which!r})")
-    return ds.popularity[which - 1]
+        raise EmojiLabError(f"{rank_or_emoji!r} does not occur in {ds.source}")
+    if (isinstance(rank_or_emoji, bool) or not isinstance(rank_or_emoji, int)
+            or not 1 <= rank_or_emoji <= len(ds.popularity)):
+        raise EmojiLabError(f"rank must be a whole number from 1 to {len(ds.popularity)} (got {rank_or_emoji!r})")
+    return ds.popularity[rank_or_emoji - 1]
 
 
 def _split(ds: "Dataset", name: str) -> Any:
@@ -293,9 +280,9 @@ def examples_of(ds: "Dataset", cid: int, n: int = 3, seed: int = 0, split: str =
     return [part.texts[i] for i in sorted(random.Random(seed).sample(picks, min(n, len(picks))))]
 
 
-def emoji_card(ds: "Dataset", which: Union[int, str] = 1, n: int = 3, seed: int = 0) -> Card:
-    """The card of the emoji at popularity rank `which` (or the emoji itself), with `n` training examples."""
-    stat = _stat(ds, which)
+def emoji_card(ds: "Dataset", rank_or_emoji: Union[int, str] = 1, n: int = 3, seed: int = 0) -> Card:
+    """The card of the emoji at popularity rank `rank_or_emoji` (or the emoji itself), with `n` training examples."""
+    stat = _stat(ds, rank_or_emoji)
     cid = class_id(ds, stat.key)
     labelled = ds.counts()[cid] if cid is not None else 0
     examples = examples_of(ds, cid, n, seed) if cid is not None else []
@@ -373,7 +360,7 @@ class Several:
     one: int
     repeated: int  # two or more, all the same emoji once normalised (😂😂😂, ❤️❤)
     different: int  # two or more different emoji
-    several_classes: int  # ... of which two or more classes, with text left: labelled by the first
+    several_classes: int  # ... of rank_or_emoji two or more classes, with text left: labelled by the first
 
 
 @dataclass(frozen=True)
@@ -420,17 +407,15 @@ _NOT_RAW = {
 
 def raw_lines(source: str) -> list[str]:
     """The raw lines behind a raw-text source (sample or the learner's file)."""
-    kind = source_kind(source)
-    if kind == "sample":
+    from .sources import parse_source, read_own_file
+
+    parsed = parse_source(source)
+    if parsed.kind == "sample":
         from .corpus import read_sample_lines
 
         return read_sample_lines()
-    if kind == "file":
-        from pathlib import Path
-
-        from .sources import read_own_file
-
-        return read_own_file(Path(source).expanduser())
+    if parsed.kind == "file":
+        return read_own_file(parsed.path)
     raise DataError(f"{source} comes labelled, with its emoji removed: it has no raw lines")
 
 
@@ -491,7 +476,7 @@ def measure_published(ds: "Dataset") -> tuple[list[Leftover], dict, dict]:
 
 def traps(ds: "Dataset", lines: Optional[list[str]] = None) -> Traps:
     """Measure the traps on the learner's data; `lines` are the raw lines (read from the source if None)."""
-    out = Traps(ds.source, is_raw(ds), dropped=dict(ds.dropped), notes=dict(ds.notes))
+    out = Traps(ds.source, source_of(ds).raw, dropped=dict(ds.dropped), notes=dict(ds.notes))
     if not out.raw:
         out.leftovers, out.trailing_space, out.left_in_text = measure_published(ds)
         out.cannot_show = dict(_NOT_RAW)
@@ -508,47 +493,47 @@ def traps(ds: "Dataset", lines: Optional[list[str]] = None) -> Traps:
 
 
 # -- the traps in words and tables ------------------------------------------------------------------------------------
-def trap_findings(t: Traps, part: str) -> list[str]:
+def trap_findings(measured: Traps, part: str) -> list[str]:
     """Measured sentences about one trap ("variation selectors", "skin tones", "several emoji", "dropped")."""
     if part not in TRAP_PARTS:
         raise EmojiLabError(f"unknown trap {part!r}: use one of {', '.join(TRAP_PARTS)}")
     finder: Callable[[Traps], list[str]] = _FINDINGS[part]
-    found = finder(t)
-    if part in t.cannot_show:
-        found = [f"Cannot be shown on {t.source}: {t.cannot_show[part]}"] + found
+    found = finder(measured)
+    if part in measured.cannot_show:
+        found = [f"Cannot be shown on {measured.source}: {measured.cannot_show[part]}"] + found
     return found
 
 
-def _selector_findings(t: Traps) -> list[str]:
-    if not t.raw:
-        return _leftover_findings(t)
-    if not t.selectors:
-        return ([] if t.cannot_show else
-                [f"No emoji in {t.source} was typed with a variation selector: nothing to merge."])
-    total = sum(f.with_selector for f in t.selectors)
-    top = t.selectors[0]
-    return [f"{total:,} emoji occurrences in {t.source} carry a variation selector (U+FE0F or U+FE0E). "
+def _selector_findings(measured: Traps) -> list[str]:
+    if not measured.raw:
+        return _leftover_findings(measured)
+    if not measured.selectors:
+        return ([] if measured.cannot_show else
+                [f"No emoji in {measured.source} was typed with a variation selector: nothing to merge."])
+    total = sum(f.with_selector for f in measured.selectors)
+    top = measured.selectors[0]
+    return [f"{total:,} emoji occurrences in {measured.source} carry a variation selector (U+FE0F or U+FE0E). "
             f"The most common: {top.emoji} typed with it {top.with_selector:,} times and without it "
             f"{top.without:,} times. Normalising counts both forms as the same emoji."]
 
 
-def leak_groups(t: Traps) -> list[tuple[str, str, int, int]]:
+def leak_groups(measured: Traps) -> list[tuple[str, str, int, int]]:
     """(split, label or "other labels", texts with a lone selector, texts): leaky labels named on their own."""
     groups = []
-    for split in dict.fromkeys(l.split for l in t.leftovers):
-        rows = [l for l in t.leftovers if l.split == split]
+    for split in dict.fromkeys(l.split for l in measured.leftovers):
+        rows = [l for l in measured.leftovers if l.split == split]
         leaky = [l for l in rows if l.with_selector / max(l.texts, 1) >= LEAK_RATE]
         groups += [(split, l.emoji, l.with_selector, l.texts) for l in leaky]
-        rest = t.trailing_space.get(split, (0, 0))[1] - sum(l.texts for l in leaky)
+        rest = measured.trailing_space.get(split, (0, 0))[1] - sum(l.texts for l in leaky)
         groups.append((split, "other labels", sum(l.with_selector for l in rows if l not in leaky), rest))
     return groups
 
 
-def _leftover_findings(t: Traps) -> list[str]:
-    if not t.leftovers:
-        return [f"No published text of {t.source} holds a variation selector left by a removed emoji."]
+def _leftover_findings(measured: Traps) -> list[str]:
+    if not measured.leftovers:
+        return [f"No published text of {measured.source} holds a variation selector left by a removed emoji."]
     found = []
-    groups = leak_groups(t)
+    groups = leak_groups(measured)
     for split in dict.fromkeys(g[0] for g in groups):
         parts = [f"{hits / max(n, 1):.1%} of the texts labelled {label} ({hits:,} of {n:,})"
                  if label != "other labels" else f"{hits / max(n, 1):.1%} of the other texts ({hits:,} of {n:,})"
@@ -560,24 +545,24 @@ def _leftover_findings(t: Traps) -> list[str]:
     return found
 
 
-def _tone_findings(t: Traps) -> list[str]:
-    if t.left_in_text:
+def _tone_findings(measured: Traps) -> list[str]:
+    if measured.left_in_text:
         return ["Left in the published texts: " + "; ".join(
             f"{split}: {tones:,} skin-tone modifiers, {emoji:,} emoji of any kind"
-            for split, (emoji, tones) in t.left_in_text.items()) + "."]
-    if not t.raw or t.cannot_show:
+            for split, (emoji, tones) in measured.left_in_text.items()) + "."]
+    if not measured.raw or measured.cannot_show:
         return []
-    if not t.skin_tones:
-        return [f"No emoji in {t.source} carries a skin-tone modifier."]
-    total = sum(x.toned for x in t.skin_tones)
-    in_classes = sum(x.toned for x in t.skin_tones if x.is_class)
+    if not measured.skin_tones:
+        return [f"No emoji in {measured.source} carries a skin-tone modifier."]
+    total = sum(x.toned for x in measured.skin_tones)
+    in_classes = sum(x.toned for x in measured.skin_tones if x.is_class)
     return [f"{total:,} emoji occurrences carry a skin-tone modifier (U+1F3FB to U+1F3FF), "
-            f"on {len(t.skin_tones)} different emoji. Normalising merges each into its plain emoji "
+            f"on {len(measured.skin_tones)} different emoji. Normalising merges each into its plain emoji "
             f"(👍🏽 counts as 👍); {in_classes:,} of them land in one of the classes."]
 
 
-def _several_findings(t: Traps) -> list[str]:
-    s = t.several
+def _several_findings(measured: Traps) -> list[str]:
+    s = measured.several
     if s is None:
         return []
     return [f"Of {s.with_emoji:,} lines with an emoji, {s.one:,} hold exactly one, {s.repeated:,} repeat the "
@@ -586,15 +571,15 @@ def _several_findings(t: Traps) -> list[str]:
             f"first of them."]
 
 
-def _dropped_findings(t: Traps) -> list[str]:
-    if not t.dropped:
-        found = [f"No line of {t.source} was dropped."]
+def _dropped_findings(measured: Traps) -> list[str]:
+    if not measured.dropped:
+        found = [f"No line of {measured.source} was dropped."]
     else:
-        found = [f"{sum(t.dropped.values()):,} lines were dropped: "
-                 + "; ".join(f"{reason}: {n:,}" for reason, n in t.dropped.items()) + "."]
-    if any(n for n, _ in t.trailing_space.values()):
-        counts = "; ".join(f"{split}: {n:,} of {of:,}" for split, (n, of) in t.trailing_space.items())
-        cleaned = any("changed by cleaning" in note for note in t.notes)
+        found = [f"{sum(measured.dropped.values()):,} lines were dropped: "
+                 + "; ".join(f"{reason}: {n:,}" for reason, n in measured.dropped.items()) + "."]
+    if any(n for n, _ in measured.trailing_space.values()):
+        counts = "; ".join(f"{split}: {n:,} of {of:,}" for split, (n, of) in measured.trailing_space.items())
+        cleaned = any("changed by cleaning" in note for note in measured.notes)
         found.append(f"Published texts ending with a space: {counts}. "
                      + ("Cleaning trims it, so a model cannot tell the splits apart by it."
                         if cleaned else "This data was loaded as published, spaces and all."))
@@ -605,171 +590,38 @@ _FINDINGS = {"variation selectors": _selector_findings, "skin tones": _tone_find
              "several emoji": _several_findings, "dropped": _dropped_findings}
 
 
-def trap_rows(t: Traps, part: str, limit: int = 8) -> Rows:
+def trap_rows(measured: Traps, part: str, limit: int = 8) -> Rows:
     """The table behind one trap's findings (empty when there is nothing to tabulate)."""
-    if part == "variation selectors" and t.raw:
-        rows = [{"emoji": f.emoji, "with U+FE0F": f.with_selector, "without": f.without} for f in t.selectors]
+    if part == "variation selectors" and measured.raw:
+        rows = [{"emoji": f.emoji, "with U+FE0F": f.with_selector, "without": f.without} for f in measured.selectors]
     elif part == "variation selectors":
         rows = [{"split": split, "label": label, "with a lone U+FE0F": hits, "texts": n}
-                for split, label, hits, n in leak_groups(t)]
+                for split, label, hits, n in leak_groups(measured)]
     elif part == "skin tones":
         rows = [{"emoji": x.emoji, "with a skin tone": x.toned, "without": x.plain,
-                 "a class": "yes" if x.is_class else "no"} for x in t.skin_tones]
-    elif part == "several emoji" and t.several:
-        s = t.several
+                 "a class": "yes" if x.is_class else "no"} for x in measured.skin_tones]
+    elif part == "several emoji" and measured.several:
+        s = measured.several
         rows = [{"lines": "exactly one emoji", "count": s.one},
                 {"lines": "the same emoji repeated", "count": s.repeated},
                 {"lines": "different emoji", "count": s.different},
-                {"lines": "  of which two or more classes", "count": s.several_classes}]
+                {"lines": "  of rank_or_emoji two or more classes", "count": s.several_classes}]
     elif part == "dropped":
-        rows = [{"what": f"dropped: {reason}", "lines": n} for reason, n in t.dropped.items()]
-        rows += [{"what": f"kept: {note}", "lines": n} for note, n in t.notes.items()]
+        rows = [{"what": f"dropped: {reason}", "lines": n} for reason, n in measured.dropped.items()]
+        rows += [{"what": f"kept: {note}", "lines": n} for note, n in measured.notes.items()]
     else:
         rows = []
     return Rows(rows[:limit])
 
 
-def trap_view(t: Traps, part: str) -> Any:
+def trap_view(measured: Traps, part: str) -> Any:
     """One trap drawn for the terminal: its measured sentences, then its table."""
     from rich.console import Group
     from rich.text import Text
 
     body: list[Any] = [Text(part.upper(), style="bold")]
-    body += [Text(sentence) for sentence in trap_findings(t, part)]
-    table = trap_rows(t, part)
+    body += [Text(sentence) for sentence in trap_findings(measured, part)]
+    table = trap_rows(measured, part)
     if table:
         body.append(table)
     return Group(*body)
-
-
-# -- checks of lesson 1 -----------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Case:
-    """A test line for `count_emoji`, the right count, and why a wrong count is wrong."""
-
-    line: str
-    expected: int
-    why: str
-
-
-COUNT_CASES = (
-    Case("no emoji here, just words", 0, "it has no emoji at all"),
-    Case("lol \U0001F602", 1, "it holds one emoji"),
-    Case("\U0001F525\U0001F4AF lit", 2, "🔥 and 💯 are two emoji, even with no space between them"),
-    Case("dead \U0001F602\U0001F602\U0001F602", 3,
-         "the same emoji typed three times is three emoji: count every one, not each different one"),
-    Case("love it \u2764\ufe0f", 1, "❤️ is ❤ (U+2764) followed by the variation selector U+FE0F, which asks "
-         "for the colour picture: two code points, one emoji"),
-    Case("love it \u2764", 1, "❤ without the selector is still an emoji (some keyboards type it that way)"),
-    Case("thanks \U0001F44D\U0001F3FD", 1, "👍🏽 is 👍 (U+1F44D) followed by the skin-tone modifier U+1F3FD: "
-         "two code points, one emoji"),
-    Case("family \U0001F468\u200d\U0001F469\u200d\U0001F467", 1, "👨‍👩‍👧 is three people joined by zero-width "
-         "joiners (U+200D): five code points, one emoji"),
-    Case("go team \U0001F1FA\U0001F1F8", 1, "the flag 🇺🇸 is two regional-indicator letters, U+1F1FA and "
-         "U+1F1F8: one emoji"),
-)
-
-
-def _call(fn: Callable[[str], Any], line: str) -> tuple[Any, Optional[str]]:
-    try:
-        return fn(line), None
-    except Exception as exc:  # noqa: BLE001 - the learner's code may raise anything
-        return None, f"{type(exc).__name__}: {exc}"
-
-
-def _not_a_count(value: Any, line: str) -> Optional[str]:
-    shown = f"`count_emoji({line!r})`"
-    if value is None:
-        return f"{shown} returned None: did you forget `return`?"
-    if isinstance(value, (list, tuple, set, str)):
-        return f"{shown} returned {type(value).__name__} {value!r}; return how many there are: wrap it in `len(...)`."
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        return f"{shown} returned {value!r}; it should return a whole number (an int)."
-    return None
-
-
-def check_count_emoji(ns: Mapping[str, Any]) -> Optional[str]:
-    """`count_emoji(line)` must return how many emoji a line holds, counting each one typed."""
-    fn = ns.get("count_emoji")
-    if fn is None:
-        return "There is no `count_emoji` yet: define it with `def count_emoji(line):` and `return` the count."
-    if not callable(fn):
-        return (f"`count_emoji` is {type(fn).__name__} {fn!r}, not a function: "
-                "define it with `def count_emoji(line): return ...`.")
-    wrong = []
-    for case in COUNT_CASES:
-        got, error = _call(fn, case.line)
-        if error:
-            return f"`count_emoji({case.line!r})` raised {error}."
-        problem = _not_a_count(got, case.line)
-        if problem:
-            return problem
-        if got != case.expected:
-            wrong.append((case, int(got)))
-    if not wrong:
-        return None
-    case, got = wrong[0]
-    message = (f"`count_emoji({case.line!r})` returned {got}, but the answer is {case.expected}: {case.why}.")
-    if got == len([c for c in case.line if not c.isascii()]) and case.expected:
-        message += " You seem to count code points; `find_emoji(line)` keeps each emoji whole."
-    if len(wrong) > 1:
-        message += f" Also wrong on {len(wrong) - 1} more of the {len(COUNT_CASES)} test lines."
-    return message
-
-
-def train_majority_share(ds: "Dataset") -> float:
-    """Share of training examples with the most frequent training label: what `always guess it` scores."""
-    counts = Counter(ds.train.y.tolist())
-    return max(counts.values()) / len(ds.train)
-
-
-def _close(a: float, b: float, tol: float = 5e-4) -> bool:
-    return abs(a - b) <= tol
-
-
-def _share_mistake(ds: "Dataset", value: float, expected: float) -> str:
-    counts = Counter(ds.train.y.tolist())
-    top_label, top_count = counts.most_common(1)[0]
-    val = Counter(ds.val.y.tolist())
-    everywhere = ds.counts()
-    if value == top_count:
-        return (f"`top_share` is {value:g}: that is how many training examples have the most frequent label. "
-                "Divide it by the number of training examples, `len(ds.train.y)`.")
-    if _close(value, expected * 100, 0.05):
-        return f"`top_share` is {value:g}: that looks like a percentage. Give a fraction between 0 and 1."
-    if value == top_label and value >= 1:
-        return (f"`top_share` is {value:g}: that is the class id of the most frequent label. "
-                "You want its share of the training examples.")
-    if value > 1:
-        return f"`top_share` is {value:g}; a share is a fraction between 0 and 1."
-    if val and _close(value, max(val.values()) / len(ds.val)):
-        return "`top_share` is the share in the validation split (`ds.val`); use the training split, `ds.train.y`."
-    if _close(value, max(everywhere) / ds.examples):
-        return "`top_share` counts every split; use the training split only, `ds.train.y`."
-    if _close(value, ds.popularity[0].share):
-        return ("`top_share` is `ds.popularity[0].share`: how often the most popular emoji occurs in all "
-                "the data. Count the labels of the training examples instead, `ds.train.y`.")
-    if _close(value, 1 / len(ds.labels)):
-        return ("`top_share` is 1 / number of classes: a uniform guess. Count how often the most "
-                "frequent label occurs in `ds.train.y`.")
-    if _close(value, expected, 0.01):
-        return "`top_share` is close but not exact: compute it instead of typing a rounded number."
-    return ("`top_share` is not the share of the most frequent label in `ds.train.y`: count each label, "
-            "take the largest count, divide by `len(ds.train.y)`.")
-
-
-def check_top_share(ns: Mapping[str, Any]) -> Optional[str]:
-    """`top_share` must be the share of the most frequent label among the training examples."""
-    ds = ns.get("ds")
-    if ds is None or not hasattr(ds, "train"):
-        return "There is no data set `ds`: run `ds = load(DATA)` first (step 01.2 does it)."
-    if "top_share" not in ns:
-        return "There is no `top_share` yet: set it to a fraction between 0 and 1."
-    value = ns["top_share"]
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        return f"`top_share` is {type(value).__name__}; it should be a number between 0 and 1."
-    value = float(value)
-    expected = train_majority_share(ds)
-    if _close(value, expected):
-        return None
-    return _share_mistake(ds, value, expected)

@@ -1,16 +1,64 @@
-"""The formatting every table, sentence and view shares: percentages, sizes, wrapped sentences, bars."""
+"""The formatting every table, sentence and view shares: percentages, sizes, numbers, bars, wrapped sentences.
+
+One function per job, so a share, a file size or a bar reads the same in the console, the widgets, the
+benchmark's tables and the guide.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Optional, Sequence
+
+EIGHTHS = " ▏▎▍▌▋▊▉"  # a full block's left eighths: finer bars where a chart has room for them
 
 
-def wrap(text: str, width: int = 78) -> str:
-    """Each line of `text` wrapped to `width` columns, so that print() stays inside an 80-column console."""
+def pct(share: Optional[float]) -> str:
+    """A share as a percentage with one decimal ("-" where there is none); a small share that is not zero
+    never shows as 0.0%."""
+    if share is None:
+        return "-"
+    if share == 0 or abs(share) >= 0.0005:
+        return f"{100 * share:.1f}%"
+    return f"{100 * share:.2f}%" if abs(share) >= 0.0001 else "<0.01%"
+
+
+def size(n_bytes: Optional[float], digits: int = 1, mb_from: float = 1_000_000) -> str:
+    """A byte count in decimal units, as the seed talk counts: "51.2 MB", "131.6 kB", "512 bytes" ("-" for
+    none); `mb_from=0` keeps megabytes below one ("0.95 MB"), as the phone tables do."""
+    if n_bytes is None:
+        return "-"
+    if n_bytes >= mb_from:
+        return f"{n_bytes / 1_000_000:,.{digits}f} MB"
+    if n_bytes >= 1_000:
+        return f"{n_bytes / 1_000:,.{digits}f} kB"
+    return f"{int(n_bytes):,} bytes"
+
+
+def bar(share: float, width: int, char: str = "█", rest: str = "", eighths: bool = False) -> str:
+    """A bar of `share` x `width` cells (`rest` fills the remainder); a share above 0 always shows.
+
+    `eighths`: full blocks plus one partial block, for charts where small differences matter.
+    """
+    share = max(0.0, min(1.0, share))
+    if eighths:
+        whole, part = divmod(round(share * width * 8), 8)
+        drawn = "█" * whole + (EIGHTHS[part] if part else "") if whole or part else ("▏" if share > 0 else "")
+        return drawn + rest * (width - len(drawn))
+    filled = max(round(width * share), 1 if share > 0 else 0)
+    return char * filled + rest * (width - filled)
+
+
+def format_top(top: Sequence[Sequence[Any]]) -> str:
+    """[(emoji, probability), ...] as one line: '😭 34.1%  😩 12.0%  ...'."""
+    return "  ".join(f"{e} {p:.1%}" for e, p in top)
+
+
+def wrap(text: str, width: int = 78, indent: str = "") -> str:
+    """Each line of `text` wrapped to `width` columns, so that print() stays inside an 80-column console;
+    `indent` starts every line it folds."""
     import textwrap
 
-    return "\n".join(textwrap.fill(line, width, break_on_hyphens=False, break_long_words=False)
-                     for line in text.split("\n"))
+    return "\n".join(textwrap.fill(line, width, subsequent_indent=indent, break_on_hyphens=False,
+                                    break_long_words=False) for line in text.split("\n"))
 
 
 def say(text: str) -> None:
@@ -69,3 +117,10 @@ def a_or_an(noun: str) -> str:
 def plural(count: int, noun: str, nouns: str = "") -> str:
     """"1 run", "4 runs", "2,000 texts": a count with its noun in the right number."""
     return f"{count:,} {noun if count == 1 else (nouns or noun + 's')}"
+
+
+def epochs_cell(row: dict) -> str:
+    """Epochs run and, in brackets, the kept one: "16 (14)"; "(20)" for the yardstick's fixed epochs."""
+    if row.get("epochs_run"):
+        return f"{row['epochs_run']} ({row['best_epoch']})"
+    return f"({row['best_epoch']})" if row.get("best_epoch") else "-"

@@ -20,9 +20,8 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from .bench import epochs_cell
 from .errors import EmojiLabError
-from .run_compare import pct
+from .formatting import epochs_cell, pct
 
 BLOCK_RE = re.compile(r"(<!-- generated: (?P<spec>[^>]*?) -->\n)(?P<body>.*?)(<!-- end generated -->)", re.S)
 TWEETEVAL = "tweeteval"  # a block's source name; the folder or cache it is read from is an option
@@ -70,15 +69,16 @@ def keywords_block(ds: Any) -> str:
 
 def vocab_block(ds: Any) -> str:
     from .encoders import ByteEncoder
-    from .vocab_cost import SEED_DIM, SENTENCE_CAP, embedding_bytes, format_size, vocab_stats
+    from .vocab import SEED_DIM, SENTENCE_CAP, embedding_bytes, vocab_stats
+    from .formatting import size
 
     stats = vocab_stats(ds)
     byte_rows = ByteEncoder().vocab_size
     rows = [[f"every training word ({stats.n_words:,})", f"{stats.vocab_size:,}", pct(stats.val_oov(None)),
-             format_size(embedding_bytes(stats.vocab_size, SEED_DIM))],
+             size(embedding_bytes(stats.vocab_size, SEED_DIM))],
             [f"the {SENTENCE_CAP:,} most frequent words", f"{stats.row(SENTENCE_CAP).rows:,}",
-             pct(stats.val_oov(SENTENCE_CAP)), format_size(embedding_bytes(stats.row(SENTENCE_CAP).rows, SEED_DIM))],
-            ["bytes (lesson 3's encoder)", f"{byte_rows:,}", pct(0.0), format_size(embedding_bytes(byte_rows, SEED_DIM))]]
+             pct(stats.val_oov(SENTENCE_CAP)), size(embedding_bytes(stats.row(SENTENCE_CAP).rows, SEED_DIM))],
+            ["bytes (lesson 3's encoder)", f"{byte_rows:,}", pct(0.0), size(embedding_bytes(byte_rows, SEED_DIM))]]
     return (f"Embedding table at {SEED_DIM} float32 dimensions, and the share of validation tokens it cannot "
             f"represent (out of vocabulary):\n\n" + _table(["vocabulary", "rows", "val OOV", "table size"], rows))
 

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from .emojis import remove_orphan_selectors
-from .formatting import say, wrap
-from .run_compare import pct
+from .formatting import pct, say, wrap
 
 
 def has_residue(text: str) -> bool:
@@ -65,13 +64,12 @@ def residue_rule(published: Any) -> Optional[ResidueRule]:
 
 def published_data(ds: Any) -> Any:
     """The same source as published (TweetEval's residue kept); raw sources are returned as they are."""
-    from .explore import is_raw
-    from .sources import load
+    from .sources import load, parse_source
 
-    return ds if is_raw(ds) else load(ds.source, keep_published=True, download=False)
+    return ds if parse_source(ds.source).raw else load(ds.source, keep_published=True, download=False)
 
 
-def rule_story(rule: Optional[ResidueRule], source: str) -> str:
+def residue_story(rule: Optional[ResidueRule], source: str) -> str:
     """The rule in measured sentences."""
     if rule is None:
         return wrap(f"No training text of {source} holds a lone variation selector: there is no residue "
@@ -91,15 +89,15 @@ def rule_story(rule: Optional[ResidueRule], source: str) -> str:
 
 
 # -- the same model trained with and without the cleaning ------------------------------------------------------------
-def published_run(run: Any, published: Any, data: str) -> Any:
+def published_run(run: Any, published: Any) -> Any:
     """`run`'s model trained again, same settings, on the published text: reloaded when already trained."""
     from .errors import EmojiLabError
-    from .neural_lesson import matching_run
+    from .runs import matching_run
     from .train import train
 
     name = f"{run.record['model']}-published"
     try:
-        return matching_run(name, published, data)
+        return matching_run(name, published)
     except EmojiLabError:
         config = run.record["config"]
         say(f"Training {run.record['model']} again on the text as published, with the same settings as "
@@ -108,13 +106,13 @@ def published_run(run: Any, published: Any, data: str) -> Any:
                      max_train=config["max_train"], seed=config["seed"], run_name=name)
 
 
-def leak_scores(run: Any, ds: Any, data: str) -> Optional[dict]:
+def leak_scores(run: Any, ds: Any) -> Optional[dict]:
     """Validation scores of `run` (cleaned text) and its published-text twin, on both versions of val."""
     published = published_data(ds)
     rule = residue_rule(published)
     if rule is None:
         return None
-    twin = published_run(run, published, data)
+    twin = published_run(run, published)
     return {"model": run.record["model"], "label": rule.label, "index": rule.index,
             "cleaned": {"cleaned_val": run.evaluate(ds, "val"), "published_val": run.evaluate(published, "val")},
             "published": {"cleaned_val": twin.evaluate(ds, "val"), "published_val": twin.evaluate(published, "val")}}

@@ -91,29 +91,42 @@ def _header(step: Step) -> str:
     return f"## [{step.id}] {step.title}"
 
 
+def _text_cells(step: Step, head: str) -> list[dict]:
+    return [markdown(step.id, head)]
+
+
+def _demo_cells(step: Step, head: str) -> list[dict]:
+    return [markdown(step.id, head), code(step.id + "-code", step.code)]
+
+
+def _exercise_cells(step: Step, head: str) -> list[dict]:
+    task = f"{head}\n\n**Your turn.** {step.prompt.strip()}{_hints(step)}"
+    solution = "# Reference solution: replace it with your own, then run the check below\n" + step.solution.strip()
+    return [markdown(step.id, task), code(step.id + "-solution", solution),
+            code(step.id + "-check", f'check_step("{step.id}");')]
+
+
+def _choice_cells(step: Step, head: str) -> list[dict]:
+    options = "\n".join(f"- **{label})** {choice}" for label, choice in zip(step.labels, step.choices))
+    answer_text = step.feedback.get(step.answer) or step.success
+    answer = f"**{step.answer})**" + (f" {answer_text}" if answer_text else "")
+    return [markdown(step.id, f"{head}\n\n{options}\n\n{_details('Answer', answer)}")]
+
+
+def _widget_cells(step: Step, head: str) -> list[dict]:
+    module, _, fn = step.widget.partition(":")
+    call = f"from {module} import {fn}\n{fn}({', '.join(step.args)})"
+    return [markdown(step.id, head), code(step.id + "-widget", call)]
+
+
+CELLS = {"text": _text_cells, "demo": _demo_cells, "exercise": _exercise_cells, "choice": _choice_cells,
+         "widget": _widget_cells}  # a notebook's cells per kind of step (the kinds: emoji_lab.repl.lesson.KINDS)
+
+
 def step_cells(step: Step) -> list[dict]:
     """The cells of one step, by kind."""
     text = step.text.strip()
-    head = _header(step) + ("\n\n" + text if text else "")
-    if step.kind == "text":
-        return [markdown(step.id, head)]
-    if step.kind == "demo":
-        return [markdown(step.id, head), code(step.id + "-code", step.code)]
-    if step.kind == "exercise":
-        task = f"{head}\n\n**Your turn.** {step.prompt.strip()}{_hints(step)}"
-        solution = "# Reference solution: replace it with your own, then run the check below\n" + step.solution.strip()
-        return [markdown(step.id, task), code(step.id + "-solution", solution),
-                code(step.id + "-check", f'check_step("{step.id}");')]
-    if step.kind == "choice":
-        options = "\n".join(f"- **{label})** {choice}" for label, choice in zip(step.labels, step.choices))
-        answer_text = step.feedback.get(step.answer) or step.success
-        answer = f"**{step.answer})**" + (f" {answer_text}" if answer_text else "")
-        return [markdown(step.id, f"{head}\n\n{options}\n\n{_details('Answer', answer)}")]
-    if step.kind == "widget":
-        module, _, fn = step.widget.partition(":")
-        call = f"from {module} import {fn}\n{fn}({', '.join(step.args)})"
-        return [markdown(step.id, head), code(step.id + "-widget", call)]
-    raise ValueError(f"step {step.id}: unknown kind {step.kind!r}")
+    return CELLS[step.kind](step, _header(step) + ("\n\n" + text if text else ""))
 
 
 def notebook(lesson: Lesson) -> dict:

@@ -30,6 +30,7 @@ import numpy as np
 from . import metrics, paths
 from .encoders import PREPROCESS_FILE, ByteEncoder, WordEncoder
 from .errors import DataError, EmojiLabError
+from .sources import parse_source
 
 MODEL_FILE = "best.keras"
 RECORD_FILE = "record.json"
@@ -42,29 +43,22 @@ PREDICT_BATCH = 256
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-def data_tag(data: str) -> str:
-    """The folder a data source's runs live in: sample, tweeteval, or the own file's stem."""
-    if data in ("sample", "tweeteval") or data.startswith("tweeteval:"):
-        return data.split(":", 1)[0]
-    return Path(data).stem or "data"
-
-
 def run_dir(name: str, data: str = "sample", runs_root: Path | None = None) -> Path:
     """Where the run called `name` on `data` lives (whether or not it exists yet)."""
     if not NAME.fullmatch(name):
         raise EmojiLabError(f"run name {name!r}: use letters, digits, '.', '-' and '_' only")
-    return Path(runs_root or paths.runs_dir()) / data_tag(data) / name
+    return Path(runs_root or paths.runs_dir()) / parse_source(data).tag / name
 
 
 def tensorboard_command(data: str = "sample", runs_root: Path | None = None) -> str:
     """The shell command that shows every run on `data` in TensorBoard."""
-    folder = Path(runs_root or paths.runs_dir()) / data_tag(data)
+    folder = Path(runs_root or paths.runs_dir()) / parse_source(data).tag
     return f"tensorboard --logdir {shlex.quote(str(folder))}"
 
 
 def list_runs(data: str = "sample", runs_root: Path | None = None) -> list[dict]:
     """The records of every finished run on `data`, oldest first."""
-    folder = Path(runs_root or paths.runs_dir()) / data_tag(data)
+    folder = Path(runs_root or paths.runs_dir()) / parse_source(data).tag
     records = []
     for path in sorted(folder.glob(f"[!.]*/{RECORD_FILE}")):  # not the hidden folders of runs being built
         try:
@@ -287,6 +281,25 @@ def open_run(path: Path) -> Run:
 def load_run(name: str, data: str = "sample", runs_root: Path | None = None) -> Run:
     """A run trained earlier on `data` under `name` (the REPL's restore instead of retraining)."""
     return open_run(run_dir(name, data, runs_root))
+
+
+def matching_run(model_name: str, ds: Any) -> Run:
+    """The saved run called `model_name`, if it was trained on exactly this data; else an EmojiLabError."""
+    run = load_run(model_name, ds.source)
+    if run.record.get("data", {}).get("fingerprint") != fingerprint(ds):
+        raise EmojiLabError(f"the saved run {model_name!r} was trained on other data than {ds.source}")
+    return run
+
+
+def restore_runs(ns: dict, runs: dict[str, str], imports: dict[str, tuple[str, str]]) -> None:
+    """Put back into a lesson's namespace what a training step made: its runs (reloaded, same data only) and
+    the names it imported (name -> (module, attribute))."""
+    import importlib
+
+    for name, (module, attribute) in imports.items():
+        ns[name] = getattr(importlib.import_module(module), attribute)
+    for name, model_name in runs.items():
+        ns[name] = matching_run(model_name, ns["ds"])
 
 
 class TensorBoardLog:

@@ -8,12 +8,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 
 from . import dataset, tweeteval
-from .dataset import DEFAULT_SEED, DEFAULT_TOP_K, Dataset, Split
+from .dataset import DEFAULT_SEED, DEFAULT_TOP_K, Dataset, Split, split_lines
 from .emojis import clean_text, remove_orphan_selectors
 from .errors import DataError
 
@@ -31,18 +33,51 @@ def load(source: str = "sample", *, top_k: int = DEFAULT_TOP_K, seed: int = DEFA
     selectors that leak labels) for comparison with published scores; the default cleans it.
     `download=False` makes `tweeteval` fail instead of fetching when it is not cached.
     """
-    if source == "sample":
+    parsed = parse_source(source)
+    if parsed.kind == "sample":
         from .corpus import read_sample_lines
 
         return dataset.from_raw_lines(read_sample_lines(), "sample", top_k, seed, multi)
-    if source == "tweeteval":
+    if parsed.kind == "tweeteval" and parsed.path is None:
         return read_tweeteval(tweeteval.ensure_local(download=download), keep_published, name="tweeteval")
+    if parsed.kind == "tweeteval":
+        return read_tweeteval(parsed.path, keep_published, name=source)
+    if parsed.path.suffix.lower() not in OWN_FILE_SUFFIXES and not parsed.path.exists():
+        raise DataError(f"unknown data source {source!r}: use {SOURCES_HELP}")
+    return dataset.from_raw_lines(read_own_file(parsed.path, text_column), str(parsed.path), top_k, seed, multi)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A data-source string, read once: what it names, and the names the course gives it."""
+
+    text: str
+    kind: str  # "sample", "tweeteval" (downloaded, or a folder in its layout at `path`), "file" (at `path`)
+    path: Optional[Path] = None
+
+    @property
+    def raw(self) -> bool:
+        """Whether it comes as raw lines with their emoji (so every trap of lesson 1 can be measured)."""
+        return self.kind != "tweeteval"
+
+    @property
+    def tag(self) -> str:
+        """The folder its runs live in: sample, tweeteval, or the own file's stem."""
+        return self.kind if self.kind != "file" else (self.path.stem or "data")
+
+    @property
+    def short(self) -> str:
+        """Short enough for a table title: 'tweeteval', 'sample', 'my_tweets.txt'."""
+        return self.kind if self.kind != "file" else (self.path.name or self.text)
+
+
+def parse_source(source: str) -> Source:
+    """The one reading of a data-source string: sample, tweeteval, tweeteval:DIR, else a file's path."""
+    if source in ("sample", "tweeteval"):
+        return Source(source, source)
     if source.startswith("tweeteval:"):
-        return read_tweeteval(Path(source.split(":", 1)[1]).expanduser(), keep_published, name=source)
-    path = Path(source).expanduser()
-    if path.suffix.lower() in OWN_FILE_SUFFIXES or path.exists():
-        return dataset.from_raw_lines(read_own_file(path, text_column), str(path), top_k, seed, multi)
-    raise DataError(f"unknown data source {source!r}: use {SOURCES_HELP}")
+        return Source(source, "tweeteval", Path(source.split(":", 1)[1]).expanduser())
+    return Source(source, "file", Path(source).expanduser())  # `load` says so if there is no such file
 
 
 def read_utf8(path: Path) -> str:
@@ -62,12 +97,6 @@ def read_utf8(path: Path) -> str:
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         raise DataError(f"{path}: not UTF-8 text: byte 0x{data[error.start]:02X} at line {line}, "
                         f"byte {column} (save the file as UTF-8)") from None
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines split on newlines only: tweets may hold U+2028 or U+0085, which `splitlines` breaks on."""
-    lines = text.replace("\r\n", "\n").split("\n")
-    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
 def read_own_file(path: Path, text_column: str = "text") -> list[str]:

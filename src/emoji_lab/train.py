@@ -33,12 +33,14 @@ from typing import Any, Callable, Iterator, Optional, Sequence
 import numpy as np
 
 from . import metrics, models
+from .budgets import budget
+from .dataset import training_rows
 from .encoders import ByteEncoder, WordEncoder
 from .errors import EmojiLabError
-from .formatting import say
+from .formatting import say, wrap
 from .runs import (MODEL_FILE, PREDICT_BATCH, Run, TensorBoardLog, building, check_run_folder,  # noqa: F401 (API)
-                   fingerprint, list_runs, load_run, open_run, run_dir, save_encoder, tensorboard_command,
-                   write_record)
+                   fingerprint, list_runs, load_run, matching_run, open_run, run_dir, save_encoder,
+                   tensorboard_command, write_record)
 
 PATIENCE = 2  # epochs without a better val loss (or macro-F1, see `Monitor`) before stopping
 # Class weights' power for class-weighted models (see `class_weights`): on TweetEval validation the bag of
@@ -49,26 +51,6 @@ MAX_WORDS = 100_000  # the seed's word vocabulary (lesson 3's 51.2 MB)
 POOL_BATCHES = 32  # batches drawn together, then grouped by length
 TRIM_MARGIN = 6  # ids kept after a batch's longest text: the char-CNN's last pooled step reads 5 bytes on
 HOOKS = ("on_epoch_begin", "on_train_batch_end", "on_epoch_end")
-# Measured on `sample` (21.5k training texts), 2 cores shared with other work: one model took 28-66 s
-# with the quick budget and 84-152 s with the full one (naive-noembd, naive-embed-blstm, chcnn-blstm, ...).
-QUICK_BUDGET = {"epochs": 3, "max_train": 6_000, "batch_size": 128}
-FULL_BUDGET = {"epochs": 4, "max_train": 12_000, "batch_size": 128}
-# Lesson 9's bag of byte n-grams: an epoch costs a few seconds, so it reads every text, for more epochs.
-GRAM_QUICK_BUDGET = {"epochs": 6, "max_train": None, "batch_size": 128}
-GRAM_FULL_BUDGET = {"epochs": 20, "max_train": None, "batch_size": 128}
-
-
-def budget(quick: bool, model_name: str = "") -> dict:
-    """Epochs, training texts (None = all) and batch size of one lesson's training of `model_name`.
-
-    Sized so that one model trains on `sample` in about a minute with quick, about three without,
-    on 2 cores; a full TweetEval run is the CLI's job (`python -m emoji_lab train`).
-    """
-    if model_name == "bytegrams":
-        return dict(GRAM_QUICK_BUDGET if quick else GRAM_FULL_BUDGET)
-    return dict(QUICK_BUDGET if quick else FULL_BUDGET)
-
-
 def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None = None,
           batch_size: int | None = None, run_name: str | None = None, runs_root: Path | None = None,
           out: Path | None = None, progress: bool = True, seed: int = 2017,
@@ -113,18 +95,20 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
     trainer = compiled_model(model_name, len(ds.labels), encoder, seed, soft=targets is not None)
     if start_from is not None:
         trainer.set_weights(start_from.model.get_weights())
-    kept = models.build_model(model_name, len(ds.labels), max_len=encoder.max_len, vocab_size=encoder.vocab_size)
+    fixed_length = models.build_model(model_name, len(ds.labels), max_len=encoder.max_len,
+                                      vocab_size=encoder.vocab_size)  # what the phone runs: 128 ids in
     monitor = Monitor.of(spec)
     steps = -(-len(texts) // plan["batch_size"])  # batches per epoch, the last one maybe short
     weights = row_weights(y, len(ds.labels)) if spec.class_weighted else None
     data = training_data(tf, encoder.encode_batch(texts), y if targets is None else targets, plan["batch_size"],
                          seed, weights)
     with building(folder) as build, interrupted_note(folder):
-        log = EpochLog(trainer, kept, encoder.encode_batch(ds.val.texts), ds.val.y, build / MODEL_FILE, monitor)
+        log = EpochLog(trainer, fixed_length, encoder.encode_batch(ds.val.texts), ds.val.y, build / MODEL_FILE,
+                       monitor)
         display = TrainingDisplay(plan["epochs"], steps, lambda: log.best_epoch) if progress else None
         started = time.perf_counter()
-        fit(trainer, data, plan["epochs"], seed, [log, TensorBoardLog(tf, build, kept), display], list(callbacks),
-            monitor, patience)
+        fit(trainer, data, plan["epochs"], seed, [log, TensorBoardLog(tf, build, fixed_length), display],
+            list(callbacks), monitor, patience)
         log.keep_best()
         record = {
             "name": name, "model": model_name, "summary": spec.summary,
@@ -135,8 +119,8 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
             "data": {"source": ds.source, "fingerprint": fingerprint(ds),
                      "sizes": {"train": len(ds.train), "val": len(ds.val), "trained_on": len(texts)}},
             "labels": list(ds.labels), "encoder": save_encoder(encoder, build),
-            "params": int(kept.count_params()),
-            "trainable_params": int(sum(np.prod(w.shape) for w in kept.trainable_weights)),
+            "params": int(fixed_length.count_params()),
+            "trainable_params": int(sum(np.prod(w.shape) for w in fixed_length.trainable_weights)),
             "model_file_bytes": (build / MODEL_FILE).stat().st_size,
             "epochs": log.epochs, "best_epoch": log.best_epoch, "seconds_per_epoch": log.seconds_per_epoch(),
             "seconds": round(time.perf_counter() - started, 2), "val": log.best_scores(),
@@ -148,7 +132,7 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
         write_record(build, record)
     if display:
         display.summary(record, monitor)
-    return Run(name, folder, kept, list(ds.labels), record, encoder)
+    return Run(name, folder, fixed_length, list(ds.labels), record, encoder)
 
 
 @contextlib.contextmanager
@@ -161,6 +145,17 @@ def interrupted_note(folder: Path) -> Iterator[None]:
         kept = f"the earlier run in {folder} is unchanged" if had_run else "no run was saved"
         say(f"\ninterrupted (Ctrl-C): this training is discarded; {kept}")
         raise
+
+
+def load_or_train(model_name: str, ds: Any, quick: bool) -> Run:
+    """An earlier lesson's run: reloaded when saved for this data, else trained now with the lesson budget."""
+    try:
+        run = matching_run(model_name, ds)
+    except EmojiLabError:
+        say(f"No saved run of {model_name} on this data: training it now.")
+        return train(model_name, ds, quick=quick)
+    say(f"Loaded your run {model_name} (trained {run.record.get('created', '?')}): no need to train it again.")
+    return run
 
 
 def _positive(what: str, value: int) -> int:
@@ -255,20 +250,7 @@ def soft_targets(targets: Any, n_texts: int, n_classes: int) -> np.ndarray:
     return t
 
 
-# -- data: a seeded subset, batches of similar length, trimmed padding -------------------------------------------
-def training_rows(n_texts: int, max_train: int | None, seed: int) -> np.ndarray:
-    """Row numbers of a seeded random `max_train` of the training texts (in their original order), or all."""
-    if max_train is None or max_train >= n_texts:
-        return np.arange(n_texts)
-    return np.sort(np.random.default_rng(seed).choice(n_texts, size=max_train, replace=False))
-
-
-def training_subset(texts: list[str], y: np.ndarray, max_train: int | None, seed: int) -> tuple[list[str], np.ndarray]:
-    """The texts and labels of `training_rows`."""
-    rows = training_rows(len(texts), max_train, seed)
-    return [texts[i] for i in rows], np.asarray(y)[rows]
-
-
+# -- data: batches of similar length, trimmed padding --------------------------------------------------------
 def text_lengths(x: np.ndarray) -> np.ndarray:
     """Ids before the padding, per row (padding is only ever at the end)."""
     return (x != 0).sum(axis=1)
@@ -450,4 +432,4 @@ class TrainingDisplay:
         if record["stopped_early"]:
             line += (f"; stopped early: {monitor.words.split(' ', 1)[1]} did not improve for "
                      f"{record['config']['patience']} epochs")
-        self._print(line)
+        self._print(wrap(line))

@@ -14,7 +14,7 @@ SAMPLE_PATH = Path(__file__).with_name("sample.txt.gz")
 
 def read_sample_lines() -> list[str]:
     """Return the lines of the shipped practice corpus (UTF-8, one tweet-like line each)."""
-    from ..sources import split_lines  # the one line splitter of every source
+    from ..dataset import split_lines  # the one line splitter of every source
 
     with gzip.open(SAMPLE_PATH, "rt", encoding="utf-8") as handle:
         return split_lines(handle.read())

@@ -17,9 +17,9 @@ from rich.text import Text
 from emoji_lab.errors import EmojiLabError
 
 from . import namespace
-from .checks import run_checks
+from . import player
 from .execute import Runner, format_exception, quietly
-from .lesson import Lesson, Step, import_need, resolve, widget_arguments
+from .lesson import Lesson, Step, resolve, widget_arguments
 from .progress import DEFAULT_DATA
 from .render import Renderer
 
@@ -68,7 +68,7 @@ def _resumed(step: Step, ns: dict[str, Any]) -> Optional[str]:
     values fail the checks), so the step must run; otherwise what is wrong with the restore itself.
     """
     try:
-        quietly(resolve(step.restore), ns)
+        player.restore(step, ns)
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception:  # noqa: BLE001 - nothing saved to restore from: the step runs
@@ -76,7 +76,7 @@ def _resumed(step: Step, ns: dict[str, Any]) -> Optional[str]:
     missing = sorted(namespace.bound_names(step.reference) - set(ns))
     if missing:
         return f"restore does not bring back: {', '.join(missing)}"
-    return "" if not step.checks or run_checks(step.checks, ns).ok else None
+    return "" if not step.checks or player.check(step, ns).ok else None
 
 
 def play_step(step: Step, ns: dict[str, Any], runner: Runner, resume: bool = False) -> Optional[str]:
@@ -85,41 +85,38 @@ def play_step(step: Step, ns: dict[str, Any], runner: Runner, resume: bool = Fal
     With `resume`, an expensive step (one with `restore`) is first restored from what an earlier
     session saved, as the console does when a learner comes back; it runs only if that fails.
     """
-    for module in step.needs:
-        import_need(module)
+    player.load_needs(step)
     if resume and step.restore:
         problem = _resumed(step, ns)
         if problem is not None:
             return problem or None
-    if step.kind in ("text", "choice"):
-        return None  # validated when the lesson was loaded
-    if step.kind == "widget":
+    if step.does.draws:
         args = widget_arguments(step, ns)
         shown = resolve(step.terminal)(*args)
         Renderer(file=io.StringIO()).widget(shown, "")  # must draw without error
         quietly(resolve(step.widget), *args)
         return None
-    if step.kind == "exercise":
-        before = run_checks(step.checks, ns)
-        if before.ok:
-            return "the checks pass before the solution runs: any input would solve this step"
+    if not step.does.runs_code:
+        return None  # text and choices: validated when the lesson was loaded
+    if step.does.checked and player.check(step, ns).ok:
+        return "the checks pass before the solution runs: any input would solve this step"
     snap = namespace.snapshot(ns)
-    exc = runner.run_block(step.reference, ns, kind="solution", quiet=True)
+    exc = player.run_reference(step, ns, runner, quiet=True)
     if exc is not None:
-        return f"{'solution' if step.kind == 'exercise' else 'demo'} raised {_last_line(exc)}"
+        return f"{step.does.reference_noun.removeprefix('the ')} raised {_last_line(exc)}"
     if step.checks:
-        verdict = run_checks(step.checks, ns)
+        verdict = player.check(step, ns)
         if not verdict.ok:
             return f"reference fails its check: {verdict.message}"
     if step.restore:
         made = namespace.changes(ns, snap)
         trial = dict(snap.bindings)
-        quietly(resolve(step.restore), trial)
+        player.restore(step, trial)
         missing = sorted((set(made.created) | set(made.changed)) - set(trial))
         if missing:
             return f"restore does not bring back: {', '.join(missing)}"
         if step.checks:
-            verdict = run_checks(step.checks, trial)
+            verdict = player.check(step, trial)
             if not verdict.ok:
                 return f"after restore the check fails: {verdict.message}"
     return None
@@ -167,7 +164,7 @@ def throwaway_home() -> Iterator[str]:
 @contextlib.contextmanager
 def throwaway_app(tmp: str) -> Iterator[None]:
     """Lesson 8 fills the iPhone app: a dry run fills a copy, unless $EMOJI_LAB_IOS names one on purpose."""
-    from emoji_lab.export import IOS_ENV, find_ios_starter
+    from emoji_lab.app import IOS_ENV, find_ios_starter
 
     if os.environ.get(IOS_ENV):
         yield
@@ -230,7 +227,7 @@ def write_timings(path: str, played: Sequence[tuple[Lesson, Sequence[StepResult]
     import json
     import shlex
 
-    from emoji_lab.bench import machine
+    from emoji_lab.setup_check import machine
 
     lessons = [{"id": lesson.id, "title": lesson.title, "minutes": lesson.minutes,
                 "seconds": sum(r.seconds for r in results), "ok": all(r.ok for r in results),

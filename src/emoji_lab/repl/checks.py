@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from .lesson import LessonError, find_step, load_lessons, resolve
+from .lesson import LessonError, resolve
 
 
 @dataclass(frozen=True)
@@ -40,14 +40,3 @@ def run_checks(refs: tuple[str, ...] | list[str], ns: Mapping[str, Any]) -> Verd
         if message:
             return Verdict(False, str(message))
     return Verdict(True)
-
-
-def check_step(step_id: str, ns: Mapping[str, Any]) -> bool:
-    """Notebook helper: run step `step_id`'s checks on `ns`, print ✓ or the message, return whether it passed."""
-    _, step = find_step(load_lessons(), step_id)
-    if not step.checks:
-        print(f"[{step.id}] has no checks")
-        return True
-    verdict = run_checks(step.checks, ns)
-    print(f"[{step.id}] ✓ {step.success or 'passed'}" if verdict.ok else f"[{step.id}] ✗ {verdict.message}")
-    return verdict.ok

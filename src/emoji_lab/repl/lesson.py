@@ -20,7 +20,6 @@ from emoji_lab.errors import EmojiLabError
 from .commands import CHOICE_LABELS, COMMAND_WORDS
 
 FORMAT_VERSION = 1
-KINDS = ("text", "demo", "exercise", "choice", "widget")
 LESSONS_ENV = "EMOJI_LAB_LESSONS"
 QUIET_IMPORTS = ("tensorflow", "keras")  # imported through emoji_lab.backend, which silences their start-up log
 
@@ -32,20 +31,48 @@ _MODULE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 _LESSON_KEYS = {"format_version", "id", "title", "minutes", "summary", "steps"}
 _COMMON_KEYS = {"id", "kind", "title", "text", "hints", "needs", "success", "notebook"}
-_KIND_KEYS = {
-    "text": {"try_commands"},
-    "demo": {"code", "checks", "restore"},
-    "exercise": {"prompt", "solution", "checks", "names", "touches", "restore"},
-    "choice": {"choices", "answer", "feedback"},
-    "widget": {"widget", "terminal", "args"},
-}
-_REQUIRED = {
-    "text": ("text",),
-    "demo": ("code",),
-    "exercise": ("prompt", "solution", "checks", "names"),
-    "choice": ("text", "choices", "answer"),
-    "widget": ("widget", "terminal"),
-}
+@dataclass(frozen=True)
+class Kind:
+    """What one kind of step is and does: the one table the loader, the engine, the renderer and `--auto` read,
+    so that no other module tells kinds apart by name."""
+
+    name: str
+    keys: frozenset  # the keys a step of this kind may have, besides the common ones
+    required: tuple[str, ...]
+    tip: str  # the footer's advice while the step is to do
+    unfinished: str = ""  # why `next` refuses while it is to do ("" : `next` marks it done)
+    runs_code: bool = False  # it has reference code (a demo's code, an exercise's solution): rebuilt on resume
+    runs_on_arrival: bool = False  # the code runs when the step is shown (a demo)
+    checked: bool = False  # the learner's lines are attempts, checked on their values (an exercise)
+    answered: bool = False  # the learner answers with a letter (a choice)
+    draws: bool = False  # it draws a view, and a widget in Jupyter
+    reference_label: str = ""  # shown above its reference code
+    reference_noun: str = ""  # "the demo created ..."
+    reference_status: str = "seen"  # its status once the reference did it for the learner
+    again: str = ""  # what to type after Ctrl-C stopped its code
+
+
+KINDS = {kind.name: kind for kind in (
+    Kind("text", frozenset({"try_commands"}), ("text",), "type `next` to go on"),
+    Kind("demo", frozenset({"code", "checks", "restore"}), ("code",), "type `next` to go on, or try the code yourself",
+         "The demo did not finish. Type `solution` to run it again, or `skip` to run it and move on.",
+         runs_code=True, runs_on_arrival=True, reference_label="demo:", reference_noun="the demo",
+         reference_status="ran", again="`solution` runs it again, `skip` runs it and moves on"),
+    Kind("exercise", frozenset({"prompt", "solution", "checks", "names", "touches", "restore"}),
+         ("prompt", "solution", "checks", "names"), "type Python at the prompt · `hint` · `skip`",
+         "This exercise isn't solved yet: try again, ask for a `hint`, or `skip` to run the reference solution "
+         "and move on.", runs_code=True, checked=True, reference_label="reference solution:",
+         reference_noun="the solution", reference_status="skipped",
+         again="type your code again, or `skip` to run the reference solution"),
+    Kind("choice", frozenset({"choices", "answer", "feedback"}), ("text", "choices", "answer"),
+         "type the letter of your answer · `hint` · `skip`",
+         "Pick an answer first (type its letter), or `skip` to see the answer and move on.", answered=True,
+         reference_status="skipped"),
+    Kind("widget", frozenset({"widget", "terminal", "args"}), ("widget", "terminal"), "type `next` to go on",
+         draws=True),
+)}
+
+
 _STR_KEYS = {"id", "kind", "title", "text", "prompt", "code", "solution", "answer", "success", "widget",
              "terminal", "restore"}
 _LIST_KEYS = {"hints", "checks", "names", "touches", "choices", "needs", "try_commands", "args"}
@@ -83,9 +110,14 @@ class Step:
     notebook: bool = True  # False: a step about the console itself, left out of the lesson's notebook
 
     @property
+    def does(self) -> Kind:
+        """What this step's kind is and does (see KINDS)."""
+        return KINDS[self.kind]
+
+    @property
     def reference(self) -> str:
         """The code that does this step for the learner: the demo's code or the exercise's solution."""
-        return self.code if self.kind == "demo" else self.solution
+        return self.code or self.solution
 
     @property
     def labels(self) -> str:
@@ -139,7 +171,7 @@ def _parse_step(raw: Any, lesson_id: str, position: int, source: str) -> Step:
     kind = raw.get("kind")
     if kind not in KINDS:
         raise fail(f"`kind` must be one of {', '.join(KINDS)} (got {kind!r})")
-    allowed = _COMMON_KEYS | _KIND_KEYS[kind]
+    allowed = _COMMON_KEYS | KINDS[kind].keys
     unknown = sorted(set(raw) - allowed)
     if unknown:
         raise fail(f"unknown key(s) for {_a(kind)} step: {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})")
@@ -152,7 +184,7 @@ def _parse_step(raw: Any, lesson_id: str, position: int, source: str) -> Step:
         raise fail("`notebook` must be true or false")
     if not isinstance(raw.get("title"), str) or not raw["title"].strip():
         raise fail("missing `title` (a few words, shown in the step header)")
-    for key in _REQUIRED[kind]:
+    for key in KINDS[kind].required:
         value = raw.get(key)
         if value is None or (isinstance(value, (str, list)) and not value):
             raise fail(f"{_a(kind)} step needs `{key}`")
@@ -184,7 +216,7 @@ def _parse_step(raw: Any, lesson_id: str, position: int, source: str) -> Step:
                 raise fail(f"`{key}` is not valid Python (line {exc.lineno}: {exc.msg})") from None
 
     feedback: dict[str, str] = {}
-    if kind == "choice":
+    if KINDS[kind].answered:
         choices = raw["choices"]
         if not 2 <= len(choices) <= len(CHOICE_LABELS):
             raise fail(f"`choices` needs 2 to {len(CHOICE_LABELS)} entries")

@@ -63,11 +63,11 @@ class Progress:
             "commands_used": sorted(self.commands_used),
             "lessons": {
                 lid: {
-                    "at": lp.at,
+                    "at": lesson_progress.at,
                     "steps": {sid: ({"status": rec.status, "code": rec.code} if rec.code
-                                    else {"status": rec.status}) for sid, rec in lp.steps.items()},
+                                    else {"status": rec.status}) for sid, rec in lesson_progress.steps.items()},
                 }
-                for lid, lp in sorted(self.lessons.items())
+                for lid, lesson_progress in sorted(self.lessons.items())
             },
         }
 

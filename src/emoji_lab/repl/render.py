@@ -141,9 +141,7 @@ class Renderer:
         """After Ctrl-C; `still_open`: the step whose code it stopped, which stays to do."""
         self.print(Text("interrupted (Ctrl-C): back at the prompt, your progress is intact", style="yellow"))
         if still_open is not None:
-            again = {"demo": "`solution` runs it again, `skip` runs it and moves on",
-                     "exercise": "type your code again, or `skip` to run the reference solution"}
-            self.note(f"[{still_open.id}] is not done: {again[still_open.kind]}.")
+            self.note(f"[{still_open.id}] is not done: {still_open.does.again}.")
 
     def traceback(self, text: str) -> None:
         self.print(Text(text, style="red"))
@@ -196,10 +194,10 @@ class Renderer:
         parts: list[Any] = []
         if step.text.strip():
             parts.append(self.md(step.text))
-        if step.kind == "exercise" and step.prompt.strip():
+        if step.does.checked and step.prompt.strip():
             parts.append(Panel(self.md(step.prompt), title="your turn", title_align="left",
                                border_style="cyan"))
-        if step.kind == "choice":
+        if step.does.answered:
             choices = Table.grid(padding=(0, 1))
             choices.add_column(no_wrap=True)
             choices.add_column(ratio=1)
@@ -208,22 +206,15 @@ class Renderer:
             parts.append(Padding(choices, (0, 0, 0, 2)))
         if parts:
             self.print(Group(*parts))
-        if step.kind == "demo":
-            self.code(step.code, "demo:")
+        if step.does.runs_on_arrival:
+            self.code(step.reference, step.does.reference_label)
 
     def footer(self, step: Step, status: Optional[str]) -> None:
         if status:
             words = {"passed": "done", "skipped": "done (solution shown)", "seen": "done", "ran": "done"}
             self.note(f"[{step.id}] {words.get(status, 'done')}: type `next` to go on, `back` to go back")
             return
-        tips = {
-            "text": "type `next` to go on",
-            "demo": "type `next` to go on, or try the code yourself",
-            "exercise": "type Python at the prompt · `hint` · `skip`",
-            "choice": "type the letter of your answer · `hint` · `skip`",
-            "widget": "type `next` to go on",
-        }
-        tip = tips[step.kind]
+        tip = step.does.tip
         if step.try_commands:
             tip = "try each command named above, then `next`"
         self.note(f"{tip} · `help` lists all commands")

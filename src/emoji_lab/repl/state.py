@@ -10,10 +10,10 @@ from .render import LessonRow, StepRow
 
 
 def lesson_state(lesson: Lesson, progress: Progress) -> str:
-    lp = progress.lessons.get(lesson.id)
-    if lp is None or (not lp.steps and lp.at is None):
+    lesson_progress = progress.lessons.get(lesson.id)
+    if lesson_progress is None or (not lesson_progress.steps and lesson_progress.at is None):
         return "not started"
-    if all(lp.done(step.id) for step in lesson.steps):
+    if all(lesson_progress.done(step.id) for step in lesson.steps):
         return "done"
     index = start_index(lesson, progress)
     return f"step {index + 1} of {len(lesson.steps)}"  # as wide as "not started": titles keep their line
@@ -21,15 +21,15 @@ def lesson_state(lesson: Lesson, progress: Progress) -> str:
 
 def start_index(lesson: Lesson, progress: Progress) -> int:
     """Where to resume a lesson: the saved step if it still exists, else the first step not done."""
-    lp = progress.lessons.get(lesson.id)
-    if lp is None:
+    lesson_progress = progress.lessons.get(lesson.id)
+    if lesson_progress is None:
         return 0
-    if lp.at is not None:
-        index = lesson.index(lp.at)
+    if lesson_progress.at is not None:
+        index = lesson.index(lesson_progress.at)
         if index is not None:
             return index
     for i, step in enumerate(lesson.steps):
-        if not lp.done(step.id):
+        if not lesson_progress.done(step.id):
             return i
     return len(lesson.steps) - 1
 
@@ -39,9 +39,11 @@ def lesson_rows(lessons: Sequence[Lesson], progress: Progress, current: Optional
 
 
 def step_rows(lesson: Lesson, progress: Progress, current_index: int) -> list[StepRow]:
-    lp = progress.lessons.get(lesson.id)
+    lesson_progress = progress.lessons.get(lesson.id)
     return [
-        StepRow(s.id, s.title, s.kind, lp.steps[s.id].status if lp and lp.done(s.id) else None, i == current_index)
+        StepRow(s.id, s.title, s.kind,
+                lesson_progress.steps[s.id].status if lesson_progress and lesson_progress.done(s.id) else None,
+                i == current_index)
         for i, s in enumerate(lesson.steps)
     ]
 

@@ -13,8 +13,9 @@ from typing import Any
 
 from emoji_lab.encoders import ByteEncoder
 from emoji_lab.errors import EmojiLabError
-from emoji_lab.vocab_cost import (FORMATS, SEED_DIM, SEED_WORDS, SPECIAL_IDS, TEACHING_BUDGET_MB, VocabStats,
-                                  fits_budget, format_size, percent, storage_bytes, vocab_stats)
+from emoji_lab.formatting import pct, size
+from emoji_lab.vocab import (FORMATS, SEED_DIM, SEED_WORDS, SPECIAL_IDS, TEACHING_BUDGET_MB, VocabStats, fits_budget,
+                             storage_bytes, vocab_stats)
 
 VOCAB_CHOICES = (100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000)
 DIM_MIN, DIM_MAX, DIM_STEP = 8, 512, 8
@@ -40,7 +41,7 @@ def embedding_cost_view(stats: VocabStats, vocab: int, dim: int, bytes_per_weigh
         "formula": f"{rows:,} rows x {dim} dims x {bytes_per_weight} bytes{scales} = {n_bytes:,} bytes",
         "bytes": n_bytes,
         "mb": n_bytes / 1e6,
-        "size": format_size(n_bytes),
+        "size": size(n_bytes),
         "fits_budget": fits_budget(n_bytes),
         "budget_mb": TEACHING_BUDGET_MB,
         "words_in_data": stats.n_words,
@@ -48,7 +49,7 @@ def embedding_cost_view(stats: VocabStats, vocab: int, dim: int, bytes_per_weigh
         "train_coverage": stats.train_coverage(vocab),
         "val_oov": stats.val_oov(vocab),
         "byte_bytes": storage_bytes(byte_rows, dim, storage),
-        "byte_size": format_size(storage_bytes(byte_rows, dim, storage)),
+        "byte_size": size(storage_bytes(byte_rows, dim, storage)),
     }
 
 
@@ -59,8 +60,8 @@ def view_lines(view: dict) -> list[str]:
         f"{view['vocab']:,} words, {view['dim']} dims, {view['format']}: {view['size']} "
         f"({budget} the {view['budget_mb']:g} MB teaching budget)",
         view["formula"],
-        f"On {view['source']}: covers {percent(view['train_coverage'])} of training tokens, "
-        f"misses {percent(view['val_oov'])} of validation tokens.",
+        f"On {view['source']}: covers {pct(view['train_coverage'])} of training tokens, "
+        f"misses {pct(view['val_oov'])} of validation tokens.",
     ]
     if view["vocab"] > view["words_in_data"]:
         lines.append(f"The training split has only {view['words_in_data']:,} distinct words: "
@@ -138,7 +139,7 @@ def embedding_cost_rows(stats: VocabStats) -> list[dict]:
         words = f"all {vocab:,}" if vocab == stats.n_words else f"{vocab:,}"
         rows.append({"words": words, "dims": str(dim), "format": view["format"], "size": view["size"],
                      "budget": "ok" if view["fits_budget"] else "over",
-                     "train covered": percent(view["train_coverage"]), "val OOV": percent(view["val_oov"])})
+                     "train covered": pct(view["train_coverage"]), "val OOV": pct(view["val_oov"])})
     return rows
 
 

@@ -20,7 +20,7 @@ import time
 import weakref
 from typing import Any, Sequence
 
-from emoji_lab.neural_lesson import SEED_TEXTS
+from emoji_lab.talk import SENTENCES
 
 BUDGET_MS = 50.0  # a keyboard suggestion must keep up with typing
 WARMUP = 3  # calls before timing: the first ones compile and allocate
@@ -83,7 +83,7 @@ def keystrokes(text: str) -> list[str]:
     return [text[:i] for i in range(1, len(text) + 1)]
 
 
-def measure_latency(run: Any, text: str = SEED_TEXTS[0], warmup: int = WARMUP) -> dict:
+def measure_latency(run: Any, text: str = SENTENCES[0], warmup: int = WARMUP) -> dict:
     """Milliseconds per keystroke after warm-up, typing `text` one character at a time."""
     predictor = predictor_for(run)
     for _ in range(warmup):
@@ -135,7 +135,7 @@ def show_top(run: Any, text: str) -> Any:
     return Group(Text(f"> {text}", style="bold"), bars(predictor_view(run, text)))
 
 
-def predictor_terminal(run: Any, texts: Sequence[str] = SEED_TEXTS[:1]) -> Any:
+def predictor_terminal(run: Any, texts: Sequence[str] = SENTENCES[:1]) -> Any:
     """The console's widget step: the talk's sentence typed word by word, then the measured latency."""
     from rich.console import Group
     from rich.text import Text
@@ -164,7 +164,7 @@ def view_html(view: dict, width_px: int = 220) -> str:
     return "".join(rows) + timing
 
 
-def build_predictor(run: Any, text: str = SEED_TEXTS[0]) -> Any:
+def build_predictor(run: Any, text: str = SENTENCES[0]) -> Any:
     """The live predictor in Jupyter: a text box; the bars update on every keystroke."""
     import ipywidgets
 

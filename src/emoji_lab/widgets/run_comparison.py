@@ -13,8 +13,8 @@ import html
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional, Sequence
 
-from emoji_lab.run_compare import KEYWORDS, pct, text_bar
-from emoji_lab.vocab_cost import format_size
+from emoji_lab.compare import KEYWORDS
+from emoji_lab.formatting import bar, pct, size
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ MEASURES = (
     Measure("top1", "validation top-1", True, lambda r: r["val"]["top1"], pct),
     Measure("top5", "validation top-5", True, lambda r: r["val"]["top5"], pct),
     Measure("params", "parameters", False, lambda r: r["params"], lambda v: f"{v:,.0f}"),
-    Measure("bytes", "saved file size", False, lambda r: r["bytes"], format_size),
+    Measure("bytes", "saved file size", False, lambda r: r["bytes"], size),
     Measure("seconds_per_epoch", "seconds per training epoch", False, lambda r: r["seconds_per_epoch"],
             lambda v: f"{v:.0f} s"),
 )
@@ -61,8 +61,8 @@ def view_lines(view: dict, width: int = 30) -> list[str]:
     name_width = min(max(len(item["name"]) for item in view["items"]), 22)
     lines = [view["title"]]
     for item in view["items"]:
-        bar = text_bar(item["share"], item["keywords"], width)
-        lines.append(f"{item['name'][:name_width]:<{name_width}} {bar:<{width}} {item['shown']:>9}")
+        drawn = bar(item["share"], width, "░" if item["keywords"] else "█")
+        lines.append(f"{item['name'][:name_width]:<{name_width}} {drawn:<{width}} {item['shown']:>9}")
     if view["missing"]:
         lines.append(f"(not measured for: {', '.join(view['missing'])})")
     return lines

@@ -1,8 +1,6 @@
-"""Lesson 00 (welcome): its checks and the environment check, as plain functions usable from any Python prompt.
+"""What the course needs on this machine, checked in well under a second: nothing is imported to check it.
 
-Checks take the learner's namespace (a dict such as `globals()`) and return None when the answer is
-right, or a message saying specifically what is wrong. Nothing here imports TensorFlow: versions are
-read from the installed package metadata, so the check is instant.
+Versions are read from the installed package metadata, so neither TensorFlow nor LiteRT loads.
 """
 
 from __future__ import annotations
@@ -16,73 +14,15 @@ from dataclasses import dataclass
 from importlib import metadata
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
-from emoji_lab.formatting import a_or_an
-from emoji_lab.paths import cache_dir, home_dir, runs_dir
+from .paths import cache_dir, home_dir, runs_dir
 
 MIN_PYTHON = (3, 10)
+
 MIN_FREE_GB = 2.0  # TweetEval, a few checkpoints and an exported model fit comfortably
 
 
-# -- checks of lesson 00 ------------------------------------------------------------------------------------------
-def _emoji_count(text: str) -> int:
-    import emoji
-
-    return emoji.emoji_count(text)
-
-
-def check_greeting(ns: Mapping[str, Any]) -> Optional[str]:
-    """`greeting` must be a str holding at least one emoji."""
-    if "greeting" not in ns:
-        return 'There is no `greeting` yet: type `greeting = "..."` with an emoji between the quotes.'
-    greeting = ns["greeting"]
-    if isinstance(greeting, bytes):
-        return "`greeting` holds bytes (b'...'); keep it a text: remove the `b` or the `.encode(...)`."
-    if not isinstance(greeting, str):
-        return (f"`greeting` is {a_or_an(type(greeting).__name__)}, not a text: put your message in quotes, "
-                'like `greeting = "see you 👋"`.')
-    if not greeting.strip():
-        return "`greeting` is empty: write a short message with an emoji in it."
-    if _emoji_count(greeting) == 0:
-        if ":" in greeting and any(part.strip().isidentifier() for part in greeting.split(":")[1:-1]):
-            return ("`greeting` has a shortcode like :waving_hand: but no emoji: `import emoji` then "
-                    "`emoji.emojize(...)` turns the shortcode into the emoji.")
-        return ("`greeting` has no emoji yet. If your keyboard can't type one, write "
-                '`"hi \\N{WAVING HAND SIGN}"`: Python turns the name into the emoji.')
-    return None
-
-
-def check_n_bytes(ns: Mapping[str, Any]) -> Optional[str]:
-    """`n_bytes` must equal the UTF-8 length of `greeting` (not its length in characters)."""
-    problem = check_greeting(ns)
-    if problem:
-        return problem
-    greeting: str = ns["greeting"]
-    if "n_bytes" not in ns:
-        return "There is no `n_bytes` yet: set it to the number of bytes `greeting` takes in UTF-8."
-    n_bytes = ns["n_bytes"]
-    expected = len(greeting.encode("utf-8"))
-    if isinstance(n_bytes, (bytes, bytearray)):
-        return "`n_bytes` holds the bytes themselves; you want how many there are: wrap them in `len(...)`."
-    if isinstance(n_bytes, list):
-        return "`n_bytes` is a list; you want its length: wrap it in `len(...)`."
-    if isinstance(n_bytes, bool) or not isinstance(n_bytes, int):
-        return f"`n_bytes` is {a_or_an(type(n_bytes).__name__)}; it should be a whole number (an int), from `len(...)`."
-    if n_bytes == expected:
-        return None
-    if n_bytes == len(greeting):
-        return (f"`n_bytes` is {n_bytes}: that is `len(greeting)`, the number of characters. "
-                "Encode first, then count: `len(greeting.encode(\"utf-8\"))`.")
-    if n_bytes in (len(greeting.encode("utf-16-le")), len(greeting.encode("utf-16"))):
-        return f"`n_bytes` is {n_bytes}: that is the size in UTF-16. The course's models read UTF-8."
-    if n_bytes == len(greeting.encode("utf-32-le")):
-        return f"`n_bytes` is {n_bytes}: that is the size in UTF-32. The course's models read UTF-8."
-    return (f"`n_bytes` is {n_bytes}, but `greeting` takes a different number of bytes in UTF-8. "
-            "Count the bytes of `greeting.encode(\"utf-8\")`.")
-
-
-# -- the environment check ----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Item:
     """One line of the environment check: what, its value, and "ok" / "warn" / "missing" with advice."""
@@ -178,10 +118,6 @@ def environment() -> list[Item]:
     return items
 
 
-def environment_ok(items: Optional[list[Item]] = None) -> bool:
-    return all(item.status != "missing" for item in (items if items is not None else environment()))
-
-
 def environment_table(items: Optional[list[Item]] = None) -> Any:
     """The environment check as a rich Table (terminal, or Jupyter without widgets)."""
     from rich.table import Table
@@ -201,16 +137,13 @@ def environment_table(items: Optional[list[Item]] = None) -> Any:
     return table
 
 
-def environment_widget(items: Optional[list[Item]] = None) -> Any:
-    """The environment check as an ipywidgets HTML table, for Jupyter."""
-    import html
-
-    import ipywidgets
-
-    colors = {"ok": "#1a7f37", "warn": "#9a6700", "missing": "#cf222e"}
-    rows = []
-    for item in items if items is not None else environment():
-        advice = f"<br><small>{html.escape(item.advice)}</small>" if item.advice and item.status != "ok" else ""
-        rows.append(f"<tr><td style='color:{colors.get(item.status, '')}'>{html.escape(item.status)}</td>"
-                    f"<td>{html.escape(item.name)}</td><td><code>{html.escape(item.value)}</code>{advice}</td></tr>")
-    return ipywidgets.HTML("<table><tr><th></th><th>what</th><th>value</th></tr>" + "".join(rows) + "</table>")
+def machine() -> dict:
+    """This machine's facts for a measurement's record: cores, platform, Python and the versions that matter."""
+    versions = {}
+    for package in ("tensorflow", "keras", "ai-edge-litert", "numpy", "emoji_lab"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    return {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
+            "versions": versions}

@@ -10,8 +10,14 @@ from types import SimpleNamespace
 import pytest
 from rich.console import Console
 
-from emoji_lab import neural_lesson as nl
-from emoji_lab import run_compare as rc
+from emoji_lab import compare
+from emoji_lab import formatting
+from emoji_lab import layers
+from emoji_lab.lessons import lesson04
+from emoji_lab.lessons import lesson05
+from emoji_lab.lessons import lesson06
+from emoji_lab.lessons import lesson07
+from emoji_lab import train as train_module
 from emoji_lab.errors import EmojiLabError
 
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")  # inside Keras
@@ -32,7 +38,7 @@ def record(name: str, macro_f1: float, top1: float, *, model: str | None = None,
 
 
 def row(name: str, macro_f1: float, top1: float, **kw) -> dict:
-    return rc.run_row(record(name, macro_f1, top1, **kw))
+    return compare.run_row(record(name, macro_f1, top1, **kw))
 
 
 def flat(text: str) -> str:
@@ -55,40 +61,40 @@ def draw(renderable, width: int = 80) -> str:
 
 # -- sentences: whatever was measured, said truthfully --------------------------------------------------------------
 def test_versus_says_beats_below_ties_and_mixes():
-    assert rc.versus("A", scores(0.3, 0.5), "B", scores(0.2, 0.4)) == \
+    assert compare.versus("A", scores(0.3, 0.5), "B", scores(0.2, 0.4)) == \
         "A beats B on macro-F1 (30.0% vs 20.0%) and top-1 (50.0% vs 40.0%)."
-    assert rc.versus("A", scores(0.1, 0.3), "B", scores(0.2, 0.4)).startswith("A is below B on macro-F1")
-    mixed = rc.versus("A", scores(0.3, 0.3), "B", scores(0.2, 0.4))
+    assert compare.versus("A", scores(0.1, 0.3), "B", scores(0.2, 0.4)).startswith("A is below B on macro-F1")
+    mixed = compare.versus("A", scores(0.3, 0.3), "B", scores(0.2, 0.4))
     assert mixed == "A beats B on macro-F1 (30.0% vs 20.0%), but is below it on top-1 (30.0% vs 40.0%)."
-    assert "ties with B on macro-F1 (30.0% vs 30.0%)" in rc.versus("A", scores(0.30001, 0.5), "B", scores(0.3, 0.4))
+    assert "ties with B on macro-F1 (30.0% vs 30.0%)" in compare.versus("A", scores(0.30001, 0.5), "B", scores(0.3, 0.4))
 
 
 def test_versus_keywords_both_branches():
-    won = said(rc.versus_keywords, "The LSTM", scores(0.5, 0.6), scores(0.4, 0.5), record("x", 0.5, 0.6))
+    won = said(lesson04.versus_keywords, "The LSTM", scores(0.5, 0.6), scores(0.4, 0.5), record("x", 0.5, 0.6))
     assert won.startswith("The LSTM beats the keyword baseline") and "learned from" not in won
-    lost = said(rc.versus_keywords, "The LSTM", scores(0.06, 0.28), scores(0.48, 0.52), record("x", 0.06, 0.28))
+    lost = said(lesson04.versus_keywords, "The LSTM", scores(0.06, 0.28), scores(0.48, 0.52), record("x", 0.06, 0.28))
     assert lost.startswith("Measured on your validation texts: the LSTM is below the keyword baseline")
     assert "6.0% vs 48.0%" in lost and "It learned from 600 of the 2,000 training texts for 3 epochs." in lost
-    raw = rc.versus_keywords("The LSTM", scores(0.06, 0.28), scores(0.48, 0.52), record("x", 0.06, 0.28))
+    raw = lesson04.versus_keywords("The LSTM", scores(0.06, 0.28), scores(0.48, 0.52), record("x", 0.06, 0.28))
     assert raw.endswith("\n  python -m emoji_lab train --data sample --model x --epochs 20")  # a line, to copy
     own = record("x", 0.06, 0.28)
     own["data"]["source"] = "my tweets.txt"  # a learner's own file: the command still runs as printed
-    assert "--data 'my tweets.txt' --model x" in rc.versus_keywords("A", scores(0.06, 0.28), scores(0.48, 0.52), own)
+    assert "--data 'my tweets.txt' --model x" in lesson04.versus_keywords("A", scores(0.06, 0.28), scores(0.48, 0.52), own)
 
 
 def test_budget_note_all_texts():
     rec = record("x", 0.1, 0.1, trained_on=2000, train=2000, epochs=1)
-    assert rc.budget_note(rec) == "It learned from all 2,000 training texts for 1 epoch."
-    assert rc.budget_note(rc.run_row(rec)) == rc.budget_note(rec)  # a comparison row holds its record
+    assert compare.budget_note(rec) == "It learned from all 2,000 training texts for 1 epoch."
+    assert compare.budget_note(compare.run_row(rec)) == compare.budget_note(rec)  # a comparison row holds its record
 
 
 def test_depth_sentence_reports_gains_losses_and_time():
     lstm = row("naive-noembd", 0.10, 0.30, seconds=10)
-    helped = said(rc.depth_sentence, lstm, row("naive-noembd-blstm", 0.15, 0.35, seconds=18),
+    helped = said(lesson05.depth_sentence, lstm, row("naive-noembd-blstm", 0.15, 0.35, seconds=18),
                                row("naive-noembd-2lstm", 0.12, 0.31, seconds=21))
     assert "The BiLSTM beats the LSTM on macro-F1 (15.0% vs 10.0%)" in helped
     assert "the BiLSTM 1.8x, the two LSTMs 2.1x" in helped and "Best of the three on macro-F1: naive-noembd-blstm." in helped
-    neither = said(rc.depth_sentence, lstm, row("naive-noembd-blstm", 0.05, 0.29, seconds=None),
+    neither = said(lesson05.depth_sentence, lstm, row("naive-noembd-blstm", 0.05, 0.29, seconds=None),
                                 row("naive-noembd-2lstm", 0.08, 0.20, seconds=None))
     assert "The BiLSTM is below the LSTM" in neither and "The stacked model (two LSTMs) is below the LSTM" in neither
     assert "Time per epoch" not in neither and "Best of the three on macro-F1: naive-noembd." in neither
@@ -97,21 +103,21 @@ def test_depth_sentence_reports_gains_losses_and_time():
 
 def test_cnn_sentence_holds_fails_or_has_nothing_to_compare():
     cnn = row("chcnn-blstm", 0.20, 0.40)
-    assert "No naive run" in said(rc.cnn_sentence, cnn, [])
+    assert "No naive run" in said(lesson06.cnn_sentence, cnn, [])
     naive = [row("naive-noembd", 0.10, 0.30), row("naive-noembd-blstm", 0.15, 0.35)]
-    holds = said(rc.cnn_sentence, cnn, naive)
+    holds = said(lesson06.cnn_sentence, cnn, naive)
     assert "the best naive run (naive-noembd-blstm)" in holds and "at least as good as all 2 naive runs" in holds
-    fails = said(rc.cnn_sentence, row("chcnn-blstm", 0.12, 0.40, epochs=2), naive)
+    fails = said(lesson06.cnn_sentence, row("chcnn-blstm", 0.12, 0.40, epochs=2), naive)
     assert "below naive-noembd-blstm on macro-F1" in fails and "naive-noembd," not in fails
     assert "does not hold here" in fails and "for 2 epochs" in fails
 
 
 def test_speed_sentence_is_measured_ratios():
     cnn = row("chcnn-blstm", 0.2, 0.4, seconds=15, params=600)
-    text = said(rc.speed_sentence, cnn, row("naive-noembd-blstm", 0.1, 0.3, seconds=30, params=400), 62, 128)
+    text = said(lesson06.speed_sentence, cnn, row("naive-noembd-blstm", 0.1, 0.3, seconds=30, params=400), 62, 128)
     assert "600 parameters (1.5x the one-hot BiLSTM's)" in text and "took 0.5x the BiLSTM's time" in text
     assert "62 pooled steps instead of 128 bytes" in text
-    assert said(rc.speed_sentence, cnn, None, 62, 128) == "Its BiLSTM reads 62 pooled steps instead of 128 bytes."
+    assert said(lesson06.speed_sentence, cnn, None, 62, 128) == "Its BiLSTM reads 62 pooled steps instead of 128 bytes."
 
 
 # -- the comparison (lesson 7) ----------------------------------------------------------------------------------------
@@ -120,52 +126,52 @@ class FakeKeywords:
 
 
 def test_rows_sort_by_macro_f1_after_the_keywords():
-    kw = rc.keyword_row(FakeKeywords(), {"top1": 0.5, "top5": 0.8, "macro_f1": 0.45, "per_class": []})
+    kw = compare.keyword_row(FakeKeywords(), {"top1": 0.5, "top5": 0.8, "macro_f1": 0.45, "per_class": []})
     assert kw["params"] == 3 and kw["bytes"] is None
-    rows = rc.comparison_rows([record("a", 0.1, 0.3), record("b", 0.3, 0.2), record("c", 0.1, 0.4)], kw)
+    rows = compare.comparison_rows([record("a", 0.1, 0.3), record("b", 0.3, 0.2), record("c", 0.1, 0.4)], kw)
     assert [r["name"] for r in rows] == ["keywords (lesson 2)", "b", "c", "a"]
-    assert rc.best_row(rows)["name"] == "b"
+    assert compare.best_row(rows)["name"] == "b"
     with pytest.raises(EmojiLabError, match="no trained run"):
-        rc.best_row([kw])
+        compare.best_row([kw])
 
 
 def test_table_and_chart_fit_80_columns():
-    kw = rc.keyword_row(FakeKeywords(), {"top1": 0.5, "top5": 0.8, "macro_f1": 0.45})
-    rows = rc.comparison_rows([record("chcnn-slim-blstm-2fc", 0.2, 0.3, params=123_456),
+    kw = compare.keyword_row(FakeKeywords(), {"top1": 0.5, "top5": 0.8, "macro_f1": 0.45})
+    rows = compare.comparison_rows([record("chcnn-slim-blstm-2fc", 0.2, 0.3, params=123_456),
                                record("naive-noembd", 0.1, 0.3, seconds=None)], kw)
-    table = draw(rc.comparison_table(rows))
+    table = draw(compare.comparison_table(rows))
     assert max(len(line) for line in table.splitlines()) <= 80
     assert "chcnn-slim-blstm-2fc" in table and "123,456" in table and "493.8 kB" in table
-    lines = rc.chart_lines(rows, "macro_f1", width=20)
+    lines = compare.chart_lines(rows, "macro_f1", width=20)
     kw_line = next(l for l in lines if l.startswith("keywords"))
     assert kw_line.count("░") == 20 and "45.0%" in kw_line  # the best value gets the full width
     assert next(l for l in lines if l.startswith("naive")).count("█") == round(20 * 0.1 / 0.45)
-    assert max(len(line) for line in draw(rc.comparison_chart(rows)).splitlines()) <= 80
+    assert max(len(line) for line in draw(compare.comparison_chart(rows)).splitlines()) <= 80
 
 
 def test_keyword_claim_both_ways():
-    kw = rc.keyword_row(FakeKeywords(), {"top1": 0.5, "top5": 0.8, "macro_f1": 0.45})
-    assert said(rc.keyword_claim, [kw, row("a", 0.5, 0.6), row("b", 0.46, 0.6)]).startswith("Every neural run beats")
-    lost = said(rc.keyword_claim, [kw, row("a", 0.5, 0.6), row("b", 0.06, 0.3)])
+    kw = compare.keyword_row(FakeKeywords(), {"top1": 0.5, "top5": 0.8, "macro_f1": 0.45})
+    assert said(lesson07.keyword_claim, [kw, row("a", 0.5, 0.6), row("b", 0.46, 0.6)]).startswith("Every neural run beats")
+    lost = said(lesson07.keyword_claim, [kw, row("a", 0.5, 0.6), row("b", 0.06, 0.3)])
     assert "1 of 2 neural runs does not beat the keyword baseline's macro-F1 of 45.0%: b 6.0%." in lost
     assert "It learned from 600 of the 2,000 training texts, for 3 epochs" in lost
-    assert said(rc.keyword_claim, [kw]).startswith("Nothing to compare")
+    assert said(lesson07.keyword_claim, [kw]).startswith("Nothing to compare")
 
 
 def test_cnn_claim_both_ways():
     naive = row("naive-noembd", 0.10, 0.3)
-    assert said(rc.cnn_claim, [naive, row("chcnn-blstm", 0.2, 0.3)]).endswith("The talk's claim holds here.")
-    assert said(rc.cnn_claim, [naive, row("chcnn-blstm", 0.05, 0.3)]).endswith("the talk's claim does not hold.")
-    assert "No char-CNN run" in said(rc.cnn_claim, [naive])
+    assert said(lesson07.cnn_claim, [naive, row("chcnn-blstm", 0.2, 0.3)]).endswith("The talk's claim holds here.")
+    assert said(lesson07.cnn_claim, [naive, row("chcnn-blstm", 0.05, 0.3)]).endswith("the talk's claim does not hold.")
+    assert "No char-CNN run" in said(lesson07.cnn_claim, [naive])
 
 
 def test_talk_sentence_counts_shared_and_missing_emoji():
     text = "happy new year! God Bless"
     top = [("🎉", 0.4), ("❤", 0.2), ("😂", 0.1), ("😍", 0.1), ("🔥", 0.05)]  # ❤ without U+FE0F still counts
     labels = ["😂", "❤️", "😍", "🔥", "🎉", "😊"]
-    line = said(rc.talk_sentence, text, top, labels)
+    line = said(lesson07.talk_sentence, text, top, labels)
     assert "2 of those 5 are in your top-5" in line and "🎈 😘 are not among your classes" in line
-    assert rc.format_top(top[:2]) == "🎉 40.0%  ❤ 20.0%"
+    assert formatting.format_top(top[:2]) == "🎉 40.0%  ❤ 20.0%"
 
 
 # -- checks on the learner's values ---------------------------------------------------------------------------------
@@ -194,7 +200,7 @@ def ns_with(**values) -> dict:
 
 
 def test_check_my_model_accepts_the_design_and_names_each_mistake(keras):
-    assert nl.check_my_model(ns_with(my_model=lstm_model(keras))) is None
+    assert lesson04.check_my_model(ns_with(my_model=lstm_model(keras))) is None
     ids = keras.Input((128,), dtype="int32")
     cases = {
         "no `my_model` yet": ns_with(),
@@ -208,35 +214,35 @@ def test_check_my_model_accepts_the_design_and_names_each_mistake(keras):
         "reads vectors of 64 numbers": ns_with(my_model=lstm_model(keras, table="embed")),
     }
     for message, ns in cases.items():
-        assert message in nl.check_my_model(ns), message
+        assert message in lesson04.check_my_model(ns), message
     bi = keras.Model(ids, keras.layers.Dense(3, activation="softmax")(keras.layers.Bidirectional(
         keras.layers.LSTM(128))(keras.layers.Embedding(257, 257, mask_zero=True)(ids))))
-    assert "lesson 5" in nl.check_my_model(ns_with(my_model=bi))
+    assert "lesson 5" in lesson04.check_my_model(ns_with(my_model=bi))
     h = keras.layers.LSTM(128)(keras.layers.Embedding(257, 257, mask_zero=True)(ids))
     linear = keras.Model(ids, keras.layers.Dense(3)(h))
-    assert "softmax" in nl.check_my_model(ns_with(my_model=linear))
+    assert "softmax" in lesson04.check_my_model(ns_with(my_model=linear))
 
 
 def test_check_emb_model(keras):
-    assert nl.check_emb_model(ns_with(emb_model=lstm_model(keras, table="embed"))) is None
-    assert "`mask_zero=True`" in nl.check_emb_model(ns_with(emb_model=lstm_model(keras, table="no_mask")))
-    assert "frozen one-hot" in nl.check_emb_model(ns_with(emb_model=lstm_model(keras)))
+    assert lesson04.check_emb_model(ns_with(emb_model=lstm_model(keras, table="embed"))) is None
+    assert "`mask_zero=True`" in lesson04.check_emb_model(ns_with(emb_model=lstm_model(keras, table="no_mask")))
+    assert "frozen one-hot" in lesson04.check_emb_model(ns_with(emb_model=lstm_model(keras)))
     ids = keras.Input((128,), dtype="int32")
     h = keras.layers.LSTM(128)(keras.layers.Embedding(257, 32, mask_zero=True)(ids))
     narrow = keras.Model(ids, keras.layers.Dense(3, activation="softmax")(h))
-    assert "use 64" in nl.check_emb_model(ns_with(emb_model=narrow))
+    assert "use 64" in lesson04.check_emb_model(ns_with(emb_model=narrow))
 
 
 def test_check_lstm_params(keras):
     run4 = SimpleNamespace(model=lstm_model(keras))
     right = 4 * (128 * (257 + 128) + 128)
-    assert nl.check_lstm_params({"run4": run4, "lstm_params": right}) is None
-    assert nl.check_lstm_params({"run4": run4, "lstm_params": float(right)}) is None
+    assert lesson05.check_lstm_params({"run4": run4, "lstm_params": right}) is None
+    assert lesson05.check_lstm_params({"run4": run4, "lstm_params": float(right)}) is None
     for value, message in [(4 * 128 * (257 + 128), "biases"), (right // 4, "an LSTM has four"),
                            (run4.model.count_params(), "whole model"), (2 * right, "BiLSTM"),
                            (12, "Per gate"), ("197632", "whole number")]:
-        assert message in nl.check_lstm_params({"run4": run4, "lstm_params": value}), value
-    assert "no `lstm_params` yet" in nl.check_lstm_params({"run4": run4})
+        assert message in lesson05.check_lstm_params({"run4": run4, "lstm_params": value}), value
+    assert "no `lstm_params` yet" in lesson05.check_lstm_params({"run4": run4})
 
 
 def test_check_lstm_steps(keras):
@@ -245,10 +251,10 @@ def test_check_lstm_steps(keras):
     for width in (3, 3, 1):
         x = keras.layers.Conv1D(4, width)(x)
     cnn = keras.Model(ids, keras.layers.MaxPooling1D(2)(x))
-    assert nl.check_lstm_steps({"cnn": cnn, "lstm_steps": 62}) is None
+    assert lesson06.check_lstm_steps({"cnn": cnn, "lstm_steps": 62}) is None
     for value, message in [(128, "input length"), (124, "halves it"), (64, "shortened it first"),
                            (63, "only the first convolution"), (61, "Not quite"), (62.5, "whole number")]:
-        assert message in nl.check_lstm_steps({"cnn": cnn, "lstm_steps": value}), value
+        assert message in lesson06.check_lstm_steps({"cnn": cnn, "lstm_steps": value}), value
 
 
 class FakeBest:
@@ -263,40 +269,40 @@ def test_check_run_accepts_pairs_and_explains_other_returns():
     import numpy as np
 
     best = FakeBest()
-    assert rc.check_run({"best": best, "run": lambda t: best.top(t, 5)}) is None
+    assert lesson07.check_run({"best": best, "run": lambda t: best.top(t, 5)}) is None
     rounded = lambda t: [(e, np.float32(round(p, 3))) for e, p in best.top(t, 5)]  # noqa: E731
-    assert rc.check_run({"best": best, "run": rounded}) is None
+    assert lesson07.check_run({"best": best, "run": rounded}) is None
     cases = [(None, "no `run` yet"), ("text", "should be a function"), (lambda t: None, "returned None"),
              (lambda t: [e for e, _ in best.top(t, 5)], "only the emoji"), (lambda t: best.top(t, 3), "3 item(s)"),
              (lambda t: best.top(t + "x", 5), "but `best` predicts"), (lambda t: 1 / 0, "raised ZeroDivisionError"),
              (lambda t: {"a": 1}, "returned a dict")]
     for fn, message in cases:
         ns = {"best": best} if fn is None else {"best": best, "run": fn}
-        assert message in rc.check_run(ns), message
+        assert message in lesson07.check_run(ns), message
 
 
 # -- views ----------------------------------------------------------------------------------------------------------
 def test_encoding_view_counts_text_and_padding():
     from emoji_lab.encoders import ByteEncoder
 
-    view = nl.encoding_view(ByteEncoder(), "hi 👋")
+    view = lesson04.encoding_view(ByteEncoder(), "hi 👋")
     assert "7 of them are the text's bytes (+1), 121 are padding (0)" in view and "105 106 33 241" in view
-    rows = nl.one_hot_view(ByteEncoder(), "hi 👋", show=4)
+    rows = lesson04.one_hot_view(ByteEncoder(), "hi 👋", show=4)
     assert [r["id"] for r in rows] == [105, 106, 33, 241] and rows[3]["byte"] == "0xf0"
-    assert "a 1 at index 105" in draw(nl.one_hot_table(ByteEncoder(), "hi"))
+    assert "a 1 at index 105" in draw(lesson04.one_hot_table(ByteEncoder(), "hi"))
 
 
 def test_same_layers_and_params_story(keras):
     from emoji_lab.models import build_model
 
     course = build_model("naive-noembd", 3)
-    assert "have the same layers" in said(nl.same_layers, lstm_model(keras), course)
-    assert "differs from the course's" in said(nl.same_layers, lstm_model(keras, units=64), course)
-    story = said(nl.params_story, lstm_model(keras), lstm_model(keras, table="embed"))
+    assert "have the same layers" in said(lesson04.same_layers, lstm_model(keras), course)
+    assert "differs from the course's" in said(lesson04.same_layers, lstm_model(keras, units=64), course)
+    story = said(lesson04.params_story, lstm_model(keras), lstm_model(keras, table="embed"))
     one_hot_lstm, embed_lstm = 4 * (128 * (257 + 128) + 128), 4 * (128 * (64 + 128) + 128)
     assert f"its LSTM alone has {one_hot_lstm:,}" in story and f"its LSTM has {embed_lstm:,}" in story
     assert "64 numbers instead of 257" in story
-    table = draw(nl.layers_table(course))
+    table = draw(layers.layers_table(course))
     assert "frozen" in table and f"{course.count_params():,} parameters" in table
 
 
@@ -331,15 +337,15 @@ def test_restore_reloads_every_name_and_refuses_other_data(keras, monkeypatch):
     ds = tiny_ds()
     save_fake_run(keras, ds, "naive-noembd", 0.2)
     ns = {"ds": ds, "DATA": ds.source}
-    nl.restore_lstm(ns)
+    lesson04.restore_lstm(ns)
     from emoji_lab.train import train
 
     assert ns["train"] is train and ns["run4"].name == "naive-noembd" and ns["run4"].labels == list(ds.labels)
     save_fake_run(keras, ds, "chcnn-blstm", 0.3, fingerprint="other data")
     with pytest.raises(EmojiLabError, match="trained on other data"):
-        nl.restore_char_cnn(dict(ns))
+        lesson06.restore_char_cnn(dict(ns))
     with pytest.raises(EmojiLabError):
-        nl.restore_bilstm(dict(ns))  # never trained
+        lesson05.restore_bilstm(dict(ns))  # never trained
 
 
 def test_load_or_train_loads_saved_runs_and_trains_missing_ones(keras, monkeypatch, capsys):
@@ -347,9 +353,9 @@ def test_load_or_train_loads_saved_runs_and_trains_missing_ones(keras, monkeypat
     save_fake_run(keras, ds, "naive-noembd", 0.2)
     trained = []
     monkeypatch.setattr("emoji_lab.train.train", lambda name, ds, quick: trained.append((name, quick)) or "new run")
-    assert nl.load_or_train("naive-noembd", ds, ds.source, True).name == "naive-noembd" and trained == []
+    assert train_module.load_or_train("naive-noembd", ds, True).name == "naive-noembd" and trained == []
     assert "Loaded your run naive-noembd" in capsys.readouterr().out
-    assert nl.load_or_train("naive-noembd-blstm", ds, ds.source, True) == "new run"
+    assert train_module.load_or_train("naive-noembd-blstm", ds, True) == "new run"
     assert trained == [("naive-noembd-blstm", True)]
 
 
@@ -357,13 +363,13 @@ def test_best_run_picks_the_highest_macro_f1_or_trains_the_talks_model(keras, mo
     ds = tiny_ds()
     trained = []
     monkeypatch.setattr("emoji_lab.train.train", lambda name, ds, quick: trained.append(name) or "new run")
-    assert rc.best_run(ds, ds.source, True) == "new run" and trained == [rc.FALLBACK_MODEL]
+    assert compare.best_run(ds, True) == "new run" and trained == [compare.FALLBACK_MODEL]
     save_fake_run(keras, ds, "naive-noembd", 0.2)
     save_fake_run(keras, ds, "naive-noembd-blstm", 0.4)
     save_fake_run(keras, ds, "chcnn-blstm", 0.9, fingerprint="other data")  # not this data: ignored
-    assert sorted(r["name"] for r in rc.runs_on(ds, ds.source)) == ["naive-noembd", "naive-noembd-blstm"]
-    assert rc.best_run(ds, ds.source, True).name == "naive-noembd-blstm"
+    assert sorted(r["name"] for r in compare.runs_on(ds)) == ["naive-noembd", "naive-noembd-blstm"]
+    assert compare.best_run(ds, True).name == "naive-noembd-blstm"
     ns = {"ds": ds, "DATA": ds.source}
-    rc.restore_best(ns)
-    assert ns["best"].name == "naive-noembd-blstm" and ns["best_run"] is rc.best_run
+    lesson07.restore_best(ns)
+    assert ns["best"].name == "naive-noembd-blstm" and ns["best_run"] is compare.best_run
     assert json.loads((ns["best"].dir / "record.json").read_text())["val"]["macro_f1"] == 0.4

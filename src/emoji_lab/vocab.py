@@ -1,4 +1,4 @@
-"""Lesson 3's measurements: what a word vocabulary costs and misses on the learner's data, next to bytes.
+"""What a word vocabulary costs and misses on the learner's data, next to bytes (lesson 3, and lesson 6's recap).
 
 Everything is measured on the loaded data set when called; nothing here is a typed-in result.
 - Tokens are what `encoders.word_tokens` gives: lower-cased words, @mentions, #hashtags and single
@@ -12,7 +12,7 @@ Everything is measured on the loaded data set when called; nothing here is a typ
   `rows * dim * 1 + rows * 4` bytes.
 
 Importing this module imports NumPy (through `emoji_lab.encoders`): lesson steps that use it declare
-`needs = ["numpy"]`. The lesson's checks (`check_*`) are at the end.
+`needs = ["numpy"]`.
 """
 
 from __future__ import annotations
@@ -23,25 +23,33 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import accumulate
-from math import isfinite
 from typing import Any, Mapping, Optional, Sequence
 
 from .encoders import TOKEN, ByteEncoder
 from .errors import EmojiLabError
-from .formatting import number
+from .formatting import pct, size
+from .sources import parse_source
 
-# -- the seed's arithmetic and the storage formats ------------------------------------------------------------------
 SEED_WORDS = 100_000  # the seed talk's word vocabulary
+
 SEED_DIM = 128  # its embedding dimensions
+
 FLOAT32_BYTES = 4
+
 BYTES_PER_KB = 1_000
+
 BYTES_PER_MB = 1_000_000  # decimal MB, the seed's convention
+
 BYTES_PER_MIB = 1024 * 1024
+
 # A teaching choice, not a rule of any app store: a model of about this size downloads in seconds and
 # leaves room for the rest of the app. Store limits change; this number only gives the tables a yardstick.
 TEACHING_BUDGET_MB = 10
+
 DEFAULT_CAPS = (1_000, 2_000, 5_000, 10_000, 20_000, 50_000)
+
 SENTENCE_CAP = 10_000
+
 SPECIAL_IDS = 2  # padding and out-of-vocabulary, as in WordEncoder
 
 
@@ -79,29 +87,21 @@ def storage_bytes(rows: int, dim: int, storage: Storage) -> int:
     return embedding_bytes(rows, dim, storage.bytes_per_weight) + _positive_int("rows", rows) * storage.per_row_bytes
 
 
-def format_size(n_bytes: float) -> str:
-    """A byte count in decimal units: '51.2 MB', '32.9 kB', '512 bytes'."""
-    if n_bytes >= BYTES_PER_MB:
-        return f"{n_bytes / BYTES_PER_MB:,.1f} MB"
-    if n_bytes >= BYTES_PER_KB:
-        return f"{n_bytes / BYTES_PER_KB:,.1f} kB"
-    return f"{int(n_bytes):,} bytes"
-
-
 def seed_arithmetic(words: int = SEED_WORDS, dim: int = SEED_DIM, bytes_per_weight: int = FLOAT32_BYTES) -> str:
     """The seed talk's sum, computed: words x dimensions x bytes = total."""
     total = embedding_bytes(words, dim, bytes_per_weight)
     return (f"{words:,} words x {dim} dimensions x {bytes_per_weight} bytes = {total:,} bytes = "
-            f"{format_size(total)} (1 MB = {BYTES_PER_MB:,} bytes)")
+            f"{size(total)} (1 MB = {BYTES_PER_MB:,} bytes)")
 
 
 def fits_budget(n_bytes: int, budget_mb: float = TEACHING_BUDGET_MB) -> bool:
     return n_bytes <= budget_mb * BYTES_PER_MB
 
 
-# -- out-of-vocabulary kinds ----------------------------------------------------------------------------------------
 URL = re.compile(r"(?:https?://|www\.)\S+|[\w-]+(?:\.[\w-]+)+/\S*")
+
 ELONGATION = re.compile(r"([^\W\d_])\1\1")
+
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 # (kind, rule), checked in this order: a token gets the first kind whose rule it matches.
@@ -117,18 +117,9 @@ OOV_KINDS = (
 )
 
 
-def one_edit_variants(word: str) -> set[str]:
-    """Every string one edit away: a letter deleted, inserted, changed (a-z) or two neighbours swapped."""
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    deletes = {a + b[1:] for a, b in splits if b}
-    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    changes = {a + c + b[1:] for a, b in splits if b for c in LETTERS}
-    inserts = {a + c + b for a, b in splits for c in LETTERS}
-    return (deletes | swaps | changes | inserts) - {word}
-
-
 def is_typo_of_known(token: str, known: Mapping[str, Any]) -> bool:
-    """A word of 3+ letters within one edit of a word in `known` (the same as `one_edit_variants`, faster)."""
+    """A word of 3+ letters within one edit of a word in `known`: a letter deleted, inserted, changed (a-z) or
+    two neighbours swapped, each variant looked up rather than listed."""
     if len(token) < 3 or not token.isalpha():
         return False
     keys = known.keys()
@@ -200,7 +191,6 @@ def oov_kinds(val_texts: Sequence[str], known: Mapping[str, Any], n_examples: in
     return out
 
 
-# -- the vocabulary of the training split ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class CapRow:
     """One vocabulary cap: words kept, embedding rows, training tokens covered, validation tokens missed."""
@@ -303,54 +293,12 @@ def vocab_stats(ds: Any) -> VocabStats:
     val_counts = corpus_counts(ds.val.texts)
     words = sorted(train_counts, key=lambda w: (-train_counts[w], w))
     kinds = oov_kinds(ds.val.texts, train_counts)
-    stats = VocabStats(short_source(str(getattr(ds, "source", ""))), words, train_counts, val_counts,
+    stats = VocabStats(parse_source(ds.source).short, words, train_counts, val_counts,
                        sum(train_counts.values()), sum(val_counts.values()), kinds, 0.0)
     stats.seconds = time.perf_counter() - start
     return stats
 
 
-def short_source(source: str) -> str:
-    """A data source's name short enough for a table title: 'tweeteval', 'sample', 'my_tweets.txt'."""
-    if source.startswith("tweeteval"):
-        return "tweeteval"
-    return source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or source
-
-
-# -- bytes ----------------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ByteRoundTrip:
-    """Val texts encoded to byte ids and decoded back: how many come back exactly, how many were cut."""
-
-    texts: int
-    whole: int  # short enough: decoded text == original
-    cut: int  # longer than max_len: decoded text == the first max_len bytes
-    mismatches: int  # texts that did not come back as expected (0 by construction)
-    unknown_ids: int  # ids of text bytes outside 1..256, i.e. with no byte behind them (0: every byte has one)
-    vocab_size: int
-    max_len: int
-
-
-def byte_roundtrip(texts: Sequence[str], encoder: Optional[ByteEncoder] = None) -> ByteRoundTrip:
-    """Encode and decode every text with the byte encoder and count what came back unchanged."""
-    encoder = encoder or ByteEncoder()
-    whole = cut = mismatches = unknown = 0
-    known = range(encoder.offset, encoder.vocab_size)
-    for text in texts:
-        data = text.encode("utf-8")
-        expected = text if len(data) <= encoder.max_len else data[: encoder.max_len].decode("utf-8", "replace")
-        ids = encoder.encode(text)
-        unknown += sum(i not in known for i in ids[: len(data)])
-        back = encoder.decode(ids)
-        if back != expected:
-            mismatches += 1
-        elif len(data) <= encoder.max_len:
-            whole += 1
-        else:
-            cut += 1
-    return ByteRoundTrip(len(texts), whole, cut, mismatches, unknown, encoder.vocab_size, encoder.max_len)
-
-
-# -- the comparison -------------------------------------------------------------------------------------------------
 def cost_table(stats: VocabStats, dim: int = SEED_DIM, caps: Sequence[Optional[int]] = (1_000, SENTENCE_CAP, None),
                formats: Sequence[Storage] = FORMATS) -> list[dict]:
     """One row per vocabulary (capped words, all words, bytes): rows, val OOV and bytes in each format."""
@@ -370,19 +318,12 @@ def cost_table(stats: VocabStats, dim: int = SEED_DIM, caps: Sequence[Optional[i
     return rows
 
 
-def percent(share: float) -> str:
-    """A share as a percentage that never rounds a small non-zero share to zero."""
-    if share == 0 or share >= 0.001:
-        return f"{100 * share:.1f}%"
-    return f"{100 * share:.2f}%" if share >= 0.0001 else "<0.01%"
-
-
 def cost_sentence(stats: VocabStats, cap: int = SENTENCE_CAP, dim: int = SEED_DIM) -> str:
     """The measured comparison in one sentence, true for whatever data `stats` came from."""
     row = stats.row(cap)
-    word_cost = format_size(embedding_bytes(row.rows, dim, FLOAT32_BYTES))
-    byte_cost = format_size(embedding_bytes(ByteEncoder().vocab_size, dim, FLOAT32_BYTES))
-    missed = f"misses {percent(row.val_oov)} of validation tokens" if row.val_oov else "misses no validation token"
+    word_cost = size(embedding_bytes(row.rows, dim, FLOAT32_BYTES))
+    byte_cost = size(embedding_bytes(ByteEncoder().vocab_size, dim, FLOAT32_BYTES))
+    missed = f"misses {pct(row.val_oov)} of validation tokens" if row.val_oov else "misses no validation token"
     if row.words < cap:
         words = (f"keeping every one of the {row.words:,} training words (fewer than a {cap:,}-word cap) "
                  f"still {missed}")
@@ -398,8 +339,8 @@ def oov_sentence(stats: VocabStats) -> str:
     if not oov:
         return (f"Keeping all {stats.n_words:,} training words, every validation token is known: "
                 "this validation split uses no new word.")
-    return (f"Even keeping all {stats.n_words:,} training words, {percent(oov)} of the {stats.val_tokens:,} "
-            f"validation tokens are unknown: {percent(stats.unseen_share())} of the distinct validation "
+    return (f"Even keeping all {stats.n_words:,} training words, {pct(oov)} of the {stats.val_tokens:,} "
+            f"validation tokens are unknown: {pct(stats.unseen_share())} of the distinct validation "
             "tokens never occur in training.")
 
 
@@ -410,202 +351,5 @@ def kinds_sentence(stats: VocabStats) -> str:
         return "No validation token is unknown, so there is nothing to sort."
     top = max(found, key=lambda k: k.tokens)
     irregular = sum(k.share for k in stats.kinds if k.kind in ("elongation", "typo"))
-    return (f"The largest kind is {top.kind} ({percent(top.share)} of unknown tokens); elongations and "
-            f"likely typos together make {percent(irregular)}.")
-
-
-def mean_lengths(texts: Sequence[str]) -> tuple[float, float]:
-    """Mean word tokens and mean UTF-8 bytes per text: what each model reads, step by step."""
-    if not texts:
-        return 0.0, 0.0
-    tokens = sum(corpus_counts(texts).values())
-    n_bytes = sum(len(t.encode("utf-8")) for t in texts)
-    return tokens / len(texts), n_bytes / len(texts)
-
-
-# -- drawing (rich, imported when drawn) ----------------------------------------------------------------------------
-def _bar(share: float, width: int = 20) -> str:
-    filled = round(max(0.0, min(1.0, share)) * width)
-    return "█" * filled + "·" * (width - filled)
-
-
-def coverage_view(stats: VocabStats, caps: Sequence[int] = DEFAULT_CAPS) -> Any:
-    """The coverage curve as a table with bars: vocabulary cap -> share of training tokens covered."""
-    from rich.table import Table
-
-    table = Table(title=f"Training tokens covered, {stats.source}", title_justify="left")
-    table.add_column("cap", justify="right")
-    table.add_column("words kept", justify="right")
-    table.add_column("covered", justify="right")
-    table.add_column("")
-    for row in stats.caps(caps):
-        table.add_row(row.label, f"{row.words:,}", percent(row.train_coverage), _bar(row.train_coverage))
-    return table
-
-
-def oov_view(stats: VocabStats, caps: Sequence[int] = DEFAULT_CAPS) -> Any:
-    """`oov_sentence`, then validation tokens out of vocabulary at each cap as a table with bars."""
-    from rich.table import Table
-
-    table = Table(title=f"Validation tokens out of vocabulary, {stats.source}", title_justify="left",
-                  pad_edge=False)
-    table.add_column("cap", justify="right")
-    table.add_column("words kept", justify="right")
-    table.add_column("val OOV", justify="right")
-    table.add_column("")
-    for row in stats.caps(caps):
-        table.add_row(row.label, f"{row.words:,}", percent(row.val_oov), _bar(row.val_oov))
-    return _with_sentence(oov_sentence(stats), table)
-
-
-def _with_sentence(sentence: str, renderable: Any) -> Any:
-    """A measured sentence above a table, wrapped to the console's width."""
-    from rich.console import Group
-    from rich.text import Text
-
-    return Group(Text(sentence), renderable)
-
-
-def kinds_view(stats: VocabStats) -> Any:
-    """`kinds_sentence`, then unknown validation tokens (every training word kept) by kind, with examples."""
-    from rich.table import Table
-    from rich.text import Text
-
-    if not any(kind.tokens for kind in stats.kinds):
-        return Text(kinds_sentence(stats))
-    table = Table(title="Unknown validation tokens, by kind", title_justify="left")
-    table.add_column("kind", no_wrap=True)
-    table.add_column("share", justify="right")
-    table.add_column("examples", overflow="fold", ratio=1)
-    for kind in stats.kinds:
-        if kind.tokens:
-            table.add_row(kind.kind, percent(kind.share), " ".join(kind.examples))
-    return _with_sentence(kinds_sentence(stats), table)
-
-
-def cost_view(stats: VocabStats, dim: int = SEED_DIM, budget_mb: float = TEACHING_BUDGET_MB) -> Any:
-    """`cost_sentence`, then `cost_table` drawn: sizes in each format, marked `*` when over the teaching budget."""
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(title=f"Embedding tables at {dim} dims (budget: {budget_mb:g} MB)", title_justify="left",
-                  pad_edge=False)
-    for name, justify in [("vocabulary", "left"), ("val OOV", "right")] + [(f.name, "right") for f in FORMATS]:
-        table.add_column(name, justify=justify, no_wrap=True)
-    rows = cost_table(stats, dim)
-    for row in rows:
-        sizes = [Text(format_size(row[f.name]) + (" " if fits_budget(row[f.name], budget_mb) else "*"),
-                      style="" if fits_budget(row[f.name], budget_mb) else "red") for f in FORMATS]
-        table.add_row(row["vocabulary"], percent(row["val_oov"]), *sizes)
-    if not all(fits_budget(row[f.name], budget_mb) for row in rows for f in FORMATS):
-        table.caption = f"* over the {budget_mb:g} MB teaching budget"
-    return _with_sentence(cost_sentence(stats, dim=dim), table)
-
-
-# -- checks of lesson 03 --------------------------------------------------------------------------------------------
-NO_STATS = "There is no measured vocabulary: run step 03.3 (`ds = load(DATA)`, then `stats = vocab_stats(ds)`) first."
-
-
-def stats_for(ns: Mapping[str, Any]) -> Optional[VocabStats]:
-    """The namespace's measured vocabulary: `stats` (step 03.3's), else `ds` measured now, else None.
-
-    Checks run after every line the learner types, so they read the stored `stats` rather than measure
-    again (1-2 s on TweetEval); `ds` is measured only where `stats` is missing.
-    """
-    stats = ns.get("stats")
-    if isinstance(stats, VocabStats):
-        return stats
-    ds = ns.get("ds")
-    if ds is None or not hasattr(ds, "train") or not hasattr(ds, "val"):
-        return None
-    return vocab_stats(ds)
-
-
-def _number(ns: Mapping[str, Any], name: str) -> tuple[Optional[float], Optional[str]]:
-    if name not in ns:
-        return None, f"There is no `{name}` yet."
-    value = ns[name]
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not isfinite(value):
-        kind = type(value).__name__
-        return None, f"`{name}` is {'an' if kind[0] in 'aeiou' else 'a'} {kind}; it should be a number."
-    return float(value), None
-
-
-def _near(value: float, target: float, rel: float = 0.005, abs_: float = 0.0005) -> bool:
-    return abs(value - target) <= max(abs_, rel * abs(target))
-
-
-def check_mb(ns: Mapping[str, Any]) -> Optional[str]:
-    """`mb` = the learner's word vocabulary at 128 float32 dims, in MB (decimal; MiB accepted)."""
-    stats = stats_for(ns)
-    if stats is None:
-        return NO_STATS
-    mb, problem = _number(ns, "mb")
-    if problem:
-        return problem + " Set it to the size of your word embedding table in MB."
-    dim = SEED_DIM
-    for rows in (stats.vocab_size, stats.n_words):
-        n_bytes = rows * dim * FLOAT32_BYTES
-        if _near(mb, n_bytes / BYTES_PER_MB) or _near(mb, n_bytes / BYTES_PER_MIB):
-            return None
-    rows = stats.vocab_size
-    n_bytes = rows * dim * FLOAT32_BYTES
-    target = n_bytes / BYTES_PER_MB
-    mistakes = [
-        (rows * dim / BYTES_PER_MB, "that is weights, not bytes: each float32 weight takes 4 bytes."),
-        (rows * dim / BYTES_PER_MIB, "that is weights, not bytes: each float32 weight takes 4 bytes."),
-        (n_bytes, "that is bytes: divide by 1,000,000 to get MB."),
-        (n_bytes / BYTES_PER_KB, "that is kB: divide by 1,000,000 (not 1,000) to get MB."),
-        (n_bytes / 1024, "that is KiB: divide by 1,000,000 to get MB."),
-        (n_bytes * 8 / BYTES_PER_MB, "that counts bits: a float32 weight is 4 bytes (32 bits)."),
-        (embedding_bytes(SEED_WORDS, dim, FLOAT32_BYTES) / BYTES_PER_MB,
-         "that is the seed's 100,000 words; use your own `vocab_size`."),
-        (rows * dim * 2 / BYTES_PER_MB, "that is float16 (2 bytes); the task asks for float32 (4 bytes)."),
-    ]
-    for value, message in mistakes:
-        if _near(mb, value) or _near(mb, value * BYTES_PER_MB / BYTES_PER_MIB):
-            return f"`mb` is {number(mb)}: {message}"
-    if _near(mb, target, rel=0.05):
-        return f"`mb` is {number(mb)}, close but not it: did you round too much? Keep at least 3 decimals."
-    return (f"`mb` is {number(mb)}, but a table of `vocab_size` rows x {dim} dims x 4 bytes is a different size: "
-            "multiply the three, then divide by 1,000,000.")
-
-
-OOV_CAP = 1_000
-
-
-def check_oov_1k(ns: Mapping[str, Any]) -> Optional[str]:
-    """`oov_1k` = share of val tokens not among the 1,000 most frequent training tokens."""
-    stats = stats_for(ns)
-    if stats is None:
-        return NO_STATS
-    value, problem = _number(ns, "oov_1k")
-    if problem:
-        return problem + f" Set it to the share of validation tokens outside the top {OOV_CAP:,} training tokens."
-    lo, hi = stats.oov_bounds(OOV_CAP)
-
-    def within(x: float, a: float, b: float, slack: float = 0.0005) -> bool:
-        return a - slack <= x <= b + slack
-
-    if within(value, lo, hi):
-        return None
-    if value > 1 and within(value, 100 * lo, 100 * hi, 0.05):
-        return f"`oov_1k` is {number(value)}: that looks like a percentage; give the share (between 0 and 1)."
-    if within(value, 1 - hi, 1 - lo):
-        return f"`oov_1k` is {number(value)}: that is the share of validation tokens the vocabulary *knows*; take 1 minus it."
-    if _near(value, 1 - stats.train_coverage(OOV_CAP), abs_=0.0005):
-        return f"`oov_1k` is {number(value)}: that is measured on the training tokens; count the *validation* tokens."
-    if stats.n_words > OOV_CAP and _near(value, stats.val_oov(None), abs_=0.0002):
-        return f"`oov_1k` is {number(value)}: that is with every training word kept; keep only the top {OOV_CAP:,}."
-    if _near(value, _types_oov(stats, OOV_CAP), abs_=0.0005):
-        return (f"`oov_1k` is {number(value)}: that counts each distinct word once; count every token "
-                "(a word that appears 5 times counts 5 times).")
-    if not 0 <= value <= 1:
-        return f"`oov_1k` is {number(value)}: a share is between 0 and 1."
-    return (f"`oov_1k` is {number(value)}, not what the validation split gives: count the validation tokens that "
-            f"are not among the {OOV_CAP:,} most common training tokens, and divide by all validation tokens.")
-
-
-def _types_oov(stats: VocabStats, cap: int) -> float:
-    keep = set(stats.words[:cap])
-    return sum(t not in keep for t in stats.val_counts) / max(len(stats.val_counts), 1)
+    return (f"The largest kind is {top.kind} ({pct(top.share)} of unknown tokens); elongations and "
+            f"likely typos together make {pct(irregular)}.")

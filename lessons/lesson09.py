@@ -1,4 +1,4 @@
-"""Lesson 9 (beyond the seed): a bag of hashed byte n-grams against the talk's deep model, measured for a phone.
+"""Lesson 09 (beyond the seed): a bag of hashed byte n-grams against the talk's deep model, measured for a phone.
 
 The model is `bytegrams` in `emoji_lab.models` (its hash in `emoji_lab.bytegrams`), then a student of the
 same shape taught by it and the classical yardstick (`emoji_lab.distill`). Nothing heavy is
@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional, Sequence
 
-from .errors import EmojiLabError
-from .formatting import a_or_an, wrap
-from .run_compare import compare, pct
+from emoji_lab.checking import missing, wrong_kind
+from emoji_lab.errors import EmojiLabError
+from emoji_lab.formatting import pct, size, wrap
+from emoji_lab.compare import compare
 
 GRAM_MODEL = "bytegrams"
 DEEP_MODEL = "chcnn-blstm"  # the talk's model, the deepest of the course
@@ -32,7 +33,7 @@ def grams_table(text: str, examples: int = 4) -> Any:
     from rich import box
     from rich.table import Table
 
-    from .bytegrams import BUCKETS, ORDERS, grams
+    from emoji_lab.bytegrams import BUCKETS, ORDERS, grams
 
     found = grams(text)
     table = Table(title=f"{text!r}: {len(text.encode('utf-8'))} bytes, and a space at each end", title_justify="left",
@@ -50,7 +51,7 @@ def grams_table(text: str, examples: int = 4) -> Any:
 
 
 def grams_story(text: str) -> str:
-    from .bytegrams import BUCKETS, grams
+    from emoji_lab.bytegrams import BUCKETS, grams
 
     found = grams(text)
     distinct = {g[1] for g in found}
@@ -64,14 +65,15 @@ def grams_story(text: str) -> str:
 # -- 09.5b and 09.5c: where the parameters are ------------------------------------------------------------------------
 def check_gram_params(ns: Mapping[str, Any]) -> Optional[str]:
     """Step 09.5b: `gram_params` is the model's parameter count, worked out from its sizes."""
-    from .bytegrams import BUCKETS
-    from .models import GRAM_DIM
+    from emoji_lab.bytegrams import BUCKETS
+    from emoji_lab.models import GRAM_DIM
 
-    if "gram_params" not in ns:
-        return "There is no `gram_params` yet: `gram_params = BUCKETS * GRAM_DIM + ...`."
+    absent = missing(ns, "gram_params", "`gram_params = BUCKETS * GRAM_DIM + ...`.")
+    if absent:
+        return absent
     got, n = ns["gram_params"], len(ns["ds"].labels)
     if isinstance(got, bool) or not isinstance(got, int):
-        return f"`gram_params` is {a_or_an(type(got).__name__)}; it is a count, a whole number."
+        return wrong_kind("gram_params", got, "it is a count, a whole number.")
     table, dense = BUCKETS * GRAM_DIM, GRAM_DIM * n + n
     if got == table + dense:
         return None
@@ -95,11 +97,11 @@ def params_story(model: Any) -> str:
 # -- 09.7 and 09.8: training, and what stopping on val loss would have kept -----------------------------------------
 def restore_gram_run(ns: dict) -> None:
     """Step 09.7: `train` and `run9`, the saved bytegrams run on this data."""
-    from .neural_lesson import matching_run
-    from .train import train
+    from emoji_lab.runs import matching_run
+    from emoji_lab.train import train
 
     ns["train"] = train
-    ns["run9"] = matching_run(GRAM_MODEL, ns["ds"], ns["DATA"])
+    ns["run9"] = matching_run(GRAM_MODEL, ns["ds"])
 
 
 def stopping_story(record: Mapping[str, Any]) -> str:
@@ -124,20 +126,21 @@ def stopping_story(record: Mapping[str, Any]) -> str:
 
 def restore_deep(ns: dict) -> None:
     """Step 09.8: `load_or_train` and `deep`, the talk's model on this data."""
-    from .neural_lesson import load_or_train, matching_run
+    from emoji_lab.runs import matching_run
+    from emoji_lab.train import load_or_train
 
     ns["load_or_train"] = load_or_train
-    ns["deep"] = matching_run(DEEP_MODEL, ns["ds"], ns["DATA"])
+    ns["deep"] = matching_run(DEEP_MODEL, ns["ds"])
 
 
 # -- 09.8c: the student -------------------------------------------------------------------------------------------
 def restore_student(ns: dict) -> None:
     """Step 09.8c: `distill`, `teachers_story` and `student`, the saved student of exactly this run9."""
-    from .distill import STUDENT, distill
-    from .export import model_sha
-    from .neural_lesson import matching_run
+    from emoji_lab.distill import STUDENT, distill
+    from emoji_lab.export import model_sha
+    from emoji_lab.runs import matching_run
 
-    student = matching_run(STUDENT, ns["ds"], ns["DATA"])
+    student = matching_run(STUDENT, ns["ds"])
     if student.record.get("teachers", {}).get("gram_sha256") != model_sha(ns["run9"]):
         raise EmojiLabError("the saved student was taught by another bytegrams run")
     if not student.record["config"].get("start_from"):
@@ -180,7 +183,8 @@ def teachers_story(record: Mapping[str, Any]) -> str:
 # -- 09.9: the phone table -------------------------------------------------------------------------------------------
 def run_row(run: Any, ds: Any, runs: int) -> dict:
     """A run's validation scores, and its dynamic-range int8 file's size, latency and agreement with Keras."""
-    from .export import to_tflite, variant_row
+    from emoji_lab.export import to_tflite
+    from emoji_lab.quantize import variant_row
 
     content = to_tflite(run, variant="int8")
     int8 = variant_row("int8", content, run, ds, run.probabilities(ds.val.texts), runs)
@@ -206,9 +210,9 @@ def yardstick_row(student: Any) -> dict:
 
 def keywords_row(ds: Any) -> dict:
     """Lesson 2's keyword baseline, learned again from the training texts (a second or two)."""
-    from .baselines import KeywordModel
-    from .metrics import evaluate
-    from .run_compare import keyword_row
+    from emoji_lab.baselines import KeywordModel
+    from emoji_lab.metrics import evaluate
+    from emoji_lab.compare import keyword_row
 
     model = KeywordModel.fit_on(ds)
     row = keyword_row(model, evaluate(ds.val.y, model.scores(ds.val.texts), ds.labels))
@@ -219,7 +223,7 @@ def phone_rows(gram_run: Any, student: Any, deep_run: Any, ds: Any, runs: int = 
                progress: Any = print) -> list[dict]:
     """bytegrams, its student, the deep model, the yardstick and the keywords, measured; saved beside the
     bytegrams run."""
-    from .export import save_table
+    from emoji_lab.quantize import save_table
 
     rows = []
     for run in (gram_run, student, deep_run):
@@ -239,7 +243,7 @@ def best_phone_run(gram_run: Any, student: Any) -> Any:
 
 def restore_phone_rows(ns: dict) -> None:
     """Step 09.9: the table saved with these very models, instead of converting and timing again."""
-    from .export import load_table
+    from emoji_lab.quantize import load_table
 
     rows = load_table(ns["run9"], TABLE_FILE, models=[ns["student"], ns["deep"]])
     if rows is None:
@@ -247,10 +251,6 @@ def restore_phone_rows(ns: dict) -> None:
     ns["rows9"], ns["best9"] = rows, best_phone_run(ns["run9"], ns["student"])
     for name in ("phone_rows", "phone_view", "phone_story", "best_phone_run"):
         ns[name] = globals()[name]
-
-
-def _mb(n_bytes: Optional[int]) -> str:
-    return "-" if n_bytes is None else f"{n_bytes / 1e6:.2f} MB"
 
 
 def phone_view(rows: Sequence[Mapping[str, Any]]) -> Any:
@@ -265,9 +265,9 @@ def phone_view(rows: Sequence[Mapping[str, Any]]) -> Any:
     for header in ("model", "params", "top-1", "macro-F1", "file", "ms"):
         table.add_column(header, justify="left" if header == "model" else "right", no_wrap=True)
     for r in rows:
-        size = (_mb(r["int8_bytes"]) if r.get("int8_bytes") else
-                f"{_mb(r['float32_bytes'])} f32" if r.get("float32_bytes") else "-")
-        table.add_row(r["name"], f"{r['params']:,}", pct(r["val"]["top1"]), pct(r["val"]["macro_f1"]), size,
+        file_size = (size(r["int8_bytes"], 2, mb_from=0) if r.get("int8_bytes") else
+                     f"{size(r['float32_bytes'], 2, mb_from=0)} f32" if r.get("float32_bytes") else "-")
+        table.add_row(r["name"], f"{r['params']:,}", pct(r["val"]["top1"]), pct(r["val"]["macro_f1"]), file_size,
                       f"{r['int8_ms']:.2f}" if r.get("int8_ms") is not None else "-")
     return table
 
@@ -283,8 +283,8 @@ def phone_story(rows: Sequence[Mapping[str, Any]]) -> str:
              f"the deep model is {gram['int8_ms'] / deep['int8_ms']:.1f}x faster")
     lines = [f"The better bag of n-grams is {gram['name']} ({student['name']} {pct(student['val']['macro_f1'])}, "
              f"{teacher['name']} {pct(teacher['val']['macro_f1'])}): it is best9, the one to export.",
-             f"{gram['name']}: macro-F1 {pct(g)}, an int8 file of {_mb(gram['int8_bytes'])}, "
-             f"{gram['int8_ms']:.2f} ms per text. {deep['name']}: {pct(d)}, {_mb(deep['int8_bytes'])}, "
+             f"{gram['name']}: macro-F1 {pct(g)}, an int8 file of {size(gram['int8_bytes'], 2, mb_from=0)}, "
+             f"{gram['int8_ms']:.2f} ms per text. {deep['name']}: {pct(d)}, {size(deep['int8_bytes'], 2, mb_from=0)}, "
              f"{deep['int8_ms']:.2f} ms: {speed}. Trained: {gram['trained']}, against {deep['trained']}."]
     better = compare(g, d)
     if better > 0:
@@ -298,7 +298,8 @@ def phone_story(rows: Sequence[Mapping[str, Any]]) -> str:
                      "quality, measured. More epochs or more texts can move either one.")
     y = yard["val"]["macro_f1"]
     lines.append(f"The classical yardstick scores {pct(y)} with {yard['params']:,} parameters "
-                 f"({_mb(yard['float32_bytes'])} as float32), and an app would have to repeat its Python hashing; "
+                 f"({size(yard['float32_bytes'], 2, mb_from=0)} as float32), and an app would have to repeat its "
+                 "Python hashing; "
                  f"{gram['name']} is {'above' if compare(g, y) > 0 else 'not above'} it, hashing in its own graph.")
     k = keywords["val"]["macro_f1"]
     lines.append(f"Lesson 2's keywords score {pct(k)}: {gram['name']} is "
@@ -311,15 +312,16 @@ def phone_story(rows: Sequence[Mapping[str, Any]]) -> str:
 # -- 09.10: into the app ---------------------------------------------------------------------------------------------
 def restore_export(ns: dict) -> None:
     """Step 09.11: `exported9` rebuilt from the files on disk, never by exporting again over the app."""
-    from . import export
+    from emoji_lab.app import exported_from_disk, find_ios_starter
+    from emoji_lab.export import export_run
 
-    ns["export_run"], ns["find_ios_starter"] = export.export_run, export.find_ios_starter
-    ns["ios"] = export.find_ios_starter()
-    ns["exported9"] = export.exported_from_disk(ns["best9"], ns["ios"])
+    ns["export_run"], ns["find_ios_starter"] = export_run, find_ios_starter
+    ns["ios"] = find_ios_starter()
+    ns["exported9"] = exported_from_disk(ns["best9"], ns["ios"])
 
 
 def check_exported(ns: Mapping[str, Any]) -> Optional[str]:
     """Step 09.11: `exported9` is best9's export, its files on disk and in the app."""
-    from .deploy_lesson import export_problem
+    from emoji_lab.app import export_problem
 
     return export_problem(ns.get("exported9"), ns["best9"], ns.get("ios"), "exported9", "best9")

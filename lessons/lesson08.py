@@ -1,6 +1,7 @@
-"""Lesson 8 (freeze and deploy): its measured sentences, checks and restore functions.
+"""Lesson 08 (freeze and deploy): its measured sentences, checks and restore functions.
 
-The work itself (conversion, LiteRT, the app's files) is in `emoji_lab.export` and `emoji_lab.litert`,
+The work itself (conversion, quantization, LiteRT, the app's files) is in `emoji_lab.export`,
+`emoji_lab.quantize`, `emoji_lab.litert` and `emoji_lab.app`,
 which the CLI calls too. Nothing heavy is imported at import time; every sentence is built from what
 was measured on the learner's model, whichever way it went.
 """
@@ -12,9 +13,10 @@ import shlex
 from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 
-from .errors import EmojiLabError
-from .formatting import a_or_an, wrap
-from .run_compare import pct
+from emoji_lab.checking import missing, wrong_kind
+from emoji_lab.errors import EmojiLabError
+from emoji_lab.app import export_problem
+from emoji_lab.formatting import pct, size, wrap
 
 AGREEMENT_BAR = 0.995  # the float32 file must give Keras's top-5 for this share of validation texts
 SHIP_BAR = 0.99  # a quantized file worth shipping keeps the float32 top-5 this often
@@ -23,16 +25,16 @@ SHIP_BAR = 0.99  # a quantized file worth shipping keeps the float32 top-5 this 
 # -- 08.2: the run to deploy -----------------------------------------------------------------------------------------
 def restore_best(ns: dict) -> None:
     """Step 08.2: `load`, `best_run`, `ds` and `best` (the best run that reads bytes), without training."""
-    from .neural_lesson import matching_run
-    from .run_compare import best_run, best_saved
-    from .sources import load
+    from emoji_lab.compare import best_run, best_saved
+    from emoji_lab.runs import matching_run
+    from emoji_lab.sources import load
 
     ns["load"], ns["best_run"] = load, best_run
     ns["ds"] = load(ns["DATA"])
-    name = best_saved(ns["ds"], ns["DATA"], encoder="bytes")
+    name = best_saved(ns["ds"], encoder="bytes")
     if name is None:
         raise EmojiLabError("no saved run that reads bytes on this data")
-    ns["best"] = matching_run(name, ns["ds"], ns["DATA"])
+    ns["best"] = matching_run(name, ns["ds"])
 
 
 # -- 08.4 and 08.5: the failure and the fix --------------------------------------------------------------------------
@@ -58,13 +60,14 @@ def failure_story(errors: Sequence[str]) -> str:
 
 def check_signature(ns: Mapping[str, Any]) -> Optional[str]:
     """Step 08.5: `signature` is tf.TensorSpec([1, max_len], tf.int32, name="bytes")."""
-    if "signature" not in ns:
-        return "There is no `signature` yet: `signature = tf.TensorSpec([1, best.encoder.max_len], tf.int32, ...)`."
+    absent = missing(ns, "signature", "`signature = tf.TensorSpec([1, best.encoder.max_len], tf.int32, ...)`.")
+    if absent:
+        return absent
     import tensorflow as tf
 
     spec, max_len = ns["signature"], ns["best"].encoder.max_len
     if not isinstance(spec, tf.TensorSpec):
-        return f"`signature` is {a_or_an(type(spec).__name__)}; make it a `tf.TensorSpec(shape, dtype, name=...)`."
+        return wrong_kind("signature", spec, "make it a `tf.TensorSpec(shape, dtype, name=...)`.")
     shape = spec.shape.as_list() if spec.shape.rank is not None else None
     if shape is None or len(shape) != 2:
         return f"`signature` has shape {shape}: it needs two dimensions, [texts, bytes] = [1, {max_len}]."
@@ -83,12 +86,11 @@ def check_signature(ns: Mapping[str, Any]) -> Optional[str]:
 # -- 08.6 and 08.8: inside the file, and checked with LiteRT ---------------------------------------------------------
 def graph_story(report: Mapping[str, Any], run: Any) -> str:
     """Size, ops and runtime version of the converted file, measured."""
-    from .export import size_text
-    from .litert import MAX_RUNTIME, deployment_problems
+    from emoji_lab.litert import MAX_RUNTIME, deployment_problems
 
     params = run.record.get("params") or run.model.count_params()
     ops = report["builtin_ops"]
-    lines = [f"The file holds {size_text(report['bytes'])} for {params:,} parameters "
+    lines = [f"The file holds {size(report['bytes'], 2, mb_from=100_000)} for {params:,} parameters "
              f"({report['bytes'] / params:.1f} bytes each: float32 weights, plus the graph).",
              f"It uses {len(ops)} builtin ops: {', '.join(ops)}."]
     if "WHILE" in ops:
@@ -169,20 +171,20 @@ def quantization_story(rows: Sequence[Mapping[str, Any]]) -> str:
 
 def restore_quantization(ns: dict) -> None:
     """Step 08.10: the table saved with this very model, instead of converting four times again."""
-    from . import export
+    from emoji_lab import quantize
 
-    rows = export.load_table(ns["best"])
+    rows = quantize.load_table(ns["best"])
     if rows is None:
         raise EmojiLabError("no quantization table saved for this model")
     ns["rows"] = rows
     for name in ("quantization_table", "quantization_view"):
-        ns[name] = getattr(export, name)
+        ns[name] = getattr(quantize, name)
     ns["quantization_story"] = quantization_story
 
 
 # -- 08.13 to 08.15: into the app ------------------------------------------------------------------------------------
 def ios_story(ios: Optional[Path]) -> str:
-    from .export import IOS_ENV, app_resources
+    from emoji_lab.app import IOS_ENV, app_resources
 
     if ios is not None:
         return wrap(f"Found the app: {ios}. The export writes its four files into {app_resources(ios)}.")
@@ -196,40 +198,20 @@ def check_exported(ns: Mapping[str, Any]) -> Optional[str]:
     return export_problem(ns.get("exported"), ns["best"], ns.get("ios"), "exported", "best")
 
 
-def export_problem(exported: Any, run: Any, ios: Optional[Path], name: str, run_name: str) -> Optional[str]:
-    """What is wrong with `exported` as the export of `run` (into the app when `ios` is a folder), or None."""
-    from .export import APP_FILES, APP_VARIANTS, read_manifest, sha256
-
-    if not isinstance(exported, Mapping) or "out" not in exported:
-        return f"There is no `{name}` yet: `{name} = export_run({run_name}, quantize=\"int8\", ios=ios)`."
-    if exported.get("run") != run.name:
-        return f"`{name}` holds run {exported.get('run')!r}; export `{run_name}` ({run.name})."
-    if exported.get("quantize") not in APP_VARIANTS:
-        return f"Choose quantize= one of {', '.join(APP_VARIANTS)}."
-    if ios is not None and exported.get("ios") is None:
-        return "The app was not filled: pass `ios=ios` to export_run."
-    for place in (exported["out"], exported.get("ios")):
-        if place is None:
-            continue
-        folder, manifest = Path(place["folder"]), read_manifest(Path(place["folder"]))
-        for file_name in APP_FILES:
-            path = folder / file_name
-            if not path.is_file() or sha256(path.read_bytes()) != manifest.get(file_name):
-                return f"{path} is missing or changed since the export: run the export again."
-    return None
 
 
 def restore_export(ns: dict) -> None:
     """Step 08.14: `exported` rebuilt from the files on disk, never by exporting again over the app."""
-    from . import export
+    from emoji_lab.app import exported_from_disk
+    from emoji_lab.export import export_run
 
-    ns["export_run"] = export.export_run
-    ns["exported"] = export.exported_from_disk(ns["best"], ns.get("ios"))
+    ns["export_run"] = export_run
+    ns["exported"] = exported_from_disk(ns["best"], ns.get("ios"))
 
 
 def predict_command(exported: Mapping[str, Any], text: str = "so tired lol") -> str:
     """The shell command that runs the exported file, as printed for the learner."""
-    from .export import MODEL_FILE
+    from emoji_lab.app import MODEL_FILE
 
     path = Path(exported["out"]["folder"]) / MODEL_FILE
     return f"python -m emoji_lab predict --model {shlex.quote(str(path))} {shlex.quote(text)}"

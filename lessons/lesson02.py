@@ -13,24 +13,24 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 
 import numpy as np
 
-from .baselines import KeywordModel, name_words
+from emoji_lab.checking import is_number, missing, wrong_kind
+from emoji_lab.baselines import KeywordModel, name_words
+from emoji_lab.formatting import pct, wrap
 
 
 # -- sentences built from what was measured ------------------------------------------------------------------------
-def _wrap(text: str, width: int = 74) -> str:
-    """Each line of a story folded to fit an 80-column terminal (an emoji is two columns wide)."""
-    import textwrap
-
-    return "\n".join(textwrap.fill(line, width, subsequent_indent="  ") for line in text.split("\n"))
+def _story(text: str) -> str:
+    """A story folded to fit an 80-column terminal (emoji are two columns wide), its later lines indented."""
+    return wrap(text, 74, indent="  ")
 
 
 def _share(part: int, whole: int) -> str:
-    return f"{part:,} of {whole:,} ({part / max(whole, 1):.1%})"
+    return f"{part:,} of {whole:,} ({pct(part / max(whole, 1))})"
 
 
 def names_story(names: KeywordModel, texts: Sequence[str], example: str = "happy new year", emoji: str = "🎉") -> str:
     """What the emoji-name keywords make of the seed's example, and how many texts they can say anything about."""
-    from .emojis import describe
+    from emoji_lab.emojis import describe
 
     labels = names.labels or []
     lines = []
@@ -49,14 +49,14 @@ def names_story(names: KeywordModel, texts: Sequence[str], example: str = "happy
     hit = names.hits(texts)
     lines.append(f"Validation texts with any name keyword: {_share(int(hit.sum()), len(texts))}; "
                  "every other text gets the fallback.")
-    return _wrap("\n".join(lines))
+    return _story("\n".join(lines))
 
 
 def majority_story(result: Mapping[str, Any], labels: Sequence[str]) -> str:
     """Why always answering the commonest emoji has a fair top-1 and a tiny macro-F1, in its own numbers."""
     rows = result["per_class"]
     chosen = max(range(len(rows)), key=lambda c: (rows[c]["predicted"], -c))
-    return _wrap(f"Always answering {labels[chosen]} is right on {result['top1']:.1%} of validation texts (top-1): "
+    return _story(f"Always answering {labels[chosen]} is right on {result['top1']:.1%} of validation texts (top-1): "
             f"that is simply the share of {labels[chosen]} among them. But its macro-F1 is "
             f"{result['macro_f1']:.1%}: {labels[chosen]}'s own F1 is {rows[chosen]['f1']:.1%}, and each of the "
             f"other {len(labels) - 1} emoji, never predicted, has an F1 of 0. Macro-F1 is the mean over all "
@@ -70,7 +70,7 @@ def coverage_story(model: KeywordModel, texts: Sequence[str]) -> str:
         fallback = f"{model.emoji(int(np.argmax(model.prior)))}, the emoji most frequent in training"
     else:
         fallback = f"{model.emoji(0)}, class 0"
-    return _wrap(f"Texts with at least one keyword: {_share(int(hit.sum()), len(texts))}. "
+    return _story(f"Texts with at least one keyword: {_share(int(hit.sum()), len(texts))}. "
                  f"The other {int((~hit).sum()):,} get the fallback, {fallback}.")
 
 
@@ -83,7 +83,7 @@ def rule_story(effect: Mapping[str, Any], before: Mapping[str, Any], after: Mapp
     one = len(effect["rules"]) == 1
     wrong_to_wrong = effect["changed"] - effect["fixed"] - effect["broken"]
     others = (f", {wrong_to_wrong:,} from one wrong emoji to another" if wrong_to_wrong else "")
-    story = _wrap(f"Your {'rule' if one else 'rules'} {rules} {'fires' if one else 'fire'} on "
+    story = _story(f"Your {'rule' if one else 'rules'} {rules} {'fires' if one else 'fire'} on "
                   f"{effect['fired']:,} validation texts and {'changes' if one else 'change'} "
                   f"{effect['changed']:,} predictions: {effect['fixed']:,} fixed, {effect['broken']:,} broken"
                   f"{others}.")
@@ -99,7 +99,7 @@ def keywords_table(model: KeywordModel, classes: Optional[Iterable[int]] = None,
     from rich.table import Table
     from rich.text import Text
 
-    from .formatting import pieces
+    from emoji_lab.formatting import pieces
 
     table = Table(title=title, title_justify="left")
     table.add_column("emoji", justify="center", no_wrap=True)
@@ -146,17 +146,14 @@ def ideas_table(ideas: Sequence[Mapping[str, Any]], title: str = "Rule ideas fro
 
 
 # -- checks of lesson 02 ------------------------------------------------------------------------------------------
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
-
-
 def check_my_top1(ns: Mapping[str, Any]) -> Optional[str]:
     """`my_top1` must be the share of validation texts whose best-scored class is the true one."""
     ds, val_scores = ns.get("ds"), ns.get("val_scores")
     if ds is None or val_scores is None:
         return "`ds` or `val_scores` is missing: go `back` to the step that evaluates the keywords and run it."
-    if "my_top1" not in ns:
-        return "There is no `my_top1` yet: compare `val_scores.argmax(axis=1)` with `ds.val.y`, then take the mean."
+    absent = missing(ns, "my_top1", "compare `val_scores.argmax(axis=1)` with `ds.val.y`, then take the mean.")
+    if absent:
+        return absent
     mine, y = ns["my_top1"], np.asarray(ds.val.y)
     expected = float((np.asarray(val_scores).argmax(axis=1) == y).mean())
     if isinstance(mine, np.ndarray) and mine.size > 1:
@@ -164,8 +161,8 @@ def check_my_top1(ns: Mapping[str, Any]) -> Optional[str]:
                 "`(pred == ds.val.y).mean()`, for the share that is right.")
     if isinstance(mine, np.ndarray):
         mine = mine.item()
-    if not _number(mine):
-        return f"`my_top1` is {type(mine).__name__}; it should be a number between 0 and 1."
+    if not is_number(mine):
+        return wrong_kind("my_top1", mine, "it should be a number between 0 and 1.")
     if abs(float(mine) - expected) < 1e-9:
         return None
     if abs(float(mine) - 100 * expected) < 1e-6:
@@ -197,13 +194,13 @@ def _val_scores(model: KeywordModel, ds: Any) -> np.ndarray:
 
 
 def _evaluate_now(model: KeywordModel, ds: Any) -> dict:
-    from .metrics import evaluate
+    from emoji_lab.metrics import evaluate
 
     return evaluate(ds.val.y, _val_scores(model, ds), ds.labels)
 
 
 def _same_scores(a: Any, b: Mapping[str, Any]) -> bool:
-    return isinstance(a, Mapping) and all(_number(a.get(k)) and abs(float(a[k]) - b[k]) < 1e-12
+    return isinstance(a, Mapping) and all(is_number(a.get(k)) and abs(float(a[k]) - b[k]) < 1e-12
                                           for k in ("top1", "top5", "macro_f1"))
 
 
@@ -216,7 +213,7 @@ def check_rule(ns: Mapping[str, Any]) -> Optional[str]:
         return ("`model` itself now has a rule: keep `model` as the baseline and add rules to a copy, "
                 "`mine = model.copy()`, then `mine.add_rule(...)`.")
     if mine is None:
-        return "There is no `mine` yet: make a copy first, `mine = model.copy()`."
+        return missing(ns, "mine", "make a copy first, `mine = model.copy()`.")
     if not isinstance(mine, KeywordModel):
         return f"`mine` is {type(mine).__name__}; make it a copy of the keyword model: `mine = model.copy()`."
     if not mine.rules:

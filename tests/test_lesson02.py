@@ -9,7 +9,7 @@ import pytest
 from rich.console import Console
 from test_baselines import LABELS, corpus  # the made-up data of the baseline tests
 
-from emoji_lab import keyword_lesson as kl
+from emoji_lab.lessons import lesson02
 from emoji_lab.baselines import KeywordModel, failure_examples, majority_scores
 from emoji_lab.metrics import evaluate
 
@@ -22,38 +22,38 @@ def model():
 
 def test_names_story():
     names = KeywordModel.from_emoji_names(LABELS)
-    story = kl.names_story(names, ["party", "nothing", "joy", "x"])
+    story = lesson02.names_story(names, ["party", "nothing", "joy", "x"])
     assert "2 of 4 (50.0%)" in story and "shares no word" in story
 
 
 def test_majority_story():
     scores = majority_scores(np.array([1, 1, 1, 0, 2]), 4, 3)
     result = evaluate(np.array([1, 1, 0, 2]), scores, LABELS)
-    story = kl.majority_story(result, LABELS)
+    story = lesson02.majority_story(result, LABELS)
     assert "Always answering ❤️ is right on 50.0%" in story and "other 2 emoji" in story
 
 
 def test_coverage_and_rule_stories(model):
-    story = " ".join(kl.coverage_story(model, ["lol", "nothing here", "love party", "quiet"]).split())  # unwrapped
+    story = " ".join(lesson02.coverage_story(model, ["lol", "nothing here", "love party", "quiet"]).split())  # unwrapped
     assert "2 of 4 (50.0%)" in story and "The other 2 get the fallback, 😂" in story
-    assert "No new rule" in kl.rule_story({"rules": []}, {}, {}, LABELS)
+    assert "No new rule" in lesson02.rule_story({"rules": []}, {}, {}, LABELS)
     before = {"top1": 0.5, "top5": 0.9, "macro_f1": 0.25}
     after = {"top1": 0.6, "top5": 0.9, "macro_f1": 0.3}
     effect = {"rules": [("new year", 2, 2.0)], "fired": 3, "changed": 2, "fixed": 2, "broken": 0}
-    story = kl.rule_story(effect, before, after, LABELS)
+    story = lesson02.rule_story(effect, before, after, LABELS)
     assert "'new year' -> 🎉 (weight 2.00)" in story and "2 fixed, 0 broken." in story and "+10.00 points" in story
     assert "Your rule 'new year'" in story and "fires on 3" in story
     effect = {"rules": [("new year", 2, 2.0), ("so tired", 1, 1.0)], "fired": 5, "changed": 4, "fixed": 1, "broken": 1}
-    story = " ".join(kl.rule_story(effect, before, after, LABELS).split())
+    story = " ".join(lesson02.rule_story(effect, before, after, LABELS).split())
     assert "Your rules" in story and "change 4 predictions: 1 fixed, 1 broken, 2 from one wrong emoji to another." in story
 
 
 def test_views_render(model):
     out = io.StringIO()
     console = Console(file=out, width=80, color_system=None)
-    console.print(kl.keywords_table(model, classes=[0, 2]))
-    console.print(kl.failures_view(failure_examples(model, ["nothing"], np.array([1]), LABELS)))
-    console.print(kl.ideas_table([{"phrase": "new year", "emoji": "🎉", "texts": 9, "share": 0.5, "gain": 3}]))
+    console.print(lesson02.keywords_table(model, classes=[0, 2]))
+    console.print(lesson02.failures_view(failure_examples(model, ["nothing"], np.array([1]), LABELS)))
+    console.print(lesson02.ideas_table([{"phrase": "new year", "emoji": "🎉", "texts": 9, "share": 0.5, "gain": 3}]))
     text = out.getvalue()
     assert "lol" in text and "no keyword" in text and "new year" in text and "+3" in text
 
@@ -89,27 +89,27 @@ def test_check_my_top1(model, value, expected):
     assert (ns["val_scores"].argmax(axis=1) == ds.val.y).mean() == 0.6
     if value is not None:
         ns["my_top1"] = value
-    result = kl.check_my_top1(ns)
+    result = lesson02.check_my_top1(ns)
     assert result is None if expected is None else expected in result
 
 
 def test_check_rule(model):
     ds = FakeData()
     ns = {"ds": ds, "model": model}
-    assert "no `mine` yet" in kl.check_rule(ns)
+    assert "no `mine` yet" in lesson02.check_rule(ns)
     ns["mine"] = model.copy()
-    assert "no rule yet" in kl.check_rule(ns)
+    assert "no rule yet" in lesson02.check_rule(ns)
     ns["mine"] = model.copy().add_rule("snow storm", 0)
-    assert "in none of the validation texts" in kl.check_rule(ns)
+    assert "in none of the validation texts" in lesson02.check_rule(ns)
     ns["mine"] = model.copy().add_rule("party", 2, 0.1)
-    assert "no prediction changes" in kl.check_rule(ns)
+    assert "no prediction changes" in lesson02.check_rule(ns)
     mine = ns["mine"] = model.copy().add_rule("new year", "🎉", 2.0)
-    assert "should be the dict" in kl.check_rule(ns)
+    assert "should be the dict" in lesson02.check_rule(ns)
     ns["after"] = evaluate(ds.val.y, model.scores(ds.val.texts), LABELS)
-    assert "without your rule" in kl.check_rule(ns)
+    assert "without your rule" in lesson02.check_rule(ns)
     ns["after"] = evaluate(ds.val.y, mine.scores(ds.val.texts), LABELS)
-    assert kl.check_rule(ns) is None
+    assert lesson02.check_rule(ns) is None
     mine.add_rule("lol", 1, 9.0)  # changed after measuring
-    assert "does not match `mine` as it is now" in kl.check_rule(ns)
+    assert "does not match `mine` as it is now" in lesson02.check_rule(ns)
     broken = model.copy().add_rule("x", 0)
-    assert "`model` itself now has a rule" in kl.check_rule({"ds": ds, "model": broken})
+    assert "`model` itself now has a rule" in lesson02.check_rule({"ds": ds, "model": broken})

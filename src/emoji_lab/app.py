@@ -1,0 +1,216 @@
+"""The iPhone app's files: `emoji_model.tflite`, `labels.txt` (model output order), `preprocess.json` (the byte
+contract) and `golden.json` (texts, their ids and the exported file's own top-5, which the app's unit tests
+compare with the phone), where they go in `ios_starter/`, and what to do next on a Mac.
+
+A hidden manifest records what an export wrote, so a later export backs up whatever a learner changed
+instead of overwriting it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+import numpy as np
+
+from .encoders import GOLDEN_TEXTS, PREPROCESS_FILE
+from .errors import DataError, EmojiLabError
+from .formatting import size
+from .litert import LABELS_FILE, LiteModel, graph_report
+from .talk import SENTENCES
+
+MODEL_FILE = "emoji_model.tflite"
+INPUT_NAME = "bytes"  # the model's one input: the app feeds it by this name
+APP_VARIANTS = ("float32", "float16", "int8")  # what the app ships; full-integer int8 is lesson 8's table only
+
+GOLDEN_FILE = "golden.json"
+
+APP_FILES = (MODEL_FILE, LABELS_FILE, PREPROCESS_FILE, GOLDEN_FILE)
+
+MANIFEST_FILE = ".emoji_lab_export.json"
+
+IOS_ENV = "EMOJI_LAB_IOS"
+
+TOLERANCE = {"float32": 1e-4, "float16": 1e-3, "int8": 5e-3, "int8-full": 1e-2}  # golden.json, phone vs here
+
+GOLDEN_EXTRA = {"talk_sleep": SENTENCES[0], "talk_new_year": SENTENCES[1],
+                "tired": "so tired of this week", "love": "love you so much", "fire": "this beat is fire",
+                "christmas": "merry christmas everyone"}
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def golden_examples() -> dict[str, str]:
+    """The texts golden.json holds: the encoder's edge cases and a few sentences, never training data."""
+    return {**GOLDEN_TEXTS, **GOLDEN_EXTRA}
+
+
+def golden_file(lite: LiteModel, content: bytes, run: Any, variant: str, k: int = 5) -> dict:
+    """golden.json: each text's ids and the exported file's own top-k, for the app's unit tests."""
+    examples = []
+    for name, text in golden_examples().items():
+        ids = lite.encoder.encode(text)
+        probs = lite.ids_probabilities(np.array([ids]))[0]
+        order = np.argsort(-probs, kind="stable")[:k]
+        examples.append({"name": name, "text": text, "ids": ids, "top": [
+            {"index": int(i), "emoji": lite.labels[i], "probability": round(float(probs[i]), 7)} for i in order]})
+    return {"format_version": 1,
+            "model": {"file": MODEL_FILE, "sha256": sha256(content), "bytes": len(content), "quantize": variant,
+                      "run": run.name, "architecture": run.record.get("model"),
+                      "data": run.record.get("data", {}).get("source")},
+            "input": {"name": INPUT_NAME, "shape": [1, lite.encoder.max_len], "dtype": "int32"},
+            "output": {"shape": [1, len(lite.labels)], "dtype": "float32"},
+            "preprocess": lite.encoder.to_dict(), "labels": lite.labels, "top_k": k,
+            "tolerance": TOLERANCE[variant], "examples": examples}
+
+
+def golden_json(golden: dict) -> str:
+    """Readable JSON: one line per top-level key, and one per example."""
+    lines = [f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}" for key, value in golden.items()
+             if key != "examples"]
+    examples = ",\n  ".join(json.dumps(e, ensure_ascii=False) for e in golden["examples"])
+    return "{\n" + ",\n".join(lines) + f',\n "examples": [\n  {examples}\n ]\n}}\n'
+
+
+def app_files(run: Any, content: bytes, variant: str) -> dict[str, bytes]:
+    """The four files the app reads, by name (`run` reads bytes: `export.byte_run` checked it)."""
+    encoder = run.encoder
+    lite = LiteModel(content, run.labels, encoder)
+    return {MODEL_FILE: content,
+            LABELS_FILE: "".join(f"{label}\n" for label in run.labels).encode("utf-8"),
+            PREPROCESS_FILE: encoder.to_json().encode("utf-8"),
+            GOLDEN_FILE: golden_json(golden_file(lite, content, run, variant)).encode("utf-8")}
+
+
+def read_manifest(folder: Path) -> dict[str, str]:
+    """What the last export wrote into `folder`: file name -> sha256 (empty if none or damaged)."""
+    try:
+        files = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8")).get("files", {})
+    except (OSError, json.JSONDecodeError, AttributeError):
+        return {}
+    return files if isinstance(files, dict) else {}
+
+
+def write_files(folder: Path, files: dict[str, bytes]) -> dict:
+    """Write `files` into `folder`; first back up every existing one that the last export did not write."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written_before = read_manifest(folder)
+    changed = [name for name in files if (folder / name).is_file()
+               and sha256((folder / name).read_bytes()) != written_before.get(name)]
+    backup = None
+    if changed:
+        backup = folder / f"backup-{dt.datetime.now():%Y%m%d-%H%M%S}"
+        backup.mkdir(parents=True, exist_ok=True)
+        for name in changed:
+            (backup / name).write_bytes((folder / name).read_bytes())
+    for name, data in files.items():
+        part = folder / f".{name}.part"
+        part.write_bytes(data)
+        os.replace(part, folder / name)  # never a half-written file in the app
+    manifest = {"format_version": 1, "files": {name: sha256(data) for name, data in files.items()}}
+    (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    return {"folder": folder, "files": {name: len(data) for name, data in files.items()},
+            "backup": backup, "backed_up": changed}
+
+
+def app_resources(ios_dir: Path) -> Path:
+    """Where the Xcode project expects the four files."""
+    return Path(ios_dir) / "EmojiLab" / "Resources"
+
+
+def check_ios_dir(path: Path) -> Path:
+    path = Path(path).expanduser()
+    if not (path / "EmojiLab.xcodeproj").is_dir():
+        raise DataError(f"{path}: not the ios_starter folder (no EmojiLab.xcodeproj there)")
+    return path
+
+
+def find_ios_starter() -> Optional[Path]:
+    """The app to fill: $EMOJI_LAB_IOS, else ./ios_starter, else the one beside this package's source."""
+    if os.environ.get(IOS_ENV):
+        return check_ios_dir(Path(os.environ[IOS_ENV]))
+    for candidate in (Path.cwd() / "ios_starter", Path(__file__).resolve().parents[2] / "ios_starter"):
+        if (candidate / "EmojiLab.xcodeproj").is_dir():
+            return candidate
+    return None
+
+
+def on_disk(folder: Path) -> Optional[dict]:
+    """An earlier export's files in `folder`, if all are there as the manifest recorded them."""
+    manifest = read_manifest(folder)
+    sizes = {}
+    for name in APP_FILES:
+        path = folder / name
+        if not path.is_file() or sha256(path.read_bytes()) != manifest.get(name):
+            return None
+        sizes[name] = path.stat().st_size
+    return {"folder": folder, "files": sizes, "backup": None, "backed_up": []}
+
+
+def exported_from_disk(run: Any, ios: Optional[Path] = None) -> dict:
+    """What export_run returned for `run` into its default folder, read back without exporting again."""
+    out = on_disk(run.dir / "export")
+    if out is None:
+        raise EmojiLabError(f"no complete export of {run.name} in {run.dir / 'export'}")
+    golden = json.loads((out["folder"] / GOLDEN_FILE).read_text(encoding="utf-8"))
+    if golden["model"]["run"] != run.name:
+        raise EmojiLabError(f"the export in {out['folder']} is of another run")
+    app = on_disk(app_resources(ios)) if ios is not None else None
+    if app is not None and read_manifest(app["folder"]) != read_manifest(out["folder"]):
+        app = None  # the app holds another export
+    return {"run": run.name, "quantize": golden["model"]["quantize"],
+            "report": graph_report((out["folder"] / MODEL_FILE).read_bytes()), "out": out, "ios": app}
+
+
+def written_lines(result: dict) -> list[str]:
+    """Exactly what an export wrote, and what it backed up."""
+    lines = []
+    for place in (result["out"], result["ios"]):
+        if place is None:
+            continue
+        lines += [f"wrote {place['folder'] / name} ({size(n, 2, mb_from=100_000)})"
+                  for name, n in place["files"].items()]
+        if place["backup"] is not None:
+            lines.append(f"backed up your changed {', '.join(place['backed_up'])} to {place['backup']}")
+    return lines
+
+
+NEXT_STEPS = """Next, on your Mac (ios_starter/README.md has every step):
+  1. cd {ios} && pod install          (once: fetches TensorFlowLiteSwift 2.17)
+  2. open EmojiLab.xcworkspace        (the workspace, not the .xcodeproj)
+  3. Signing & Capabilities: choose your team (a free Apple ID works) and a bundle identifier of your own
+  4. plug in your iPhone, pick it as the destination, and press Run (Cmd-R)"""
+
+
+def next_steps(ios: Optional[Path]) -> str:
+    if ios is None:
+        return ("No ios_starter folder was filled: pass --ios PATH (the folder with EmojiLab.xcodeproj), "
+                f"or set {IOS_ENV}.")
+    return NEXT_STEPS.format(ios=ios)
+
+
+def export_problem(exported: Any, run: Any, ios: Optional[Path], name: str, run_name: str) -> Optional[str]:
+    """What is wrong with `exported` as the export of `run` (into the app when `ios` is a folder), or None."""
+    if not isinstance(exported, Mapping) or "out" not in exported:
+        return f"There is no `{name}` yet: `{name} = export_run({run_name}, quantize=\"int8\", ios=ios)`."
+    if exported.get("run") != run.name:
+        return f"`{name}` holds run {exported.get('run')!r}; export `{run_name}` ({run.name})."
+    if exported.get("quantize") not in APP_VARIANTS:
+        return f"Choose quantize= one of {', '.join(APP_VARIANTS)}."
+    if ios is not None and exported.get("ios") is None:
+        return "The app was not filled: pass `ios=ios` to export_run."
+    for place in (exported["out"], exported.get("ios")):
+        if place is None:
+            continue
+        folder, manifest = Path(place["folder"]), read_manifest(Path(place["folder"]))
+        for file_name in APP_FILES:
+            path = folder / file_name
+            if not path.is_file() or sha256(path.read_bytes()) != manifest.get(file_name):
+                return f"{path} is missing or changed since the export: run the export again."
+    return None

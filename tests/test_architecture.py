@@ -1,0 +1,141 @@
+"""The layout shows the architecture: the library (`emoji_lab`) knows no lesson, has no import cycle, and each
+lesson's own code sits beside its lesson file (`lessons/lessonNN.py` beside `lessons/NN_name.toml`)."""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LIBRARY = ROOT / "src" / "emoji_lab"
+LESSONS = ROOT / "lessons"
+LESSON_PACKAGE = "emoji_lab.lessons"
+
+
+def module_files() -> dict[str, Path]:
+    """Every module of the package, by dotted name: the library, the engine, and the lesson modules."""
+    found = {}
+    for path in sorted(LIBRARY.rglob("*.py")):
+        parts = path.relative_to(LIBRARY.parent).with_suffix("").parts
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    for path in sorted(LESSONS.glob("*.py")):
+        found[LESSON_PACKAGE if path.stem == "__init__" else f"{LESSON_PACKAGE}.{path.stem}"] = path
+    return found
+
+
+def imports(name: str, path: Path, known: set[str]) -> set[str]:
+    """The package's own modules that `name` imports anywhere in its file (inside functions too)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join(anchor + ([base] if base else []))
+            targets = [f"{base}.{alias.name}" for alias in node.names] + [base]
+        else:
+            continue
+        for target in targets:
+            while target and target not in known:
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                found.add(target)
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    files = module_files()
+    known = set(files)
+    # a package's __init__ is imported with any of its modules; that alone is not a dependency of interest
+    return {name: {t for t in imports(name, path, known) if not (name.startswith(t + ".") and t != name)}
+            for name, path in files.items()}
+
+
+def is_lesson(name: str) -> bool:
+    return name == LESSON_PACKAGE or name.startswith(LESSON_PACKAGE + ".")
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    sys.setrecursionlimit(10_000)
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def levels(graph: dict[str, set[str]]) -> int:
+    """The longest chain of imports (in modules), on a graph without cycles."""
+    depth: dict[str, int] = {}
+
+    def chain(node: str) -> int:
+        if node not in depth:
+            depth[node] = 0  # guards a cycle; the test fails on cycles first
+            depth[node] = 1 + max((chain(n) for n in graph[node]), default=0)
+        return depth[node]
+
+    return max(chain(node) for node in graph)
+
+
+def test_no_import_cycle_inside_emoji_lab():
+    library = {name: deps for name, deps in import_graph().items()}
+    assert cycles(library) == []
+
+
+def test_the_library_and_the_engine_import_no_lesson_module():
+    offenders = {name: sorted(d for d in deps if is_lesson(d)) for name, deps in import_graph().items()
+                 if not is_lesson(name) and any(is_lesson(d) for d in deps)}
+    assert offenders == {}
+
+
+def test_each_lesson_has_its_module_beside_it_and_names_checks_only_there():
+    """lessons/NN_name.toml names its checks, restores and terminal views in lessons/lessonNN.py (or a library
+    module), never in another lesson's module."""
+    for toml in sorted(LESSONS.glob("[0-9][0-9]_*.toml")):
+        number = toml.name[:2]
+        assert (LESSONS / f"lesson{number}.py").is_file(), f"{toml.name} has no lessons/lesson{number}.py"
+        refs = re.findall(r'"(emoji_lab[\w.]*):\w+"', toml.read_text(encoding="utf-8"))
+        for ref in refs:
+            if is_lesson(ref):
+                assert ref == f"{LESSON_PACKAGE}.lesson{number}", f"{toml.name} names {ref}"
+
+
+def test_the_graph_reads_imports_inside_functions_and_relative_ones(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("from . import a\nfrom .b import c\ndef f():\n    from emoji_lab.d import e\n", encoding="utf-8")
+    known = {"emoji_lab.a", "emoji_lab.b", "emoji_lab.d"}
+    assert imports("emoji_lab.m", module, known) == known
+    assert cycles({"a": {"b"}, "b": {"a"}, "c": {"a"}}) == [["a", "b"]]
