@@ -150,11 +150,11 @@ def restore_student(ns: dict) -> None:
 
 def teachers_story(record: Mapping[str, Any]) -> str:
     """The student's record told: each teacher, the pair, and what the student kept of the pair's lead."""
-    t = record["teachers"]
-    g, y, pair = t["gram_val"]["macro_f1"], t["yardstick"]["val"]["macro_f1"], t["pair_val"]["macro_f1"]
+    taught = record["teachers"]
+    g, y, pair = taught["gram_val"]["macro_f1"], taught["yardstick"]["val"]["macro_f1"], taught["pair_val"]["macro_f1"]
     s = record["val"]["macro_f1"]
     lines = [f"Validation macro-F1: the bytegrams teacher {pct(g)}, the yardstick {pct(y)} "
-             f"({t['yardstick']['params']:,} parameters), the two together {pct(pair)}; the student {pct(s)}."]
+             f"({taught['yardstick']['params']:,} parameters), the two together {pct(pair)}; the student {pct(s)}."]
     epochs = record.get("epochs") or []
     if record.get("config", {}).get("start_from") and epochs:
         lines.append(f"The student started from its bytegrams teacher's weights: {pct(epochs[0]['val_macro_f1'])} "
@@ -173,7 +173,7 @@ def teachers_story(record: Mapping[str, Any]) -> str:
     else:
         lines.append(f"The student scores {100 * (g - s):.1f} points below its bytegrams teacher: on this data the "
                      "lesson exports the teacher.")
-    seconds = t["seconds"]
+    seconds = taught["seconds"]
     lines.append(f"Time: the bytegrams teacher {seconds['bytegrams']:.0f} s, the yardstick "
                  f"{seconds['yardstick']:.0f} s, their predictions {seconds['predict']:.0f} s, the student "
                  f"{record['seconds']:.0f} s.")

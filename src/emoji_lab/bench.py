@@ -208,7 +208,7 @@ def phone_table(result: dict) -> Any:
 
 
 def startup_line(result: dict) -> str:
-    s = result["startup"]
-    return (f"start-up: the REPL reaches its prompt and exits in {s['repl_to_prompt_and_bye_s']:.2f} s; "
-            f"`import tensorflow` alone takes {s['import_tensorflow_s']:.2f} s ({s['ratio']:.1f}x), best of "
-            f"{s['best_of']}")
+    times = result["startup"]  # seconds
+    return (f"start-up: the REPL reaches its prompt and exits in {times['repl_to_prompt_and_bye_s']:.2f} s; "
+            f"`import tensorflow` alone takes {times['import_tensorflow_s']:.2f} s ({times['ratio']:.1f}x), "
+            f"best of {times['best_of']}")

@@ -237,23 +237,23 @@ class VocabStats:
         """Embedding rows for every training word: the words plus padding and out-of-vocabulary."""
         return self.n_words + SPECIAL_IDS
 
-    def kept(self, cap: Optional[int]) -> int:
+    def words_kept(self, cap: Optional[int]) -> int:
         return self.n_words if cap is None else min(_positive_int("cap", cap), self.n_words)
 
     def train_coverage(self, cap: Optional[int] = None) -> float:
         """Share of training tokens whose word is among the first `cap` words."""
-        kept = self.kept(cap)
-        return self._cumulative[kept - 1] / self.train_tokens if kept and self.train_tokens else 0.0
+        n_kept = self.words_kept(cap)
+        return self._cumulative[n_kept - 1] / self.train_tokens if n_kept and self.train_tokens else 0.0
 
     def val_oov(self, cap: Optional[int] = None) -> float:
         """Share of validation tokens whose word is not among the first `cap` training words."""
         if not self.val_tokens:
             return 0.0
-        return 1 - bisect_left(self._val_ranks, self.kept(cap)) / self.val_tokens
+        return 1 - bisect_left(self._val_ranks, self.words_kept(cap)) / self.val_tokens
 
     def row(self, cap: Optional[int]) -> CapRow:
-        kept = self.kept(cap)
-        return CapRow(cap, kept, kept + SPECIAL_IDS, self.train_coverage(cap), self.val_oov(cap))
+        n_kept = self.words_kept(cap)
+        return CapRow(cap, n_kept, n_kept + SPECIAL_IDS, self.train_coverage(cap), self.val_oov(cap))
 
     def caps(self, caps: Sequence[int] = DEFAULT_CAPS) -> list[CapRow]:
         """The caps smaller than the vocabulary, then every word (cap None)."""
@@ -266,14 +266,14 @@ class VocabStats:
 
     def oov_bounds(self, cap: int) -> tuple[float, float]:
         """Lowest and highest val OOV over every way to break frequency ties at the cap's edge."""
-        kept = self.kept(cap)
-        if kept in (0, self.n_words) or not self.val_tokens:
+        n_kept = self.words_kept(cap)
+        if n_kept in (0, self.n_words) or not self.val_tokens:
             return self.val_oov(cap), self.val_oov(cap)
-        edge = self.train_counts[self.words[kept - 1]]
+        edge = self.train_counts[self.words[n_kept - 1]]
         above = [w for w in self.words if self.train_counts[w] > edge]
         tied = sorted((self.val_counts[w] for w in self.words if self.train_counts[w] == edge), reverse=True)
         fixed = sum(self.val_counts[w] for w in above)
-        take = kept - len(above)
+        take = n_kept - len(above)
         best, worst = fixed + sum(tied[:take]), fixed + sum(tied[len(tied) - take:])
         return 1 - best / self.val_tokens, 1 - worst / self.val_tokens
 

@@ -42,13 +42,13 @@ def _list() -> int:
     from .render import Renderer
     from .state import lesson_rows
 
-    r = Renderer()
+    screen = Renderer()
     lessons = load_lessons()
     prog, warning = progress_mod.load(move_aside=False)
     if warning:
-        r.warn(warning)
-    r.lessons(lesson_rows(lessons, prog, prog.current_lesson))
-    r.note(f"progress: {progress_mod.progress_path()} · data: {prog.data}")
+        screen.warn(warning)
+    screen.lessons(lesson_rows(lessons, prog, prog.current_lesson))
+    screen.note(f"progress: {progress_mod.progress_path()} · data: {prog.data}")
     return 0
 
 

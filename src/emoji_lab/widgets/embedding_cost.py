@@ -45,7 +45,7 @@ def embedding_cost_view(stats: VocabStats, vocab: int, dim: int, bytes_per_weigh
         "fits_budget": fits_budget(n_bytes),
         "budget_mb": TEACHING_BUDGET_MB,
         "words_in_data": stats.n_words,
-        "words_kept": stats.kept(vocab),
+        "words_kept": stats.words_kept(vocab),
         "train_coverage": stats.train_coverage(vocab),
         "val_oov": stats.val_oov(vocab),
         "byte_bytes": storage_bytes(byte_rows, dim, storage),
