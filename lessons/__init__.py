@@ -1,1 +1,1 @@
-"""Lesson content (TOML files), shipped inside the wheel as `emoji_lab.lessons`; see README.md here."""
+"""The lessons: one TOML file each (content) and one module each (`lessonNN.py`: its checks, restores, sentences and views); the package `emoji_lab.lessons` in every install. See README.md here."""
