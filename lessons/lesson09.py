@@ -137,7 +137,7 @@ def restore_deep(ns: dict) -> None:
 def restore_student(ns: dict) -> None:
     """Step 09.8c: `distill`, `teachers_story` and `student`, the saved student of exactly this run9."""
     from emoji_lab.distill import STUDENT, distill
-    from emoji_lab.export import model_sha
+    from emoji_lab.runs import model_sha
     from emoji_lab.runs import matching_run
 
     student = matching_run(STUDENT, ns["ds"])

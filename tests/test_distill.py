@@ -14,7 +14,7 @@ from emoji_lab.lessons import lesson09
 from emoji_lab import distill as dl
 from emoji_lab.dataset import from_raw_lines
 from emoji_lab.errors import EmojiLabError
-from emoji_lab.export import model_sha
+from emoji_lab.runs import model_sha
 from emoji_lab.runs import RECORD_FILE
 from emoji_lab.train import train
 

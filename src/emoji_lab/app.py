@@ -19,8 +19,10 @@ import numpy as np
 
 from .encoders import GOLDEN_TEXTS, PREPROCESS_FILE
 from .errors import DataError, EmojiLabError
+from .files import write_whole
 from .formatting import size
 from .litert import LABELS_FILE, LiteModel, graph_report
+from .runs import model_sha
 from .talk import SENTENCES
 
 MODEL_FILE = "emoji_model.tflite"
@@ -62,7 +64,7 @@ def golden_file(lite: LiteModel, content: bytes, run: Any, variant: str, k: int 
             {"index": int(i), "emoji": lite.labels[i], "probability": round(float(probs[i]), 7)} for i in order]})
     return {"format_version": 1,
             "model": {"file": MODEL_FILE, "sha256": sha256(content), "bytes": len(content), "quantize": variant,
-                      "run": run.name, "architecture": run.record.get("model"),
+                      "run": run.name, "weights_sha256": model_sha(run), "architecture": run.record.get("model"),
                       "data": run.record.get("data", {}).get("source")},
             "input": {"name": INPUT_NAME, "shape": [1, lite.encoder.max_len], "dtype": "int32"},
             "output": {"shape": [1, len(lite.labels)], "dtype": "float32"},
@@ -108,13 +110,11 @@ def write_files(folder: Path, files: dict[str, bytes]) -> dict:
         backup = folder / f"backup-{dt.datetime.now():%Y%m%d-%H%M%S}"
         backup.mkdir(parents=True, exist_ok=True)
         for name in changed:
-            (backup / name).write_bytes((folder / name).read_bytes())
+            write_whole(backup / name, (folder / name).read_bytes())
     for name, data in files.items():
-        part = folder / f".{name}.part"
-        part.write_bytes(data)
-        os.replace(part, folder / name)  # never a half-written file in the app
+        write_whole(folder / name, data)  # never a half-written file in the app
     manifest = {"format_version": 1, "files": {name: sha256(data) for name, data in files.items()}}
-    (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    write_whole(folder / MANIFEST_FILE, json.dumps(manifest, indent=1) + "\n")
     return {"folder": folder, "files": {name: len(data) for name, data in files.items()},
             "backup": backup, "backed_up": changed}
 
@@ -159,13 +159,25 @@ def exported_from_disk(run: Any, ios: Optional[Path] = None) -> dict:
     if out is None:
         raise EmojiLabError(f"no complete export of {run.name} in {run.dir / 'export'}")
     golden = json.loads((out["folder"] / GOLDEN_FILE).read_text(encoding="utf-8"))
-    if golden["model"]["run"] != run.name:
-        raise EmojiLabError(f"the export in {out['folder']} is of another run")
+    problem = weights_problem(golden, run, out["folder"])
+    if problem:
+        raise EmojiLabError(problem)
     app = on_disk(app_resources(ios)) if ios is not None else None
     if app is not None and read_manifest(app["folder"]) != read_manifest(out["folder"]):
         app = None  # the app holds another export
     return {"run": run.name, "quantize": golden["model"]["quantize"],
             "report": graph_report((out["folder"] / MODEL_FILE).read_bytes()), "out": out, "ios": app}
+
+
+def weights_problem(golden: Mapping[str, Any], run: Any, folder: Path) -> Optional[str]:
+    """Why the export described by `golden` is not of `run`'s weights as they are now, or None."""
+    model = golden.get("model", {})
+    if model.get("run") != run.name:
+        return f"the export in {folder} is of another run ({model.get('run')!r}): export {run.name} again"
+    if model.get("weights_sha256") != model_sha(run):
+        return (f"the export in {folder} was made from other weights than {run.name}'s now (an earlier training, "
+                "or an earlier emoji_lab): export it again")
+    return None
 
 
 def written_lines(result: dict) -> list[str]:
@@ -213,4 +225,8 @@ def export_problem(exported: Any, run: Any, ios: Optional[Path], name: str, run_
             path = folder / file_name
             if not path.is_file() or sha256(path.read_bytes()) != manifest.get(file_name):
                 return f"{path} is missing or changed since the export: run the export again."
+        golden = json.loads((folder / GOLDEN_FILE).read_text(encoding="utf-8"))
+        problem = weights_problem(golden, run, folder)
+        if problem:
+            return problem
     return None

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from .encoders import ByteEncoder
+from .files import write_whole
 from .formatting import epochs_cell, pct
 from .setup_check import machine
 
@@ -163,9 +164,8 @@ def run_bench(data: str, models: Sequence[str], epochs: Optional[int], max_train
 
 
 def write_json(path: Path, result: dict) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    """The results so far, whole (rewritten after every row, so a stopped run keeps what it measured)."""
+    write_whole(path, json.dumps(result, indent=1, ensure_ascii=False, allow_nan=False) + "\n")
 
 
 # -- the tables ------------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -11,6 +12,20 @@ from pathlib import Path
 from .budgets import CLI_EPOCHS
 from .errors import run_command
 
+# Every numeric option, checked the same way before any work: the smallest value it takes (0 never means
+# "the default": an option left out does).
+MINIMUM = {"epochs": 1, "max_train": 1, "batch_size": 1, "top_k": 2, "seed": 0, "k": 1, "latency_runs": 1,
+           "ngram_epochs": 1, "startup_runs": 1}
+
+
+def check_numbers(args: argparse.Namespace) -> None:
+    """One line for the first numeric option out of range, before data, TensorFlow or any training."""
+    from .values import whole_number
+
+    for dest, minimum in MINIMUM.items():
+        value = getattr(args, dest, None)
+        if value is not None:
+            whole_number("-k" if dest == "k" else "--" + dest.replace("_", "-"), value, minimum)
 
 
 def add_data_options(parser: argparse.ArgumentParser) -> None:
@@ -55,9 +70,13 @@ def cmd_data_download(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    from .files import check_writable
     from .models import spec
+    from .runs import check_run_folder, run_dir
 
-    spec(args.model)  # an unknown name fails here, before data or TensorFlow load
+    spec(args.model)  # an unknown name, a folder that is not a run, an unwritable place: before data or TensorFlow
+    folder = check_run_folder(Path(args.out) if args.out else run_dir(args.model, args.data))
+    check_writable(folder.parent, "choose another --out, or set EMOJI_LAB_HOME to a writable folder")
     ds = load_from_args(args)
     from .train import train
 
@@ -99,10 +118,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .runs import check_run_dir
 
     folder = check_run_dir(Path(args.model))  # a wrong folder fails before TensorFlow loads
-    from .app import check_ios_dir, next_steps, written_lines
+    from .app import IOS_ENV, check_ios_dir, next_steps, written_lines
     from .export import export_run
+    from .files import check_writable
 
-    ios = check_ios_dir(Path(args.ios)) if args.ios else None
+    ios_path = args.ios or os.environ.get(IOS_ENV)
+    ios = check_ios_dir(Path(ios_path)) if ios_path else None
+    check_writable(Path(args.out) if args.out else folder / "export", "choose another --out")
     from .runs import open_run
 
     result = export_run(open_run(folder), out=Path(args.out) if args.out else None, quantize=args.quantize, ios=ios)
@@ -116,20 +138,37 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
+    from .formatting import wrap
     from .litert import LiteModel
+    from .values import whole_number
 
     model = LiteModel.from_file(Path(args.model))
-    results = [{"text": text, "top": [{"emoji": e, "probability": p} for e, p in model.top(text, args.k)]}
-               for text in args.texts]
+    k = whole_number("-k", args.k, 1, len(model.labels))
+    results = [{"text": text, "top": [{"emoji": e, "probability": p} for e, p in model.top(text, k)],
+                "note": nothing_to_go_on(text)} for text in args.texts]
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
         return 0
     for result in results:
         print(result["text"])
+        if result["note"]:
+            print(wrap(f"  ({result['note']})", indent="   "))
         for entry in result["top"]:
             bar = "█" * round(30 * entry["probability"])
             print(f"  {entry['emoji']}  {100 * entry['probability']:5.1f}% {bar}")
     return 0
+
+
+def nothing_to_go_on(text: str) -> str:
+    """Why a text gives the model nothing to read, or "" when it has words."""
+    from .emojis import strip_emoji
+
+    if not text.strip():
+        return "an empty text: the model has nothing to read, so these are its prior, its answer for any text"
+    if not strip_emoji(text):
+        return ("only emoji: the model learned from texts with their emoji removed, so here it has nothing it "
+                "learned to read")
+    return ""
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -220,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--split", choices=["val", "test", "train"], default="val", help="which split (default val)")
     evaluate.add_argument("--json", action="store_true", help="print a machine-readable object instead")
 
-    from .export import APP_VARIANTS
+    from .app import APP_VARIANTS
 
     export = commands.add_parser("export", help="convert a run to .tflite and fill the iPhone app with it",
                                  description="Convert a trained run to a LiteRT .tflite file (builtin ops only), "
@@ -230,7 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", metavar="DIR", help="where to write the files (default: the run's export/ folder)")
     export.add_argument("--quantize", choices=APP_VARIANTS, default="float32",
                         help="float32 (default), float16 weights, or dynamic-range int8 weights")
-    export.add_argument("--ios", metavar="PATH", help="also fill this ios_starter folder's EmojiLab/Resources")
+    export.add_argument("--ios", metavar="PATH", help="also fill this ios_starter folder's EmojiLab/Resources "
+                        "(default: $EMOJI_LAB_IOS when it is set)")
     export.set_defaults(run=cmd_export)
 
     predict = commands.add_parser("predict", help="the top emoji of texts from an exported .tflite file",
@@ -277,4 +317,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return run_command(lambda: args.run(args))
+
+    def checked() -> int:
+        check_numbers(args)
+        return args.run(args)
+
+    return run_command(checked)

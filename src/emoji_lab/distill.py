@@ -66,7 +66,7 @@ def distill(run: Any, ds: Any, *, yard: Optional[Any] = None, quick: bool = Fals
     validation scores, and their seconds.
     """
     from .errors import EmojiLabError
-    from .export import model_sha
+    from .runs import model_sha
     from .metrics import evaluate
     from .runs import fingerprint
     from .budgets import budget

@@ -25,5 +25,6 @@ def run_command(action) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while this one is handled changes nothing
         print("\ninterrupted", file=sys.stderr)
         return 130

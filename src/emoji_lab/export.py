@@ -25,7 +25,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .app import APP_VARIANTS, INPUT_NAME, app_files, app_resources, check_ios_dir, sha256, write_files
+from .app import APP_VARIANTS, INPUT_NAME, app_files, app_resources, check_ios_dir, write_files
 from .encoders import ByteEncoder
 from .errors import EmojiLabError
 from .litert import deployment_problems, graph_report
@@ -168,13 +168,6 @@ def to_tflite(run: Any, signature: Any = None, variant: str = "float32",
     signature = signature if signature is not None else input_signature(encoder.max_len)
     with tempfile.TemporaryDirectory(prefix="emoji_lab_export_") as tmp:
         return convert(save_static(run.model, Path(tmp) / "saved_model", signature), variant, representative)
-
-
-def model_sha(run: Any) -> str:
-    """Identifies the weights a table was measured with (a retrained run gets a new one)."""
-    from .runs import MODEL_FILE as KERAS_FILE
-
-    return sha256((run.dir / KERAS_FILE).read_bytes())
 
 
 def export_run(run: Any, out: Optional[Path] = None, quantize: str = "float32", ios: Optional[Path] = None) -> dict:

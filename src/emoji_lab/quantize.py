@@ -13,8 +13,9 @@ from typing import Any, Callable, Optional, Sequence
 import numpy as np
 
 from .errors import EmojiLabError
-from .export import (VARIANT_NAMES, VARIANTS, byte_run, convert, input_signature, model_sha, representative_ids,
-                     save_static)
+from .export import VARIANT_NAMES, VARIANTS, byte_run, convert, input_signature, representative_ids, save_static
+from .runs import model_sha
+from .files import write_whole
 from .formatting import size
 from .litert import LiteModel, agreement, deployment_problems, graph_report
 
@@ -59,7 +60,7 @@ def quantization_table(run: Any, ds: Any, variants: Sequence[str] = VARIANTS, ru
             except EmojiLabError as error:
                 rows.append({"variant": variant, "name": VARIANT_NAMES[variant], "ok": False, "error": str(error)})
                 continue
-            (folder / f"emoji_model-{variant}.tflite").write_bytes(content)  # kept for the learner to try
+            write_whole(folder / f"emoji_model-{variant}.tflite", content)  # kept for the learner to try
             rows.append(variant_row(variant, content, run, ds, reference, runs))
     save_table(run, rows)
     return rows
@@ -67,11 +68,8 @@ def quantization_table(run: Any, ds: Any, variants: Sequence[str] = VARIANTS, ru
 
 def save_table(run: Any, rows: Sequence[dict], name: str = TABLE_FILE, models: Sequence[Any] = ()) -> Path:
     """Rows measured on `run` (and `models`, other runs) saved in its export folder with their weights' sha256."""
-    path = run.dir / "export" / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"model_sha256": [model_sha(r) for r in (run, *models)], "rows": list(rows)},
-                               indent=1) + "\n", encoding="utf-8")
-    return path
+    saved = {"model_sha256": [model_sha(r) for r in (run, *models)], "rows": list(rows)}
+    return write_whole(run.dir / "export" / name, json.dumps(saved, indent=1, allow_nan=False) + "\n")
 
 
 def load_table(run: Any, name: str = TABLE_FILE, models: Sequence[Any] = ()) -> Optional[list[dict]]:

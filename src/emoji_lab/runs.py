@@ -30,6 +30,7 @@ import numpy as np
 from . import metrics, paths
 from .encoders import PREPROCESS_FILE, ByteEncoder, WordEncoder
 from .errors import DataError, EmojiLabError
+from .files import alive, write_whole
 from .sources import parse_source
 
 MODEL_FILE = "best.keras"
@@ -98,23 +99,13 @@ def check_run_folder(folder: Path) -> Path:
     return folder
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _leftovers(folder: Path, kind: str) -> list[Path]:
     """Hidden folders beside `folder` that a process now gone left while building or replacing it."""
     found, prefix = [], f".{folder.name}.{kind}-"
     for path in folder.parent.iterdir() if folder.parent.is_dir() else ():
         if path.name.startswith(prefix):
             pid = path.name[len(prefix):].split("-")[0]
-            if pid.isdigit() and not _alive(int(pid)):
+            if pid.isdigit() and not alive(int(pid)):
                 found.append(path)
     return found
 
@@ -131,8 +122,9 @@ def _recover(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def _sigint_deferred() -> Iterator[None]:
-    """Ctrl-C waits until the block ends (two renames), so it cannot fall between them."""
+def sigint_held(replay: bool = True) -> Iterator[None]:
+    """Ctrl-C waits until the block ends (two renames, a cleanup), so it cannot cut it in half; with `replay`,
+    one pressed meanwhile takes effect then, else (already stopping) it is dropped."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -142,7 +134,7 @@ def _sigint_deferred() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
-        if pending and callable(previous):
+        if replay and pending and callable(previous):
             previous(*pending[0])
 
 
@@ -159,13 +151,14 @@ def building(folder: Path) -> Iterator[Path]:
     try:
         yield build
         replaced = folder.with_name(f".{folder.name}.replaced-{os.getpid()}")
-        with _sigint_deferred():
+        with sigint_held():
             if folder.exists():
                 os.rename(folder, replaced)
             os.rename(build, folder)
         shutil.rmtree(replaced, ignore_errors=True)
     except BaseException:
-        shutil.rmtree(build, ignore_errors=True)
+        with sigint_held(replay=False):
+            shutil.rmtree(build, ignore_errors=True)
         raise
 
 
@@ -191,9 +184,8 @@ def load_encoder(folder: Path, entry: dict) -> Any:
 
 
 def write_record(folder: Path, record: dict) -> Path:
-    path = folder / RECORD_FILE
-    path.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return path
+    """The run's record as strict JSON (a NaN is refused, not written as something no JSON reader reads)."""
+    return write_whole(folder / RECORD_FILE, json.dumps(record, ensure_ascii=False, indent=1, allow_nan=False) + "\n")
 
 
 @dataclass(repr=False)
@@ -244,6 +236,8 @@ def check_split(ds: Any, split: str) -> Any:
     """The split called `split`, or a one-line error naming the splits there are."""
     if split not in ds.splits:
         raise DataError(f"{ds.source} has no {split} split (it has {', '.join(ds.splits)})")
+    if not len(ds.splits[split]):
+        raise DataError(f"{ds.source}'s {split} split is empty: there is nothing to score; use more labelled lines")
     return ds.splits[split]
 
 
@@ -260,12 +254,7 @@ def check_run_dir(path: Path) -> Path:
 def open_run(path: Path) -> Run:
     """The run in a folder: model with its best weights, classes, encoder and record."""
     path = check_run_dir(path)
-    try:
-        record = json.loads((path / RECORD_FILE).read_text(encoding="utf-8"))
-    except json.JSONDecodeError:
-        raise EmojiLabError(f"{path / RECORD_FILE}: damaged (not JSON); train the run again") from None
-    if record.get("interrupted"):
-        raise EmojiLabError(f"{path}: this training was interrupted (an earlier emoji_lab kept it); train it again")
+    record = read_record(path)
     from .backend import import_tensorflow
 
     import_tensorflow()
@@ -273,14 +262,44 @@ def open_run(path: Path) -> Run:
 
     from . import gram_layers  # noqa: F401  (registers lesson 9's layers, which loading its runs needs)
 
-    model = keras.models.load_model(path / MODEL_FILE, compile=False)
-    encoder = load_encoder(path, record.get("encoder", {}))
+    try:
+        model = keras.models.load_model(path / MODEL_FILE, compile=False)
+    except Exception as exc:  # noqa: BLE001 - a cut or damaged file raises anything from zipfile to ValueError
+        raise EmojiLabError(f"{path / MODEL_FILE} cannot be read ({type(exc).__name__}): the run is damaged; "
+                            "train it again") from None
+    encoder = load_encoder(path, record["encoder"])
     return Run(record.get("name", path.name), path, model, list(record["labels"]), record, encoder)
+
+
+def read_record(path: Path) -> dict:
+    """A run folder's record, checked for what every reader needs; a damaged one or one from another version
+    of emoji_lab is one line saying so."""
+    try:
+        record = json.loads((path / RECORD_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise EmojiLabError(f"{path / RECORD_FILE}: damaged (not JSON); train the run again") from None
+    if not isinstance(record, dict):
+        raise EmojiLabError(f"{path / RECORD_FILE}: damaged (not a record); train the run again")
+    if record.get("interrupted"):
+        raise EmojiLabError(f"{path}: this training was interrupted (an earlier emoji_lab kept it); train it again")
+    missing = [key for key in ("model", "labels", "encoder", "val") if key not in record]
+    labels = record.get("labels")
+    if missing or not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
+        what = f"has no {', '.join(f'`{key}`' for key in missing)}" if missing else "has no list of labels"
+        raise EmojiLabError(f"{path / RECORD_FILE} {what}: the run is damaged or from another version of "
+                            "emoji_lab; train it again")
+    return record
 
 
 def load_run(name: str, data: str = "sample", runs_root: Path | None = None) -> Run:
     """A run trained earlier on `data` under `name` (the REPL's restore instead of retraining)."""
     return open_run(run_dir(name, data, runs_root))
+
+
+def model_sha(run: Run) -> str:
+    """The sha256 of a run's saved weights: what every table and export measured from it records, so that a
+    reader knows a retrained run from the one it measured."""
+    return hashlib.sha256((run.dir / MODEL_FILE).read_bytes()).hexdigest()
 
 
 def matching_run(model_name: str, ds: Any) -> Run:

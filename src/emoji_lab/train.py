@@ -37,9 +37,10 @@ from .budgets import budget
 from .dataset import training_rows
 from .encoders import ByteEncoder, WordEncoder
 from .errors import EmojiLabError
+from .files import WriteError
 from .formatting import say, wrap
 from .runs import (MODEL_FILE, PREDICT_BATCH, Run, TensorBoardLog, building, check_run_folder,  # noqa: F401 (API)
-                   fingerprint, list_runs, load_run, matching_run, open_run, run_dir, save_encoder,
+                   fingerprint, list_runs, load_run, matching_run, open_run, run_dir, save_encoder, sigint_held,
                    tensorboard_command, write_record)
 
 PATIENCE = 2  # epochs without a better val loss (or macro-F1, see `Monitor`) before stopping
@@ -81,6 +82,7 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
         plan["max_train"] = None if max_train is None else _positive("max_train", max_train)
     folder = check_run_folder(Path(out) if out else run_dir(run_name or model_name, ds.source, runs_root))
     name = run_name or (folder.name if out else model_name)
+    check_splits(ds)
     from .backend import import_tensorflow
 
     tf = import_tensorflow()
@@ -102,7 +104,8 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
     weights = row_weights(y, len(ds.labels)) if spec.class_weighted else None
     data = training_data(tf, encoder.encode_batch(texts), y if targets is None else targets, plan["batch_size"],
                          seed, weights)
-    with building(folder) as build, interrupted_note(folder):
+    had_run = (folder / "record.json").is_file()
+    with building(folder) as build, interrupted_note(folder, had_run), disk_errors(folder, had_run):
         log = EpochLog(trainer, fixed_length, encoder.encode_batch(ds.val.texts), ds.val.y, build / MODEL_FILE,
                        monitor)
         display = TrainingDisplay(plan["epochs"], steps, lambda: log.best_epoch) if progress else None
@@ -135,16 +138,42 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
     return Run(name, folder, fixed_length, list(ds.labels), record, encoder)
 
 
+MIN_SPLIT = 2  # texts a training or validation split needs at least: the kept epoch is chosen on validation
+
+
+def check_splits(ds: Any) -> None:
+    """Data too small to train on is one line before any work: a run is kept by its validation scores."""
+    for split in ("train", "val"):
+        if len(ds.splits[split]) < MIN_SPLIT:
+            raise EmojiLabError(f"{ds.source} has {len(ds.train):,} training and {len(ds.val):,} validation "
+                                f"texts: training needs at least {MIN_SPLIT} of each (the best epoch is chosen on "
+                                "validation); use more labelled lines")
+
+
+def _what_stays(folder: Path, had_run: bool) -> str:
+    return f"the earlier run in {folder} is unchanged" if had_run else "no run was saved"
+
+
 @contextlib.contextmanager
-def interrupted_note(folder: Path) -> Iterator[None]:
+def interrupted_note(folder: Path, had_run: bool) -> Iterator[None]:
     """On Ctrl-C, one line saying that this training is discarded and what is kept, then the interrupt goes on."""
-    had_run = (folder / "record.json").is_file()
     try:
         yield
     except KeyboardInterrupt:
-        kept = f"the earlier run in {folder} is unchanged" if had_run else "no run was saved"
-        say(f"\ninterrupted (Ctrl-C): this training is discarded; {kept}")
+        with sigint_held(replay=False):  # pressed again while stopping: already stopping
+            say(f"\ninterrupted (Ctrl-C): this training is discarded; {_what_stays(folder, had_run)}")
         raise
+
+
+@contextlib.contextmanager
+def disk_errors(folder: Path, had_run: bool) -> Iterator[None]:
+    """A full or read-only disk while a run is written: one line with the reason and what stays."""
+    try:
+        yield
+    except WriteError as exc:
+        raise EmojiLabError(f"{exc}; {_what_stays(folder, had_run)}") from None
+    except OSError as exc:
+        raise WriteError(Path(exc.filename or folder), exc, _what_stays(folder, had_run)) from None
 
 
 def load_or_train(model_name: str, ds: Any, quick: bool) -> Run:

@@ -19,7 +19,6 @@ import hashlib
 import http.client
 import os
 import ssl
-import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
@@ -28,6 +27,7 @@ from typing import BinaryIO
 
 from . import paths
 from .errors import DataError
+from .files import part_path, put_in_place, sweep_parts
 
 COMMIT = "4fbd22cd78421f05b1ecdb4fc5725bc7a7bd8f66"
 BASE_URL = f"https://raw.githubusercontent.com/cardiffnlp/tweeteval/{COMMIT}/datasets/emoji/"
@@ -162,16 +162,20 @@ def _fetch_all(folder: Path, base: str, names: list[str], table: Table, progress
 
 
 def _fetch(url: str, folder: Path, name: str, sha: str, size: int, start: Start) -> None:
-    """Stream one file into a temp file beside its target, verify it, then move it into place."""
+    """Stream one file into a part file beside its target, verify it, then move it into place, readable by the
+    other accounts of a shared cache as any file the user makes (a part file left by a killed download is
+    removed by the next one)."""
+    sweep_parts(folder / name)
+    tmp = part_path(folder / name)
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
+        out = open(tmp, "wb")
     except OSError as exc:
         raise _unwritable(folder, exc) from None
     try:
-        with os.fdopen(fd, "wb") as out:
+        with out:
             got, digest = _stream(url, out, size, start(name, size))
         _check(url, folder, name, got, digest, sha, size)
-        os.replace(tmp, folder / name)
+        put_in_place(tmp, folder / name)
         _remember(folder / name, sha)
     except urllib.error.HTTPError as exc:
         exc.close()

@@ -227,6 +227,7 @@ def write_timings(path: str, played: Sequence[tuple[Lesson, Sequence[StepResult]
     import json
     import shlex
 
+    from emoji_lab.files import write_whole
     from emoji_lab.setup_check import machine
 
     lessons = [{"id": lesson.id, "title": lesson.title, "minutes": lesson.minutes,
@@ -236,7 +237,4 @@ def write_timings(path: str, played: Sequence[tuple[Lesson, Sequence[StepResult]
     result = {"data": data, "quick": quick, "date": time.strftime("%Y-%m-%d"), "seconds": seconds,
               "lessons": lessons, "machine": machine(),
               "command": "python -m emoji_lab.repl " + shlex.join(sys.argv[1:])}
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+    write_whole(path, json.dumps(result, indent=1, ensure_ascii=False) + "\n")

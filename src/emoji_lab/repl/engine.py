@@ -8,6 +8,7 @@ from typing import Any, Optional, Sequence
 
 from emoji_lab import __version__
 from emoji_lab.errors import EmojiLabError
+from emoji_lab.files import WriteError
 
 from . import commands, namespace, player, progress as progress_mod
 from .execute import Runner, format_exception
@@ -55,7 +56,7 @@ class Session:
         self.remake: Optional[int] = None  # the earlier step `back` runs again: it made a name this step misses
         self.buffer: list[str] = []
         self.play = False
-        self.save_failed = False
+        self.save_failed = ""  # why the last save failed; "" when it did not
         self.lesson = start_lesson or self._initial_lesson()
         self.index = 0
 
@@ -87,13 +88,15 @@ class Session:
         return record.status if record else None
 
     def save(self) -> None:
+        """Save the progress; where it cannot be, say so every time, never claim it later."""
         try:
             progress_mod.save(self.progress, self.progress_file)
-        except OSError as exc:
-            if not self.save_failed:
-                self.screen.warn(f"warning: cannot save progress to {self.progress_file} ({exc.strerror or exc}); "
-                                 "set EMOJI_LAB_HOME to a writable folder")
-            self.save_failed = True
+            self.save_failed = ""
+        except WriteError as exc:
+            self.save_failed = exc.reason
+            self.screen.warn(f"progress not saved: {self.progress_file} cannot be written ({exc.reason}); "
+                             "what you do now is lost when you quit, unless you start again with EMOJI_LAB_HOME "
+                             "set to a writable folder")
 
     def mark(self, step: Step, status: str) -> None:
         code = kept_code(self.typed.pop(step.id, [])) if status == "passed" and step.does.checked else []
@@ -622,6 +625,10 @@ class Session:
     def cmd_bye(self) -> str:
         self.buffer.clear()
         self.save()
+        if self.save_failed:
+            self.screen.warn(f"Progress NOT saved ({self.progress_file}: {self.save_failed}): this session's steps "
+                             "are lost. Next time, set EMOJI_LAB_HOME to a writable folder. Bye!")
+            return QUIT
         self.screen.info(f"Progress saved in {self.progress_file}. Bye! `python -m emoji_lab.repl` picks up at "
                          f"[{self.step.id}].")
         return QUIT

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from emoji_lab.files import write_whole
 from emoji_lab.paths import home_dir
 
 FORMAT_VERSION = 1
@@ -153,24 +154,9 @@ def load(path: Optional[Path] = None, move_aside: bool = True) -> tuple[Progress
 
 
 def save(progress: Progress, path: Optional[Path] = None) -> Path:
-    """Write atomically: a temporary file in the same folder, flushed, then os.replace over the old one."""
+    """Write whole or not at all (`emoji_lab.files`); a WriteError says which path and why."""
     path = path or progress_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = json.dumps(progress.to_json(), ensure_ascii=False, indent=1)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(payload + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
-    return path
+    return write_whole(path, json.dumps(progress.to_json(), ensure_ascii=False, indent=1) + "\n")
 
 
 def clear(path: Optional[Path] = None) -> bool:
