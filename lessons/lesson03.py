@@ -35,6 +35,7 @@ def byte_roundtrip(texts: Sequence[str], encoder: Optional[ByteEncoder] = None) 
     whole = cut = mismatches = unknown = 0
     known = range(encoder.offset, encoder.vocab_size)
     for text in texts:
+        text = encoder.clean(text)  # what the model reads (a loaded dataset's texts are clean already)
         data = text.encode("utf-8")
         expected = text if len(data) <= encoder.max_len else data[: encoder.max_len].decode("utf-8", "replace")
         ids = encoder.encode(text)

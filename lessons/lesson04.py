@@ -28,18 +28,21 @@ def restore_lstm(ns: dict) -> None:
 
 
 def encoding_view(encoder: Any, text: str, show: int = 12) -> str:
-    """A text as the model reads it: its first byte ids, how many are text and how many padding."""
-    ids = encoder.encode(text)
-    used = min(len(text.encode("utf-8")), encoder.max_len)
+    """A text as the model reads it (cleaned, as its training texts were): its first byte ids, how many are text
+    and how many padding."""
+    ids, cleaned = encoder.encode(text), encoder.clean(text)
+    used = min(len(cleaned.encode("utf-8")), encoder.max_len)
     first = " ".join(str(i) for i in ids[:show])
-    shown = text if len(text) <= 60 else text[:57] + "..."
-    return (f"{shown!r}\n-> {len(ids)} ids: {first} ...\n   {used} of them are the text's bytes (+1), "
+    shown = repr(text if len(text) <= 60 else text[:57] + "...")
+    if cleaned != text:
+        shown += f", cleaned to {cleaned if len(cleaned) <= 40 else cleaned[:37] + '...'!r}"
+    return (f"{shown}\n-> {len(ids)} ids: {first} ...\n   {used} of them are the text's bytes (+1), "
             f"{len(ids) - used} are padding (0)")
 
 
 def one_hot_view(encoder: Any, text: str, show: int = 4) -> list[dict]:
-    """The first bytes of a text as one-hot rows: where the single 1 of each row sits."""
-    data = text.encode("utf-8")[:show]
+    """The first bytes of a text, as the model reads it, as one-hot rows: where the single 1 of each row sits."""
+    data = encoder.clean(text).encode("utf-8")[:show]
     rows = []
     for position, byte in enumerate(data):
         shown = "space" if byte == 32 else (chr(byte) if 32 < byte < 127 else f"0x{byte:02x}")

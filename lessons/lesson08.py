@@ -86,7 +86,7 @@ def check_signature(ns: Mapping[str, Any]) -> Optional[str]:
 # -- 08.6 and 08.8: inside the file, and checked with LiteRT ---------------------------------------------------------
 def graph_story(report: Mapping[str, Any], run: Any) -> str:
     """Size, ops and runtime version of the converted file, measured."""
-    from emoji_lab.litert import MAX_RUNTIME, deployment_problems
+    from emoji_lab.litert import APP_LITERT, deployment_problems
 
     params = run.record.get("params") or run.model.count_params()
     ops = report["builtin_ops"]
@@ -100,8 +100,10 @@ def graph_story(report: Mapping[str, Any], run: Any) -> str:
     if problems:
         lines.append("It would not run in the app: " + "; ".join(problems) + ".")
     else:
-        lines.append(f"No custom or Select TF op, and it needs LiteRT {report['min_runtime_version']} or newer: "
-                     f"TensorFlowLiteSwift {'.'.join(map(str, MAX_RUNTIME))}, the last CocoaPods release, runs it.")
+        lines.append(f"No custom or Select TF op. The oldest runtime it declares is TensorFlow Lite "
+                     f"{report['min_runtime_version']} (TensorFlow's version numbers, from before the runtime was "
+                     f"renamed LiteRT); the app links LiteRT {APP_LITERT}, the release that runs it here in Python "
+                     "(step 08.8).")
     inp, out = report["inputs"][0], report["outputs"][0]
     lines.append(f"In: {inp['dtype']} {inp['shape']} ({', '.join(report['signature_inputs'])}); "
                  f"out: {out['dtype']} {out['shape']}, one probability per emoji.")

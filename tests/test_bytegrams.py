@@ -31,10 +31,10 @@ def run(ds, tmp_path_factory):
 
 
 def test_numpy_hash_buckets_every_ngram_once_and_skips_padding():
-    ids = ByteEncoder(max_len=12).encode_batch(["Hi 😴", ""])
+    ids = ByteEncoder(max_len=12).encode_batch(["Hi 新", ""])
     buckets = bytegrams.bucket_ids(ids)
     assert buckets.shape == (2, sum(12 - k + 1 for k in bytegrams.ORDERS))
-    n_bytes = len("Hi 😴".encode())
+    n_bytes = len("Hi 新".encode())
     assert (buckets[0] > 0).sum() == sum(max(n_bytes - k + 1, 0) for k in bytegrams.ORDERS)
     assert (buckets[1] == 0).all()
     assert buckets.max() < bytegrams.BUCKETS

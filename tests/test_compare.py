@@ -285,10 +285,12 @@ def test_check_run_accepts_pairs_and_explains_other_returns():
 def test_encoding_view_counts_text_and_padding():
     from emoji_lab.encoders import ByteEncoder
 
-    view = lesson04.encoding_view(ByteEncoder(), "hi 👋")
-    assert "7 of them are the text's bytes (+1), 121 are padding (0)" in view and "105 106 33 241" in view
-    rows = lesson04.one_hot_view(ByteEncoder(), "hi 👋", show=4)
-    assert [r["id"] for r in rows] == [105, 106, 33, 241] and rows[3]["byte"] == "0xf0"
+    view = lesson04.encoding_view(ByteEncoder(), "hi 新")
+    assert "6 of them are the text's bytes (+1), 122 are padding (0)" in view and "105 106 33 231" in view
+    view = lesson04.encoding_view(ByteEncoder(), "hi 👋 ")  # what the model reads: cleaned as in training
+    assert view.startswith("'hi 👋 ', cleaned to 'hi'") and "2 of them are the text's bytes" in view
+    rows = lesson04.one_hot_view(ByteEncoder(), "hi 新年", show=4)
+    assert [r["id"] for r in rows] == [105, 106, 33, 231] and rows[3]["byte"] == "0xe6"
     assert "a 1 at index 105" in draw(lesson04.one_hot_table(ByteEncoder(), "hi"))
 
 

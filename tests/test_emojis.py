@@ -1,7 +1,7 @@
 """Emoji extraction and label normalisation: one emoji is one class however it was typed."""
 
 from emoji_lab.emojis import (clean_text, describe, display_emoji, emoji_labels, find_emoji, normalize_emoji,
-                              remove_orphan_selectors, strip_emoji)
+                              remove_orphan_selectors, split_emoji)
 
 
 def test_variation_selector_and_skin_tone_are_one_class():
@@ -25,9 +25,9 @@ def test_display_form_is_fully_qualified():
     assert display_emoji("😂") == "😂"
 
 
-def test_strip_emoji_leaves_clean_text():
-    assert strip_emoji("Love  it ❤️  so 👍🏽 much ") == "Love it so much"
-    assert strip_emoji("😂😂😂") == ""
+def test_split_emoji_leaves_clean_text():
+    assert split_emoji("Love  it ❤️  so 👍🏽 much ") == ("Love it so much", ["❤", "👍"])
+    assert split_emoji("😂😂😂") == ("", ["😂"])
 
 
 def test_orphan_selectors_removed_but_selectors_inside_emoji_kept():

@@ -149,7 +149,7 @@ def test_oov_kinds_count_every_unknown_token_with_examples_by_frequency():
 
 # -- bytes ----------------------------------------------------------------------------------------------------------
 def test_bytes_come_back_and_never_miss():
-    texts = ["so tired 😩", "新年快乐", "", "x" * (MAX_LEN - 1) + "😂"]
+    texts = ["so tired 😩", "新年快乐", "", "x" * (MAX_LEN - 1) + "新"]  # the emoji is cleaned away, as in training
     trip = lesson03.byte_roundtrip(texts)
     assert (trip.texts, trip.whole, trip.cut, trip.mismatches, trip.unknown_ids) == (4, 3, 1, 0, 0)
     assert trip.vocab_size == 257

@@ -1,31 +1,35 @@
+import EmojiLabKit
 import SwiftUI
 
-/// One screen: a text field, the top emoji as buttons with probability bars, and the time they took.
+/// One screen: a text field, the top emoji as buttons with probability bars, the time they took, and how to
+/// turn on the keyboard that brings the same model to every app.
 struct ContentView: View {
     @StateObject private var model = PredictorViewModel()
 
     var body: some View {
         NavigationView {
-            VStack(alignment: .leading, spacing: 20) {
-                TextField("Type something to tweet", text: $model.text)
-                    .textFieldStyle(.roundedBorder)
-                    .font(.title3)
-                if let problem = model.problem {
-                    ProblemView(problem: problem)
-                } else if model.isLoading {
-                    ProgressView("Loading the model…")
-                } else {
-                    HStack(spacing: 8) {
-                        ForEach(model.predictions) { prediction in
-                            EmojiChip(prediction: prediction) { model.append(prediction) }
+            ScrollView {
+                VStack(alignment: .leading, spacing: 20) {
+                    TextField(Strings.placeholder, text: $model.text)
+                        .textFieldStyle(.roundedBorder)
+                        .font(.title3)
+                    if let problem = model.problem {
+                        ProblemView(problem: problem)
+                    } else if model.isLoading {
+                        ProgressView(Strings.loading)
+                    } else {
+                        HStack(spacing: 8) {
+                            ForEach(model.suggestions) { suggestion in
+                                EmojiChip(suggestion: suggestion) { model.append(suggestion) }
+                            }
                         }
+                        StatusView(model: model)
                     }
-                    StatusView(model: model)
+                    KeyboardHelpView()
                 }
-                Spacer()
+                .padding()
             }
-            .padding()
-            .navigationTitle("Emoji Lab")
+            .navigationTitle(Strings.appTitle)
         }
         .navigationViewStyle(.stack)
         .task { await model.load() }
@@ -35,19 +39,19 @@ struct ContentView: View {
 
 /// A suggested emoji, large and tappable, with a bar and the percentage the model gives it.
 struct EmojiChip: View {
-    let prediction: EmojiPrediction
+    let suggestion: Suggestion
     let action: () -> Void
 
-    private var percent: Int { Int((prediction.probability * 100).rounded()) }
+    private var percent: Int { Int((suggestion.probability * 100).rounded()) }
 
     var body: some View {
         Button(action: action) {
             VStack(spacing: 6) {
-                Text(prediction.emoji)
+                Text(verbatim: suggestion.emoji)
                     .font(.system(size: 40))
                     .lineLimit(1)
                     .minimumScaleFactor(0.5)  // five still fit on the narrowest iPhone
-                ProgressView(value: Double(prediction.probability))
+                ProgressView(value: Double(suggestion.probability))
                 Text(verbatim: "\(percent)%")
                     .font(.caption.monospacedDigit())
                     .foregroundColor(.secondary)
@@ -57,31 +61,51 @@ struct EmojiChip: View {
             .background(RoundedRectangle(cornerRadius: 12).fill(Color(.secondarySystemBackground)))
         }
         .buttonStyle(.plain)
-        .accessibilityLabel("\(prediction.emoji), \(percent) percent")
-        .accessibilityHint("Adds this emoji to the text")
+        .accessibilityLabel(Strings.percentLabel(suggestion.emoji, percent))
+        .accessibilityHint(Strings.addsEmojiHint)
     }
 }
 
-/// The measured time, how much of the text the model reads, and which export is in the app.
+/// The measured time, how much of the text the model reads, which export is in the app, and what it reads.
 struct StatusView: View {
     @ObservedObject var model: PredictorViewModel
 
     var body: some View {
         VStack(alignment: .leading, spacing: 4) {
             if let milliseconds = model.milliseconds {
-                Text(String(format: "Predicted in %.1f ms on this device", milliseconds))
+                Text(Strings.predicted(milliseconds: milliseconds))
             }
             if let maxBytes = model.maxBytes {
-                Text(model.byteCount > maxBytes
-                     ? "\(model.byteCount) bytes: the model reads only the first \(maxBytes)"
-                     : "\(model.byteCount) of \(maxBytes) bytes")
+                Text(Strings.bytesRead(model.byteCount, of: maxBytes))
             }
             if let line = model.modelLine {
-                Text("Model: \(line)")
+                Text(Strings.model(line))
             }
+            Text(Strings.readsEnglish)
         }
         .font(.footnote)
         .foregroundColor(.secondary)
+    }
+}
+
+/// How to turn the keyboard on: the app's own Settings page lists it under Keyboards once it is installed.
+struct KeyboardHelpView: View {
+    @Environment(\.openURL) private var openURL
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 8) {
+            Label(Strings.keyboardTitle, systemImage: "keyboard")
+                .font(.headline)
+            Text(Strings.keyboardSteps)
+                .font(.callout)
+                .foregroundColor(.secondary)
+            Button(Strings.openSettings) {
+                if let url = URL(string: UIApplication.openSettingsURLString) { openURL(url) }
+            }
+        }
+        .padding()
+        .frame(maxWidth: .infinity, alignment: .leading)
+        .background(RoundedRectangle(cornerRadius: 12).fill(Color(.secondarySystemBackground)))
     }
 }
 
@@ -100,11 +124,5 @@ struct ProblemView: View {
         .padding()
         .frame(maxWidth: .infinity, alignment: .leading)
         .background(RoundedRectangle(cornerRadius: 12).fill(Color(.secondarySystemBackground)))
-    }
-}
-
-struct ContentView_Previews: PreviewProvider {
-    static var previews: some View {
-        ContentView()
     }
 }

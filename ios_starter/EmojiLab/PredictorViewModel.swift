@@ -1,3 +1,4 @@
+import EmojiLabKit
 import Foundation
 
 /// Something that stops the app from predicting, said so the learner knows what to do next.
@@ -7,31 +8,11 @@ struct Problem: Equatable {
 
     init(_ error: Error) {
         if case .missingFile? = error as? ClassifierError {
-            title = "No model yet: run lesson 8 to fill me"
+            title = Strings.noModelTitle
         } else {
-            title = "The model files cannot be used"
+            title = Strings.unusableTitle
         }
         detail = error.localizedDescription
-    }
-}
-
-/// The "model" part of golden.json, shown so the learner sees which export is inside the app.
-struct ModelSummary: Decodable {
-    let architecture: String?
-    let quantize: String?
-    let data: String?
-
-    private struct Golden: Decodable {
-        let model: ModelSummary
-    }
-
-    /// For example "chcnn-blstm · float32 · trained on sample"; nil without a readable golden.json.
-    static func line(in bundle: Bundle = .main) -> String? {
-        guard let url = try? ModelFiles.url(of: ModelFiles.golden, in: bundle),
-              let json = try? Data(contentsOf: url),
-              let model = try? JSONDecoder().decode(Golden.self, from: json).model else { return nil }
-        let source = model.data.map { data in "trained on " + (data.components(separatedBy: ":").first ?? data) }
-        return [model.architecture, model.quantize, source].compactMap { $0 }.joined(separator: " · ")
     }
 }
 
@@ -42,7 +23,7 @@ final class PredictorViewModel: ObservableObject {
     static let debounceNanoseconds: UInt64 = 150_000_000  // wait for a pause in typing
 
     @Published var text = ""
-    @Published private(set) var predictions: [EmojiPrediction] = []
+    @Published private(set) var suggestions: [Suggestion] = []
     @Published private(set) var milliseconds: Double?
     @Published private(set) var problem: Problem?
     @Published private(set) var isLoading = true
@@ -51,16 +32,18 @@ final class PredictorViewModel: ObservableObject {
     private var classifier: EmojiClassifier?
     private var pending: Task<Void, Never>?
 
-    /// Bytes of the text, and how many the model reads (nil until the model is loaded).
-    var byteCount: Int { text.utf8.count }
+    /// Bytes of the text the model reads (cleaned), and how many it reads (nil until the model is loaded).
+    var byteCount: Int { classifier?.encoder.clean(text).utf8.count ?? text.utf8.count }
     var maxBytes: Int? { classifier?.encoder.preprocess.maxLen }
 
     /// Loads the model once, off the main thread, then predicts for the current text.
     func load() async {
         guard classifier == nil, problem == nil else { return }
         do {
-            classifier = try await EmojiClassifier.load()
-            modelLine = ModelSummary.line()
+            classifier = try await EmojiClassifier.load(from: .main)
+            modelLine = Bundle.main.url(forResource: ModelFiles.golden, withExtension: nil)
+                .flatMap { try? Data(contentsOf: $0) }
+                .flatMap { try? Golden.decode($0).modelLine }
             await predict()
         } catch {
             problem = Problem(error)
@@ -78,17 +61,17 @@ final class PredictorViewModel: ObservableObject {
         }
     }
 
-    /// The emoji keyboard part: a tapped suggestion goes into the text.
-    func append(_ prediction: EmojiPrediction) {
-        text += prediction.emoji
+    /// A tapped suggestion goes into the text, as the keyboard does in other apps.
+    func append(_ suggestion: Suggestion) {
+        text += suggestion.emoji
     }
 
     private func predict() async {
-        guard let classifier = classifier else { return }
+        guard let classifier else { return }
         do {
             let result = try await classifier.classify(text, topK: Self.topK)
             guard result.text == text else { return }  // the user typed on; a newer prediction follows
-            predictions = result.predictions
+            suggestions = result.suggestions
             milliseconds = result.milliseconds
         } catch {
             problem = Problem(error)

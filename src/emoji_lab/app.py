@@ -1,6 +1,7 @@
-"""The iPhone app's files: `emoji_model.tflite`, `labels.txt` (model output order), `preprocess.json` (the byte
-contract) and `golden.json` (texts, their ids and the exported file's own top-5, which the app's unit tests
-compare with the phone), where they go in `ios_starter/`, and what to do next on a Mac.
+"""The iPhone app's files: `emoji_model.tflite`, `labels.txt` (model output order), `preprocess.json` (the text
+contract: cleaning and bytes) and `golden.json` (texts, their cleaned form, ids and the exported file's own
+probabilities, which the Swift package's tests and the app's unit tests compare with), where they go in
+`ios_starter/`, and what to do next on a Mac.
 
 A hidden manifest records what an export wrote, so a later export backs up whatever a learner changed
 instead of overwriting it.
@@ -39,7 +40,8 @@ IOS_ENV = "EMOJI_LAB_IOS"
 
 TOLERANCE = {"float32": 1e-4, "float16": 1e-3, "int8": 5e-3, "int8-full": 1e-2}  # golden.json, phone vs here
 
-GOLDEN_EXTRA = {"talk_sleep": SENTENCES[0], "talk_new_year": SENTENCES[1],
+GOLDEN_FORMAT = 2  # 2: each example's cleaned text and every class's probability
+GOLDEN_EXTRA = {**{f"talk_{n}": text for n, text in enumerate(SENTENCES, start=1)},
                 "tired": "so tired of this week", "love": "love you so much", "fire": "this beat is fire",
                 "christmas": "merry christmas everyone"}
 
@@ -54,21 +56,24 @@ def golden_examples() -> dict[str, str]:
 
 
 def golden_file(lite: LiteModel, content: bytes, run: Any, variant: str, k: int = 5) -> dict:
-    """golden.json: each text's ids and the exported file's own top-k, for the app's unit tests."""
+    """golden.json: each text cleaned, its ids, every class's probability from the exported file (float32 values
+    written exactly) and the top-k they rank to, ties to the earlier class, for the Swift tests."""
     examples = []
     for name, text in golden_examples().items():
         ids = lite.encoder.encode(text)
         probs = lite.ids_probabilities(np.array([ids]))[0]
         order = np.argsort(-probs, kind="stable")[:k]
-        examples.append({"name": name, "text": text, "ids": ids, "top": [
-            {"index": int(i), "emoji": lite.labels[i], "probability": round(float(probs[i]), 7)} for i in order]})
-    return {"format_version": 1,
+        examples.append({"name": name, "text": text, "clean": lite.encoder.clean(text), "ids": ids,
+                         "probabilities": [float(p) for p in probs],
+                         "top": [{"index": int(i), "emoji": lite.labels[i], "probability": float(probs[i])}
+                                 for i in order]})
+    return {"format_version": GOLDEN_FORMAT,
             "model": {"file": MODEL_FILE, "sha256": sha256(content), "bytes": len(content), "quantize": variant,
                       "run": run.name, "weights_sha256": model_sha(run), "architecture": run.record.get("model"),
                       "data": run.record.get("data", {}).get("source")},
             "input": {"name": INPUT_NAME, "shape": [1, lite.encoder.max_len], "dtype": "int32"},
             "output": {"shape": [1, len(lite.labels)], "dtype": "float32"},
-            "preprocess": lite.encoder.to_dict(), "labels": lite.labels, "top_k": k,
+            "interpreter": lite.settings(), "preprocess": lite.encoder.to_dict(), "labels": lite.labels, "top_k": k,
             "tolerance": TOLERANCE[variant], "examples": examples}
 
 
@@ -194,17 +199,23 @@ def written_lines(result: dict) -> list[str]:
 
 
 NEXT_STEPS = """Next, on your Mac (ios_starter/README.md has every step):
-  1. cd {ios} && pod install          (once: fetches TensorFlowLiteSwift 2.17)
-  2. open EmojiLab.xcworkspace        (the workspace, not the .xcodeproj)
-  3. Signing & Capabilities: choose your team (a free Apple ID works) and a bundle identifier of your own
-  4. plug in your iPhone, pick it as the destination, and press Run (Cmd-R)"""
+  1. open {ios}/EmojiLab.xcodeproj
+     (Xcode fetches LiteRT {litert} by Swift Package Manager)
+  2. Build Settings > User-Defined > APP_BUNDLE_ID: an identifier of your own
+  3. plug in your iPhone and trust this Mac; then, under Signing &
+     Capabilities, choose your team for EmojiLab and for EmojiKeyboard
+  4. pick the iPhone as the destination and press Run (Cmd-R)
+  5. on the iPhone: Settings > General > Keyboard > Keyboards >
+     Add New Keyboard... > Emoji Lab, and the model suggests in every app"""
 
 
 def next_steps(ios: Optional[Path]) -> str:
     if ios is None:
         return ("No ios_starter folder was filled: pass --ios PATH (the folder with EmojiLab.xcodeproj), "
                 f"or set {IOS_ENV}.")
-    return NEXT_STEPS.format(ios=ios)
+    from .litert import APP_LITERT
+
+    return NEXT_STEPS.format(ios=ios, litert=APP_LITERT)
 
 
 def export_problem(exported: Any, run: Any, ios: Optional[Path], name: str, run_name: str) -> Optional[str]:

@@ -120,6 +120,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     folder = check_run_dir(Path(args.model))  # a wrong folder fails before TensorFlow loads
     from .app import IOS_ENV, check_ios_dir, next_steps, written_lines
     from .export import export_run
+    from .litert import APP_LITERT
     from .files import check_writable
 
     ios_path = args.ios or os.environ.get(IOS_ENV)
@@ -129,9 +130,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     result = export_run(open_run(folder), out=Path(args.out) if args.out else None, quantize=args.quantize, ios=ios)
     report = result["report"]
-    print(f"converted {result['run']} ({args.quantize}): builtin ops only, needs LiteRT "
-          f"{report['min_runtime_version']} or newer, input {report['inputs'][0]['dtype']} "
-          f"{report['inputs'][0]['shape']}")
+    print(f"converted {result['run']} ({args.quantize}): builtin ops only, input {report['inputs'][0]['dtype']} "
+          f"{report['inputs'][0]['shape']}, checked with LiteRT {APP_LITERT} (the app's release; the file declares "
+          f"TensorFlow Lite {report['min_runtime_version']} or newer)")
     print("\n".join(written_lines(result)))
     print(next_steps(ios))
     return 0
@@ -161,11 +162,11 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 def nothing_to_go_on(text: str) -> str:
     """Why a text gives the model nothing to read, or "" when it has words."""
-    from .emojis import strip_emoji
+    from .emojis import clean_text
 
     if not text.strip():
         return "an empty text: the model has nothing to read, so these are its prior, its answer for any text"
-    if not strip_emoji(text):
+    if not clean_text(text):
         return ("only emoji: the model learned from texts with their emoji removed, so here it has nothing it "
                 "learned to read")
     return ""

@@ -3,7 +3,7 @@
 The seed talk counted the top-100 emoji of 100,000 tweets and kept those as classes. Here:
 - popularity counts lines, not occurrences (`😂😂😂` in one line counts once);
 - the classes are the top K normalised emoji (default 20), class 0 the most popular;
-- the input is the line with every emoji removed (see `emojis.strip_emoji`);
+- the input is the line with every emoji removed and cleaned (`emojis.split_emoji`, `emoji_lab.cleaning`);
 - a line whose top-K emoji differ (`so tired 😩 lol 😂`) is labelled by the first of them, the one
   typed first after the text: its `several_labels` count is reported, and `multi="drop"` skips such
   lines instead (the SemEval 2018 task kept only tweets with a single emoji);
@@ -60,6 +60,7 @@ class Dataset:
     lines: int  # lines read
     dropped: dict[str, int] = field(default_factory=dict)  # reason -> lines
     notes: dict[str, int] = field(default_factory=dict)  # counts worth reporting (cleaning, policies)
+    cleaned: bool = True  # texts went through `emoji_lab.cleaning`; False: TweetEval as published (the leak)
 
     @property
     def train(self) -> Split:
@@ -200,7 +201,8 @@ def from_raw_lines(lines: list[str], source: str, top_k: int = DEFAULT_TOP_K,
                    dropped, notes)
 
 
-def from_presplit(source: str, labels: list[str], splits: dict[str, Split], notes: dict[str, int]) -> Dataset:
+def from_presplit(source: str, labels: list[str], splits: dict[str, Split], notes: dict[str, int],
+                  cleaned: bool = True) -> Dataset:
     """A dataset that comes labelled and split (TweetEval): popularity from its label counts."""
     total = sum(len(s) for s in splits.values())
     counts = np.zeros(len(labels), dtype=np.int64)
@@ -211,7 +213,7 @@ def from_presplit(source: str, labels: list[str], splits: dict[str, Split], note
     popularity = [EmojiStat(r + 1, keys[i], int(counts[i]), counts[i] / max(total, 1), describe(keys[i]))
                   for r, i in enumerate(ordered)]
     shown = [display_emoji(key) for key in keys]
-    return Dataset(source, shown, splits, popularity, total, {}, notes)
+    return Dataset(source, shown, splits, popularity, total, {}, notes, cleaned)
 
 
 def training_rows(n_texts: int, max_train: int | None, seed: int) -> np.ndarray:

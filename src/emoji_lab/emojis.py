@@ -99,13 +99,11 @@ def remove_orphan_selectors(text: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """Model input as a phone would see it: no orphan selectors, no runs of spaces left by removal."""
-    return " ".join(remove_orphan_selectors(text).split())
+    """Model input, in training and on the phone alike: `emoji_lab.cleaning`'s rule (no emoji, no orphan
+    selector, whitespace collapsed)."""
+    from .cleaning import text_cleaner
 
-
-def strip_emoji(text: str) -> str:
-    """The text with every emoji removed and cleaned: the model's input for a labelled line."""
-    return split_emoji(text)[0]
+    return text_cleaner().clean(text)
 
 
 @dataclass(frozen=True)

@@ -154,7 +154,7 @@ def representative_ids(ds: Any, encoder: ByteEncoder, n: int = REPRESENTATIVE_TE
 
 
 def byte_run(run: Any) -> ByteEncoder:
-    """The run's encoder, if the app can repeat it (bytes); a word model has no tokenizer on the phone."""
+    """The run's encoder, if a .tflite file can take its input: bytes (a word model has no tokenizer on the phone)."""
     if not isinstance(run.encoder, ByteEncoder):
         raise EmojiLabError(f"run {run.name!r} ({run.record.get('model')}) reads words; the app sends bytes: "
                             "export a byte model such as chcnn-blstm")
@@ -173,8 +173,11 @@ def to_tflite(run: Any, signature: Any = None, variant: str = "float32",
 def export_run(run: Any, out: Optional[Path] = None, quantize: str = "float32", ios: Optional[Path] = None) -> dict:
     """Convert, check and write the app's files into `out` (default the run's export/) and into ios_starter."""
     if quantize not in APP_VARIANTS:
-        raise EmojiLabError(f"--quantize {quantize}: choose one of {', '.join(APP_VARIANTS)}")
+        raise EmojiLabError(f"quantize={quantize!r}: choose one of {', '.join(APP_VARIANTS)}")
     encoder = byte_run(run)
+    if encoder.cleaning is None:  # it learned from a residue the phone never sends, and the app cleans every text
+        raise EmojiLabError(f"run {run.name!r} was trained on the text as published (--keep-published): export a "
+                            "run trained on cleaned text")
     ios = check_ios_dir(ios) if ios is not None else None
     out = Path(out or run.dir / "export").expanduser()
     content = to_tflite(run, variant=quantize)

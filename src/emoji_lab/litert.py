@@ -19,7 +19,9 @@ from .encoders import PREPROCESS_FILE, ByteEncoder
 from .errors import DataError, EmojiLabError
 
 LABELS_FILE = "labels.txt"
-MAX_RUNTIME = (2, 17, 0)  # TensorFlowLiteSwift 2.17.0 is the last CocoaPods release
+# The LiteRT release the iPhone app links (its Swift package, branch release/2.3.0) and the ai-edge-litert
+# that checks every export here: one runtime from lesson 8 to the phone (pyproject.toml pins the same).
+APP_LITERT = "2.3.0"
 LATENCY_RUNS = 200
 LATENCY_WARMUP = 20
 
@@ -37,7 +39,11 @@ def read_labels(path: Path) -> list[str]:
 
 
 class LiteModel:
-    """A .tflite emoji model with its classes and byte encoder, run one text at a time like the app."""
+    """A .tflite emoji model with its classes and byte encoder, run one text at a time like the app.
+
+    LiteRT's Python interpreter applies its XNNPACK CPU kernels by default; the app turns them on too
+    (`Interpreter.Options.isXNNPackEnabled`), so golden.json's numbers come from the same kernels.
+    """
 
     def __init__(self, model: Path | bytes, labels: Sequence[str], encoder: ByteEncoder | None = None,
                  threads: int = 1):
@@ -53,6 +59,7 @@ class LiteModel:
                 self.interpreter.allocate_tensors()
         except (ValueError, RuntimeError) as error:
             raise EmojiLabError(f"LiteRT cannot load this model: {str(error).strip().splitlines()[-1]}") from None
+        self.threads = threads
         self.input = self.interpreter.get_input_details()[0]
         self.output = self.interpreter.get_output_details()[0]
         self.labels = list(labels)
@@ -73,6 +80,12 @@ class LiteModel:
             raise DataError(f"{path}: no such file")
         return cls(path, read_labels(path.parent / LABELS_FILE), ByteEncoder.load(path.parent / PREPROCESS_FILE),
                    threads)
+
+    def settings(self) -> dict:
+        """How this interpreter runs, for golden.json: the app's XCTest checks it uses the same."""
+        from importlib.metadata import version
+
+        return {"litert": version("ai-edge-litert"), "xnnpack": True, "threads": self.threads}
 
     def ids_probabilities(self, ids: np.ndarray) -> np.ndarray:
         """[n, classes] for [n, max_len] byte ids, one invoke per row (the input is batch 1)."""
@@ -158,20 +171,13 @@ def graph_report(content: bytes) -> dict:
             "signature_inputs": [t.name.decode() for t in signature.inputs] if signature else []}
 
 
-def runtime_tuple(version: str | None) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split(".")) if version else (0,)
-
-
 def deployment_problems(report: dict, max_len: int) -> list[str]:
-    """What would stop this file from running in the iOS app with the builtin-ops runtime 2.17."""
+    """What would stop this file from running in the iOS app, which links LiteRT's builtin ops only."""
     problems = []
     if report["custom_ops"]:
         flex = [op for op in report["custom_ops"] if op.startswith("Flex")]
         problems.append(f"needs ops outside the builtin runtime: {', '.join(report['custom_ops'])}"
                         + (" (Select TF ops: tens of MB more in the app)" if flex else ""))
-    if runtime_tuple(report["min_runtime_version"]) > MAX_RUNTIME:
-        problems.append(f"needs LiteRT {report['min_runtime_version']}, newer than the last CocoaPods release "
-                        f"{'.'.join(map(str, MAX_RUNTIME))}")
     inputs = report["inputs"]
     if len(inputs) != 1 or inputs[0]["shape"] != [1, max_len] or inputs[0]["dtype"] != "int32":
         problems.append(f"input is {json.dumps(inputs)}, not one int32 [1, {max_len}] tensor")

@@ -28,6 +28,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 
 from . import metrics, paths
+from .cleaning import TextCleaner
 from .encoders import PREPROCESS_FILE, ByteEncoder, WordEncoder
 from .errors import DataError, EmojiLabError
 from .files import alive, write_whole
@@ -165,7 +166,8 @@ def building(folder: Path) -> Iterator[Path]:
 def save_encoder(encoder: Any, folder: Path) -> dict:
     """Write the encoder beside the model; returns its entry for the record."""
     if isinstance(encoder, WordEncoder):
-        data = {"max_len": encoder.max_len, "vocabulary": encoder.vocabulary}
+        cleaning = encoder.cleaning.spec() if encoder.cleaning is not None else None
+        data = {"max_len": encoder.max_len, "cleaning": cleaning, "vocabulary": encoder.vocabulary}
         (folder / WORDS_FILE).write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
         return {"kind": "words", "file": WORDS_FILE, "vocab_size": encoder.vocab_size, "max_len": encoder.max_len}
     encoder.save(folder)
@@ -179,7 +181,11 @@ def load_encoder(folder: Path, entry: dict) -> Any:
             data = json.loads((folder / WORDS_FILE).read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
             raise EmojiLabError(f"{folder}: {WORDS_FILE} is missing or damaged; train the run again") from None
-        return WordEncoder(data["vocabulary"], data["max_len"])
+        if "cleaning" not in data:
+            raise EmojiLabError(f"{folder}: {WORDS_FILE} is from an emoji_lab that fed the model uncleaned text: "
+                                "train the run again")
+        cleaning = TextCleaner.from_spec(data["cleaning"]) if data["cleaning"] is not None else None
+        return WordEncoder(data["vocabulary"], data["max_len"], cleaning)
     return ByteEncoder.load(folder / PREPROCESS_FILE)
 
 

@@ -163,7 +163,7 @@ def read_tweeteval(folder: Path, keep_published: bool = False, name: str | None 
             notes[f"{split}: texts changed by cleaning"] = sum(a != b for a, b in zip(texts, cleaned))
             texts = cleaned
         splits[split] = Split(texts, y)
-    return dataset.from_presplit(name or f"tweeteval:{folder}", labels, splits, notes)
+    return dataset.from_presplit(name or f"tweeteval:{folder}", labels, splits, notes, cleaned=not keep_published)
 
 
 def _read_mapping(path: Path) -> list[str]:

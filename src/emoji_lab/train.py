@@ -35,6 +35,7 @@ import numpy as np
 from . import metrics, models
 from .budgets import budget
 from .dataset import training_rows
+from .cleaning import text_cleaner
 from .encoders import ByteEncoder, WordEncoder
 from .errors import EmojiLabError
 from .files import WriteError
@@ -93,7 +94,9 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
     if start_from is not None:  # its weights are for its encoder: a word model keeps the run's vocabulary
         encoder = start_from.encoder
     else:
-        encoder = WordEncoder.fit(texts, max_words=MAX_WORDS) if spec.input == "words" else ByteEncoder()
+        cleaning = text_cleaner() if ds.cleaned else None  # the texts' own cleaning, repeated at every prediction
+        encoder = (WordEncoder.fit(texts, max_words=MAX_WORDS, cleaning=cleaning) if spec.input == "words"
+                   else ByteEncoder(cleaning=cleaning))
     trainer = compiled_model(model_name, len(ds.labels), encoder, seed, soft=targets is not None)
     if start_from is not None:
         trainer.set_weights(start_from.model.get_weights())

@@ -172,7 +172,7 @@ def throwaway_app(tmp: str) -> Iterator[None]:
     app = find_ios_starter()
     if app is not None:
         copy = os.path.join(tmp, "ios_starter")
-        shutil.copytree(app, copy, ignore=shutil.ignore_patterns("Pods", "build", "*.xcworkspace", "DerivedData"))
+        shutil.copytree(app, copy, ignore=shutil.ignore_patterns("build", ".build", ".swiftpm", "DerivedData"))
         os.environ[IOS_ENV] = copy
     try:
         yield
