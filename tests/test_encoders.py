@@ -62,7 +62,12 @@ def test_preprocess_json_round_trip_and_refusals(tmp_path):
                 ({**fields, "lowercase": True}, "unknown fields lowercase"),
                 ({k: v for k, v in fields.items() if k != "cleaning"}, "no cleaning"),
                 ({**fields, "cleaning": {**fields["cleaning"], "version": 2}}, "cleaning rule 'strip-emoji' version 2"),
-                ({**fields, "cleaning": {**fields["cleaning"], "remove": "A9 ZZ"}}, "'ZZ' is not a hexadecimal")]
+                ({**fields, "cleaning": {**fields["cleaning"], "remove": "A9 ZZ"}}, "'ZZ' is not a hexadecimal"),
+                ({**fields, "truncate": "start"}, "truncate 'start' is not supported (only 'end')"),
+                ({**fields, "normalization": "NFC"}, "normalization 'NFC' is not supported (only 'none')"),
+                ({**fields, "max_len": 0}, "max_len 0 is not a whole number of at least 1"),
+                ({**fields, "offset": 1.5}, "offset 1.5 is not a whole number of at least 0"),
+                ({**fields, "pad_id": True}, "pad_id True is not a whole number")]
     for values, message in refusals:
         path.write_text(json.dumps(values))
         with pytest.raises(DataError, match=re.escape(message)):

@@ -73,6 +73,7 @@ final class PredictorViewModel: ObservableObject {
             guard result.text == text else { return }  // the user typed on; a newer prediction follows
             suggestions = result.suggestions
             milliseconds = result.milliseconds
+            problem = nil  // a failed prediction does not stop the next edit from trying again
         } catch {
             problem = Problem(error)
         }

@@ -13,7 +13,9 @@ Rule `strip-emoji` version 1, in this order:
 3. runs of spaces and `whitespace` code points become one space, and none is left at either end.
 
 The code point sets travel in `preprocess.json` as hexadecimal ranges, so the phone needs no emoji
-table of its own, and a newer `emoji` package cannot change what an exported model was trained with.
+table of its own and an exported model keeps the cleaning it was trained with. The `emoji` package is
+pinned (pyproject.toml) so that every machine trains with the same sets; `golden/byte_encoder.json`
+fails its test when they change.
 Cleaning clean text changes nothing.
 """
 

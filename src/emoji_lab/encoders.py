@@ -117,6 +117,12 @@ class ByteEncoder:
         if unknown or absent:
             said = [f"unknown fields {', '.join(unknown)}"] * bool(unknown) + [f"no {', '.join(absent)}"] * bool(absent)
             raise DataError(f"{where}: {'; '.join(said)}")
+        for key, allowed in (("truncate", "end"), ("normalization", "none")):  # the only ones encode() implements
+            if values[key] != allowed:
+                raise DataError(f"{where}: {key} {values[key]!r} is not supported (only {allowed!r})")
+        for key, low in (("max_len", 1), ("offset", 0), ("pad_id", 0)):
+            if type(values[key]) is not int or values[key] < low:
+                raise DataError(f"{where}: {key} {values[key]!r} is not a whole number of at least {low}")
         cleaning = values["cleaning"]
         try:
             cleaner = TextCleaner.from_spec(cleaning) if cleaning is not None else None

@@ -24,6 +24,7 @@ public struct TextCleaner: Sendable, Equatable {
         keycapBases = Set(spec.keycapBases.unicodeScalars.map(\.value))
         separators = try Self.codePoints(spec.remove, key: "remove")
             .union(try Self.codePoints(spec.whitespace, key: "whitespace"))
+            .union([0x20])  // Python splits on a space whatever the spec's whitespace holds
     }
 
     /// The text as the model reads it.
