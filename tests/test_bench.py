@@ -44,10 +44,14 @@ def test_bench_measures_every_row_and_writes_json(tmp_path):
     teachers = student["teachers_seconds"]  # it learned from this run's bytegrams and n-gram rows
     assert teachers["yardstick"] == pytest.approx(ngrams["fit_seconds"], abs=0.01) and teachers["predict"] > 0
     assert byte_model["phone_macro_f1"] == byte_model["val_macro_f1"]
+    assert report["test"] == report["test_leak_free"] > 0  # an own file's test split has no residue
+    for row in report["rows"]:  # every model scored once on the held-out split
+        assert 0 <= row["test_macro_f1"] <= 1 and row["test_leak_free_macro_f1"] == row["test_macro_f1"]
     startup = report["startup"]
     assert 0 < startup["repl_to_prompt_and_bye_s"] and startup["ratio"] > 0 and startup["best_of"] == 1
     out_text = " ".join(result.stdout.split())
     assert "char 1-5-gram linear" in out_text and "int8 speed-up" in out_text and "start-up: the REPL" in out_text
+    assert f"Held out: {data} test ({report['test']:,} texts, {report['test']:,} leak-free)" in out_text
 
 
 def test_tweeteval_layout_is_benchmarked_both_ways(tmp_path):
@@ -55,15 +59,23 @@ def test_tweeteval_layout_is_benchmarked_both_ways(tmp_path):
     jokes = [f"so funny haha {i}" for i in range(40)]
     folder = write_tweeteval(tmp_path / "te", hearts + jokes, ["0"] * 40 + ["1"] * 40,
                              val_texts=("love you", "haha\ufe0f"), val_labels=("0", "1"))
+    (folder / "test_text.txt").write_text("love you\ufe0f\nso funny\nlove it\nhaha\n", encoding="utf-8")
+    (folder / "test_labels.txt").write_text("0\n1\n0\n1\n", encoding="utf-8")
+    (folder / "roberta_rt_test_predictions.txt").write_text("0\n1\n1\n1\n", encoding="utf-8")
     out = tmp_path / "bench.json"
     result = bench("--data", f"tweeteval:{folder}", "--models", "naive-noembd", "--out", str(out))
     assert result.returncode == 0, result.stderr
     report = json.loads(out.read_text(encoding="utf-8"))
     assert [(r["text"], r["model"]) for r in report["rows"]] == [
         (text, model) for text in ("cleaned", "published")
-        for model in ("keywords (lesson 2)", "char 1-5-gram linear", "naive-noembd")]
+        for model in ("keywords (lesson 2)", "char 1-5-gram linear", "naive-noembd")] + [
+        ("published", "RoBERTa-retrained (published predictions)")]
     assert set(report["text"]) >= {"cleaned", "published"}
-    assert "published" in result.stdout
+    assert (report["test"], report["test_leak_free"]) == (4, 3)
+    roberta = report["rows"][-1]  # its predictions, scored on the same tweets: 3 of 4 right, 2 of 3 leak-free
+    assert (roberta["test_top1"], roberta["test_leak_free_top1"], roberta["test_top5"]) == (0.75, 2 / 3, None)
+    assert all("test_leak_free_macro_f1" in r for r in report["rows"])
+    assert "published" in result.stdout and "RoBERTa-retrained" in result.stdout
 
 
 def test_the_student_needs_its_teacher_before_it():

@@ -10,7 +10,10 @@ import sys
 import pytest
 from rich.cells import cell_len
 
+from test_export import fake_app
 from test_train import tiny_lines
+
+from emoji_lab import app as app_files
 
 
 def run(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
@@ -92,3 +95,27 @@ def test_absent_test_split(tmp_path):
         (run_folder / name).write_text("{}", encoding="utf-8")  # the split is checked before the model loads
     _one_line_error(run("evaluate", "--model", str(run_folder), "--data", f"tweeteval:{folder}", "--split", "test"),
                     "no test split")
+
+
+def test_lesson_9s_phone_model_from_one_command_then_exported(tiny_file, tmp_path):
+    """`train --model bytegrams-student` makes what lesson 9 makes: a bytegrams teacher, then the student that
+    starts from its weights and learns from it and the yardstick; `export` ships the student."""
+    out = tmp_path / "phone"
+    result = run("train", "--data", str(tiny_file), "--model", "bytegrams-student", "--out", str(out),
+                 "--epochs", "2", "--quick")
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    teacher = tmp_path / "phone-teacher"
+    assert f"teacher saved to {teacher}" in result.stdout and f"saved to {out}" in result.stdout
+    taught = json.loads((teacher / "record.json").read_text(encoding="utf-8"))
+    record = json.loads((out / "record.json").read_text(encoding="utf-8"))
+    assert taught["model"] == record["model"] == "bytegrams" and taught["name"] == "phone-teacher"
+    assert record["name"] == "phone" and record["config"]["start_from"] == "phone-teacher"
+    assert record["teachers"]["gram_run"] == "phone-teacher" and record["config"]["epochs"] == 2
+    assert record["teachers"]["yardstick"]["params"] > 0
+
+    app = fake_app(tmp_path / "ios_starter")
+    shipped = run("export", "--model", str(out), "--quantize", "int8", "--ios", str(app))
+    assert shipped.returncode == 0 and shipped.stderr == "", shipped.stderr
+    assert shipped.stdout.startswith("converted phone (int8): builtin ops only")
+    labels = (app_files.app_resources(app) / "labels.txt").read_text(encoding="utf-8").split()
+    assert labels == record["labels"]

@@ -7,7 +7,9 @@ character n-gram linear model (`emoji_lab.classical`); `bytegrams-student` (less
 learns from the `bytegrams` and n-gram models trained before it in the same run. Also the REPL's
 start-up time next to `import tensorflow`, and the machine's facts. On TweetEval every row is measured
 on the cleaned text (the default, what a phone sees) and on the text as published (`--text`); the
-`phone` score is each model on the cleaned validation text. Times on shared machines vary by tens of
+`phone` score is each model on the cleaned validation text. With a test split, the `test_*` and
+`test_leak_free_*` columns score each model once on it (`emoji_lab.heldout`), plus a published model's
+row where its predictions sit beside the data. Times on shared machines vary by tens of
 percent between runs: compare ratios within one run.
 """
 
@@ -26,6 +28,8 @@ from typing import Any, Optional, Sequence
 from .encoders import ByteEncoder
 from .files import write_whole
 from .formatting import epochs_cell, pct
+from .heldout import HeldOut, held_out, held_out_scores, reference_row
+from .metrics import headline
 from .setup_check import machine
 
 LATENCY_TEXT = "I wanna go home and go to sleep"  # the talk's sentence
@@ -35,11 +39,12 @@ TEXT_NOTES = {"cleaned": "orphan variation selectors removed (the default; what 
               "phone_*": "each row's model scored on the cleaned validation text"}
 
 
-def scores(result: dict, prefix: str = "val") -> dict:
-    return {f"{prefix}_{k}": result[k] for k in ("top1", "top5", "macro_f1")}
+def test_scores(model_scores: Any, part: Optional[HeldOut], labels: list[str]) -> dict:
+    """A model's held-out columns (the whole test split and its leak-free part); none without a test split."""
+    return held_out_scores(model_scores, part, labels) if part is not None else {}
 
 
-def keyword_row(ds: Any, phone_ds: Any) -> dict:
+def keyword_row(ds: Any, phone_ds: Any, part: Optional[HeldOut] = None) -> dict:
     """Lesson 2's learned keyword baseline."""
     from .baselines import KeywordModel
     from .metrics import evaluate
@@ -49,11 +54,13 @@ def keyword_row(ds: Any, phone_ds: Any) -> dict:
     seconds = time.perf_counter() - started
     return {"model": "keywords (lesson 2)", "kind": "reference",
             "params": sum(len(per_class) for per_class in model.keywords.values()), "fit_seconds": seconds,
-            **scores(evaluate(ds.val.y, model.scores(ds.val.texts), ds.labels)),
-            **scores(evaluate(phone_ds.val.y, model.scores(phone_ds.val.texts), ds.labels), "phone")}
+            **headline(evaluate(ds.val.y, model.scores(ds.val.texts), ds.labels), "val"),
+            **headline(evaluate(phone_ds.val.y, model.scores(phone_ds.val.texts), ds.labels), "phone"),
+            **test_scores(model.scores, part, ds.labels)}
 
 
-def ngram_row(ds: Any, phone_ds: Any, epochs: int, max_train: Optional[int]) -> tuple[dict, Any]:
+def ngram_row(ds: Any, phone_ds: Any, epochs: int, max_train: Optional[int],
+              part: Optional[HeldOut] = None) -> tuple[dict, Any]:
     """The classical yardstick: hashed character 1-5-grams, linear, class-weighted; the row and the model."""
     from . import classical
     from .metrics import evaluate
@@ -61,12 +68,13 @@ def ngram_row(ds: Any, phone_ds: Any, epochs: int, max_train: Optional[int]) -> 
     model = classical.fit_on(ds, epochs=epochs, max_train=max_train)
     return {"model": "char 1-5-gram linear", "kind": "reference", "params": model.params,
             "fit_seconds": model.fit_seconds, "best_epoch": model.best_epoch,
-            **scores(evaluate(ds.val.y, model.scores(ds.val.texts), ds.labels)),
-            **scores(evaluate(phone_ds.val.y, model.scores(phone_ds.val.texts), ds.labels), "phone")}, model
+            **headline(evaluate(ds.val.y, model.scores(ds.val.texts), ds.labels), "val"),
+            **headline(evaluate(phone_ds.val.y, model.scores(phone_ds.val.texts), ds.labels), "phone"),
+            **test_scores(model.scores, part, ds.labels)}, model
 
 
 def model_row(name: str, ds: Any, phone_ds: Any, epochs: Optional[int], max_train: Optional[int], runs_root: Path,
-              latency_runs: int, made: dict) -> tuple[dict, Any]:
+              latency_runs: int, made: dict, part: Optional[HeldOut] = None) -> tuple[dict, Any]:
     """Train one course model (`epochs` None: its lessons' full budget), then measure its sizes and latencies.
 
     The student learns from `made` (what this run trained so far): the bytegrams run and the n-gram model.
@@ -81,7 +89,7 @@ def model_row(name: str, ds: Any, phone_ds: Any, epochs: Optional[int], max_trai
         run = distill(made[TEACHER], ds, yard=made[NGRAM_ROW], **common)
     else:
         run = train(name, ds, **common)
-    return measured_row(name, run, phone_ds, latency_runs), run
+    return {**measured_row(name, run, phone_ds, latency_runs), **test_scores(run.probabilities, part, ds.labels)}, run
 
 
 def measured_row(name: str, run: Any, phone_ds: Any, latency_runs: int) -> dict:
@@ -93,7 +101,7 @@ def measured_row(name: str, run: Any, phone_ds: Any, latency_runs: int) -> dict:
     row = {"model": name, "kind": "neural", "params": record["params"],
            "seconds_per_epoch": record["seconds_per_epoch"], "epochs_run": len(record["epochs"]),
            "best_epoch": record["best_epoch"], "trained_on": record["data"]["sizes"]["trained_on"],
-           **scores(record["val"]), **scores(run.evaluate(phone_ds, "val"), "phone"),
+           **headline(record["val"], "val"), **headline(run.evaluate(phone_ds, "val"), "phone"),
            "keras_latency": timed(lambda: run.probabilities([LATENCY_TEXT]), latency_runs)}
     if isinstance(run.encoder, ByteEncoder):
         for variant in ("float32", "int8"):
@@ -139,7 +147,9 @@ def run_bench(data: str, models: Sequence[str], epochs: Optional[int], max_train
     """Every row, in one run; with `out`, the JSON is rewritten after every row so a stopped run keeps it."""
     versions = text_versions(data, text)
     phone_ds = versions[0][1]
+    part = held_out(phone_ds)  # scored after training, never seen by a choice: each row's test columns
     result = {"data": phone_ds.source, "train": len(phone_ds.train), "val": len(phone_ds.val),
+              "test": len(part.y) if part else 0, "test_leak_free": int(part.leak_free.sum()) if part else 0,
               "max_epochs": epochs or "each model's full lesson budget", "max_train": max_train,
               "latency_text": LATENCY_TEXT, "text": TEXT_NOTES,
               "complete": False, "rows": [], "startup": startup(startup_runs), "machine": machine(),
@@ -147,16 +157,19 @@ def run_bench(data: str, models: Sequence[str], epochs: Optional[int], max_train
     with tempfile.TemporaryDirectory(prefix="emoji_lab_bench_") as runs_root:
         for name, ds in versions:
             made: dict[str, Any] = {}  # what this text version's jobs trained, by label
-            jobs = [("keywords", lambda: (keyword_row(ds, phone_ds), None)),
-                    (NGRAM_ROW, lambda: ngram_row(ds, phone_ds, ngram_epochs, max_train))]
+            jobs = [("keywords", lambda: (keyword_row(ds, phone_ds, part), None)),
+                    (NGRAM_ROW, lambda: ngram_row(ds, phone_ds, ngram_epochs, max_train, part))]
             jobs += [(m, lambda m=m: model_row(m, ds, phone_ds, epochs, max_train, Path(runs_root) / name,
-                                               latency_runs, made)) for m in models]
+                                               latency_runs, made, part)) for m in models]
             for label, job in jobs:
                 log(f"{label} on {ds.source}, {name} text ...")
                 row, made[label] = job()
                 result["rows"].append({"text": name, **row})
                 if out:
                     write_json(out, result)
+    reference = reference_row(part, phone_ds.labels) if part else None
+    if reference:
+        result["rows"].append({"text": "published", "params": None, **reference})
     result["complete"] = True
     if out:
         write_json(out, result)
@@ -180,10 +193,31 @@ def quality_table(result: dict) -> Any:
                    "phone\nmacro-F1"):
         table.add_column(column, justify="left" if column in ("text", "model") else "right",
                          no_wrap=column in ("text", "model"))
-    for r in result["rows"]:
+    for r in (r for r in result["rows"] if "val_top1" in r):  # a published reference has test scores only
         spe = r.get("seconds_per_epoch")
         table.add_row(r["text"], r["model"], f"{r['params']:,}", f"{spe:.1f}" if spe else "-", epochs_cell(r),
                       pct(r["val_top1"]), pct(r["val_top5"]), pct(r["val_macro_f1"]), pct(r["phone_macro_f1"]))
+    return table
+
+
+def held_out_table(result: dict) -> Any:
+    """Each model's test scores beside its validation macro-F1: the whole split and the leak-free part."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title=f"Held out: {result['data']} test ({result['test']:,} texts, {result['test_leak_free']:,} "
+                        "leak-free), scored once after training", title_justify="left", box=box.SIMPLE_HEAD,
+                  padding=(0, 1), caption_justify="left",
+                  caption="leak-free: the tweets that as published carry no leftover variation selector (what a phone "
+                          "sees); a published model's predictions give no top-5")
+    for column in ("text", "model", "val\nmacro-F1", "test\ntop-1", "test\ntop-5", "test\nmacro-F1",
+                   "leak-free\ntop-1", "leak-free\nmacro-F1"):
+        table.add_column(column, justify="left" if column in ("text", "model") else "right",
+                         no_wrap=column in ("text", "model"))
+    cell = lambda value: pct(value) if value is not None else "-"  # noqa: E731
+    for r in (r for r in result["rows"] if "test_macro_f1" in r):
+        table.add_row(r["text"], r["model"], cell(r.get("val_macro_f1")), cell(r["test_top1"]), cell(r["test_top5"]),
+                      cell(r["test_macro_f1"]), cell(r["test_leak_free_top1"]), cell(r["test_leak_free_macro_f1"]))
     return table
 
 

@@ -70,12 +70,17 @@ def cmd_data_download(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    from .distill import STUDENT, TEACHER
     from .files import check_writable
     from .models import spec
     from .runs import check_run_folder, run_dir
 
-    spec(args.model)  # an unknown name, a folder that is not a run, an unwritable place: before data or TensorFlow
+    student = args.model == STUDENT  # lesson 9's phone model: its bytegrams teacher is trained first
+    # An unknown name, a folder that is not a run, an unwritable place: said before the data or TensorFlow load.
+    spec(TEACHER if student else args.model)
     folder = check_run_folder(Path(args.out) if args.out else run_dir(args.model, args.data))
+    teacher_folder = check_run_folder(folder.with_name(f"{folder.name}-teacher") if args.out
+                                      else run_dir(TEACHER, args.data)) if student else None
     check_writable(folder.parent, "choose another --out, or set EMOJI_LAB_HOME to a writable folder")
     ds = load_from_args(args)
     from .train import train
@@ -84,8 +89,19 @@ def cmd_train(args: argparse.Namespace) -> int:
         sizes = {"epochs": args.epochs, "max_train": args.max_train or "budget"}
     else:  # a full run: every training text, until early stopping
         sizes = {"epochs": args.epochs or CLI_EPOCHS, "max_train": args.max_train}
-    run = train(args.model, ds, quick=args.quick, batch_size=args.batch_size,
-                out=Path(args.out) if args.out else None, **sizes)
+    if student:
+        from .distill import distill
+        from .formatting import say
+
+        say(f"{STUDENT} learns from two teachers, as in lesson 9: first a {TEACHER} run, then the classical "
+            "yardstick; then the student, which starts from the first teacher's weights.")
+        teacher = train(TEACHER, ds, quick=args.quick, batch_size=args.batch_size, out=teacher_folder, **sizes)
+        print(f"teacher saved to {teacher.dir}")
+        run = distill(teacher, ds, quick=args.quick, batch_size=args.batch_size, out=folder, run_name=folder.name,
+                      **sizes)
+    else:
+        run = train(args.model, ds, quick=args.quick, batch_size=args.batch_size,
+                    out=Path(args.out) if args.out else None, **sizes)
     print(f"saved to {run.dir}")
     print(f"see it in TensorBoard: tensorboard --logdir {shlex.quote(str(run.dir.parent))}")
     return 0
@@ -184,13 +200,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
         raise EmojiLabError(f"{STUDENT} learns from {TEACHER}: list {TEACHER} before it in --models")
     from rich.console import Console
 
-    from .bench import phone_table, quality_table, run_bench, startup_line
+    from .bench import held_out_table, phone_table, quality_table, run_bench, startup_line
 
     console = Console(width=max(Console().width, 120))  # two wide tables: wrap in a narrow terminal, never truncate
     result = run_bench(args.data, args.models, args.epochs, args.max_train, args.text, args.latency_runs,
                        args.ngram_epochs, Path(args.out) if args.out else None, log=console.print,
                        startup_runs=args.startup_runs)
     console.print(quality_table(result))
+    if result["test"]:
+        console.print(held_out_table(result))
     console.print(phone_table(result))
     console.print(startup_line(result))
     if args.out:
@@ -242,7 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
                               description="Train a model; the best epoch, its record and TensorBoard logs are kept.")
     add_data_options(fit)
     fit.add_argument("--model", required=True, metavar="NAME", help="chcnn-blstm, naive-embed-blstm, ... "
-                     "(see emoji_lab.models.MODEL_NAMES)")
+                     "(see emoji_lab.models.MODEL_NAMES), or bytegrams-student: lesson 9's phone model, its "
+                     "bytegrams teacher trained first (into the bytegrams run, or DIR-teacher with --out DIR)")
     fit.add_argument("--out", metavar="DIR", help="the run folder (default: the runs folder, by data and model)")
     fit.add_argument("--epochs", type=int, help=f"at most this many epochs (default {CLI_EPOCHS}; "
                      "early stopping on validation loss usually ends sooner)")

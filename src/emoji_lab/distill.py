@@ -49,12 +49,13 @@ def student_targets(y: np.ndarray, mix: np.ndarray, label_share: float = LABEL_S
     return label_share * one_hot + (1 - label_share) * mix
 
 
-def fit_yardstick(ds: Any, quick: bool) -> Any:
-    """The classical yardstick on every training text, with as many epochs as the lesson gives bytegrams."""
+def fit_yardstick(ds: Any, quick: bool, epochs: Optional[int] = None, max_train: Any = None) -> Any:
+    """The classical yardstick with the budget its bytegrams teacher had (the lesson's, unless given)."""
     from . import classical
     from .budgets import budget
 
-    return classical.fit_on(ds, epochs=budget(quick, TEACHER)["epochs"])
+    return classical.fit_on(ds, epochs=epochs or budget(quick, TEACHER)["epochs"],
+                            max_train=max_train if isinstance(max_train, int) else None)
 
 
 def distill(run: Any, ds: Any, *, yard: Optional[Any] = None, quick: bool = False, progress: bool = True,
@@ -67,7 +68,7 @@ def distill(run: Any, ds: Any, *, yard: Optional[Any] = None, quick: bool = Fals
     """
     from .errors import EmojiLabError
     from .runs import model_sha
-    from .metrics import evaluate
+    from .metrics import evaluate, headline
     from .runs import fingerprint
     from .budgets import budget
     from .train import train
@@ -79,7 +80,7 @@ def distill(run: Any, ds: Any, *, yard: Optional[Any] = None, quick: bool = Fals
     if yard is None:
         if progress:
             print("training the classical yardstick, the second teacher ...", flush=True)
-        yard = fit_yardstick(ds, quick)
+        yard = fit_yardstick(ds, quick, train_args.get("epochs"), train_args.get("max_train"))
     if progress:
         print("both teachers predict every training text ...", flush=True)
     started = time.perf_counter()
@@ -87,13 +88,13 @@ def distill(run: Any, ds: Any, *, yard: Optional[Any] = None, quick: bool = Fals
     predict_seconds = time.perf_counter() - started
     val_yard = yard.scores(ds.val.texts)
     teachers = {
-        "gram_run": run.name, "gram_sha256": model_sha(run), "gram_val": _scores(run.record["val"]),
+        "gram_run": run.name, "gram_sha256": model_sha(run), "gram_val": headline(run.record["val"]),
         "gram_weight": GRAM_WEIGHT, "label_share": LABEL_SHARE,
         "seconds": {"bytegrams": run.record["seconds"], "yardstick": round(yard.fit_seconds, 2),
                     "predict": round(predict_seconds, 2)},
         "yardstick": {"params": yard.params, "best_epoch": yard.best_epoch,
-                      "val": _scores(evaluate(ds.val.y, val_yard, ds.labels))},
-        "pair_val": _scores(evaluate(ds.val.y, teachers_mix(run.probabilities(ds.val.texts), val_yard), ds.labels)),
+                      "val": headline(evaluate(ds.val.y, val_yard, ds.labels))},
+        "pair_val": headline(evaluate(ds.val.y, teachers_mix(run.probabilities(ds.val.texts), val_yard), ds.labels)),
     }
     if progress:
         from .formatting import say
@@ -103,7 +104,3 @@ def distill(run: Any, ds: Any, *, yard: Optional[Any] = None, quick: bool = Fals
     whole = train_args.get("epochs") or budget(quick, TEACHER)["epochs"]
     return train(TEACHER, ds, quick=quick, run_name=run_name, progress=progress, patience=whole, start_from=run,
                  targets=student_targets(ds.train.y, mix), teachers=teachers, **train_args)
-
-
-def _scores(result: dict) -> dict:
-    return {k: result[k] for k in ("top1", "top5", "macro_f1")}

@@ -113,6 +113,9 @@ def confused_pairs(y: Any, pred: Any, labels: Sequence[str], n: int = 5) -> list
     return pairs
 
 
+HEADLINE = ("top1", "top5", "macro_f1")
+
+
 def evaluate(y: Any, scores: Any, labels: Sequence[str]) -> dict:
     """Everything the course reports about one model on one split, as plain data."""
     y = _as_labels(y)
@@ -128,6 +131,11 @@ def evaluate(y: Any, scores: Any, labels: Sequence[str]) -> dict:
         "per_class": per_class(y, pred, labels),
         "confused": confused_pairs(y, pred, labels),
     }
+
+
+def headline(result: dict, prefix: str = "") -> dict:
+    """The three numbers a table row keeps of an `evaluate` result (keys `prefix_top1`, ... with a prefix)."""
+    return {f"{prefix}_{k}" if prefix else k: result[k] for k in HEADLINE}
 
 
 # -- rich renderings ------------------------------------------------------------------------------------------------
