@@ -67,3 +67,12 @@ def test_an_own_file_has_no_residue_so_its_whole_test_split_is_leak_free(tmp_pat
     path.write_text("".join(f"so funny {i} 😂\nlove you {i} ❤️\n" for i in range(50)), encoding="utf-8")
     part = held_out(load(str(path)))
     assert len(part.y) > 0 and part.leak_free.all() and part.reference is None
+
+
+def test_a_test_split_with_no_leak_free_tweet_says_so_with_none(tmp_path):
+    source = with_test(tmp_path / "te", texts=["love\ufe0f", "haha\ufe0f"], labels=["0", "1"], reference=[0, 1])
+    part = held_out(load(source))
+    scores = held_out_scores(lambda texts: np.tile([0.9, 0.1], (len(texts), 1)), part, ["❤", "😂"])
+    assert scores["test_top1"] == 0.5 and scores["test_leak_free_macro_f1"] is None
+    row = reference_row(part, ["❤", "😂"])
+    assert row["test_top1"] == 1.0 and row["test_leak_free_top1"] is None

@@ -8,8 +8,8 @@ learns from the `bytegrams` and n-gram models trained before it in the same run.
 start-up time next to `import tensorflow`, and the machine's facts. On TweetEval every row is measured
 on the cleaned text (the default, what a phone sees) and on the text as published (`--text`); the
 `phone` score is each model on the cleaned validation text. With a test split, the `test_*` and
-`test_leak_free_*` columns score each model once on it (`emoji_lab.heldout`), plus a published model's
-row where its predictions sit beside the data. Times on shared machines vary by tens of
+`test_leak_free_*` columns score each model once on it (`emoji_lab.heldout`; the cleaned test text for
+every row, as a phone sends it), plus a published model's row where its predictions sit beside the data. Times on shared machines vary by tens of
 percent between runs: compare ratios within one run.
 """
 

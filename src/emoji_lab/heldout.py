@@ -62,22 +62,26 @@ def reference_predictions(ds: Any, n: int) -> Optional[np.ndarray]:
 def held_out_scores(scores: Callable[[list[str]], Any], part: HeldOut, labels: list[str]) -> dict:
     """top-1, top-5 and macro-F1 of a model (`scores`: texts -> [n, classes]) on the whole split and the
     leak-free part, keyed `test_*` and `test_leak_free_*`."""
-    from .metrics import evaluate, headline
+    from .metrics import HEADLINE, evaluate, headline
 
     probabilities = np.asarray(scores(part.texts))
-    return {**headline(evaluate(part.y, probabilities, labels), "test"),
-            **headline(evaluate(part.y[part.leak_free], probabilities[part.leak_free], labels), "test_leak_free")}
+    leak_free = (headline(evaluate(part.y[part.leak_free], probabilities[part.leak_free], labels), "test_leak_free")
+                 if part.leak_free.any() else dict.fromkeys(f"test_leak_free_{k}" for k in HEADLINE))
+    return {**headline(evaluate(part.y, probabilities, labels), "test"), **leak_free}
 
 
 def reference_row(part: HeldOut, labels: list[str]) -> Optional[dict]:
     """The published model's row: top-1 and macro-F1 from its label ids (it published no top-5)."""
-    from .metrics import macro_f1
+    from .metrics import HEADLINE, macro_f1
 
     if part.reference is None:
         return None
     row: dict = {"model": REFERENCE_MODEL, "kind": "published"}
     for prefix, keep in zip(PARTS, (np.ones(len(part.y), dtype=bool), part.leak_free)):
         y, pred = part.y[keep], part.reference[keep]
+        if not len(y):  # every test tweet carries the residue: no leak-free part to score
+            row.update(dict.fromkeys(f"{prefix}_{k}" for k in HEADLINE))
+            continue
         row.update({f"{prefix}_top1": float((y == pred).mean()), f"{prefix}_top5": None,
                     f"{prefix}_macro_f1": macro_f1(y, pred, len(labels))})
     return row
