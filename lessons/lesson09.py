@@ -137,14 +137,15 @@ def restore_deep(ns: dict) -> None:
 def restore_student(ns: dict) -> None:
     """Step 09.8c: `distill`, `teachers_story` and `student`, the saved student of exactly this run9."""
     from emoji_lab.distill import STUDENT, distill
-    from emoji_lab.runs import model_sha
-    from emoji_lab.runs import matching_run
+    from emoji_lab.runs import YARDSTICK_FILE, matching_run, model_sha
 
     student = matching_run(STUDENT, ns["ds"])
     if student.record.get("teachers", {}).get("gram_sha256") != model_sha(ns["run9"]):
         raise EmojiLabError("the saved student was taught by another bytegrams run")
     if not student.record["config"].get("start_from"):
         raise EmojiLabError("the saved student started from fresh weights, an earlier version of this step")
+    if not (student.dir / YARDSTICK_FILE).is_file():
+        raise EmojiLabError("the saved student keeps no yardstick, an earlier version of this step")
     ns["distill"], ns["teachers_story"], ns["student"] = distill, teachers_story, student
 
 
@@ -325,3 +326,89 @@ def check_exported(ns: Mapping[str, Any]) -> Optional[str]:
     from emoji_lab.app import export_problem
 
     return export_problem(ns.get("exported9"), ns["best9"], ns.get("ios"), "exported9", "best9")
+
+
+# -- 09.12b: held-out tweets, once -----------------------------------------------------------------------------------
+def held_out_rows(best: Any, student: Any, ds: Any) -> Optional[list[dict]]:
+    """The phone model and the yardstick (the student's second teacher, as its run kept it) scored once on the
+    test split, whole and leak-free, beside their validation scores; a published model's row where its
+    predictions are there. None when the data has no test split."""
+    from emoji_lab.distill import kept_yardstick
+    from emoji_lab.heldout import REFERENCE_MODEL, held_out, held_out_scores, reference_row
+
+    part = held_out(ds)
+    if part is None:
+        return None
+    yard = kept_yardstick(student)
+    rows = [{"name": best.name, "val": best.record["val"]["macro_f1"],
+             **held_out_scores(best.probabilities, part, ds.labels)},
+            {"name": "char n-gram linear", "val": student.record["teachers"]["yardstick"]["val"]["macro_f1"],
+             **held_out_scores(yard.scores, part, ds.labels)}]
+    reference = reference_row(part, ds.labels)
+    if reference:
+        rows.append({**reference, "name": REFERENCE_MODEL, "val": None})
+    for row in rows:
+        row["texts"], row["leak_free"] = len(part.y), int(part.leak_free.sum())
+    return rows
+
+
+def held_out_view(rows: Optional[Sequence[Mapping[str, Any]]]) -> Any:
+    """Validation against test, macro-F1, inside 80 columns."""
+    from rich import box
+    from rich.table import Table
+
+    if not rows:
+        return "(no test split in this data)"
+    table = Table(title=f"Macro-F1 ({rows[0]['texts']:,} test texts, {rows[0]['leak_free']:,} leak-free)",
+                  title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1))
+    for header in ("model", "validation", "test", "leak-free"):
+        table.add_column(header, justify="left" if header == "model" else "right")
+    cell = lambda value: pct(value) if value is not None else "-"  # noqa: E731
+    for r in rows:
+        table.add_row(r["name"], cell(r["val"]), cell(r["test_macro_f1"]), cell(r["test_leak_free_macro_f1"]))
+    return table
+
+
+def held_out_story(rows: Optional[Sequence[Mapping[str, Any]]], source: str) -> str:
+    """What choosing on validation did, in the learner's numbers: each model's drop (or gain) from validation to
+    test, and whether the order of the two held."""
+    if not rows:
+        return wrap(f"{source} has no test split, so there is nothing held out to score: with TweetEval, download "
+                    "its test files (`python -m emoji_lab data download tweeteval`) and run this step again.")
+    phone, yard = rows[0], rows[1]
+    lines = []
+    for r in (phone, yard):
+        change = r["test_macro_f1"] - r["val"]
+        lines.append(f"{r['name']}: {pct(r['val'])} on validation, {pct(r['test_macro_f1'])} on the test split "
+                     f"({'+' if change >= 0 else '-'}{100 * abs(change):.1f} points), "
+                     + (f"{pct(r['test_leak_free_macro_f1'])} on its leak-free part." if r["leak_free"] < r["texts"]
+                        else "all of it leak-free."))
+    before, after = compare(phone["val"], yard["val"]), compare(phone["test_macro_f1"], yard["test_macro_f1"])
+    if before > 0 and after <= 0:
+        lines.append(f"On validation {phone['name']} was ahead; on texts no choice saw it is not. Its epoch, and "
+                     "which bag of n-grams to ship, were chosen on validation: each choice picks what happens to "
+                     "score well there, and part of that lead was luck on those very texts.")
+    elif before > 0:
+        lines.append(f"{phone['name']} stays ahead on texts no choice saw: its lead on validation carried over "
+                     f"({100 * (phone['test_macro_f1'] - yard['test_macro_f1']):.1f} points on test).")
+    else:
+        lines.append(f"The yardstick was ahead on validation and is "
+                     + ("still ahead on test." if after < 0 else "not ahead on test."))
+    drop, yard_drop = phone["val"] - phone["test_macro_f1"], yard["val"] - yard["test_macro_f1"]
+    if drop < 0.005:
+        lines.append(f"Here {phone['name']} kept its validation score on the test split.")
+    elif drop > yard_drop:
+        lines.append(f"{phone['name']} lost {100 * drop:.1f} points from validation to test, more than the yardstick "
+                     f"({100 * yard_drop:.1f}), whose only choice on validation was its epoch: the more that was "
+                     "chosen on validation, the more of a validation score is luck on those very texts.")
+    else:
+        lines.append(f"{phone['name']} lost {100 * drop:.1f} points from validation to test and the yardstick "
+                     f"{100 * yard_drop:.1f}: here the test texts are harder for both, not only for the model "
+                     "chosen more on validation.")
+    lines.append("Choose on validation, then report test, once: that is how a benchmark stays honest.")
+    if len(rows) > 2:
+        ref = rows[2]
+        lines.append(f"{ref['name']}, 125M parameters, scores {pct(ref['test_macro_f1'])} on the same test texts and "
+                     f"{pct(ref['test_leak_free_macro_f1'])} on the leak-free part; it read the text as published.")
+    return "\n".join(wrap(line) for line in lines)
+

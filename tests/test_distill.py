@@ -160,3 +160,30 @@ def test_only_a_bytegrams_run_on_the_same_data_can_teach(ds, teacher, runs_root)
     other = from_raw_lines(tiny_lines(seed=1), "other")
     with pytest.raises(EmojiLabError, match="other data"):
         dl.distill(teacher, other, runs_root=runs_root, progress=False)
+
+
+def test_the_student_keeps_its_yardstick_to_be_scored_on_held_out_texts(ds, teacher, student, runs_root, monkeypatch):
+    from emoji_lab import paths
+    from emoji_lab.metrics import evaluate
+    from emoji_lab.runs import YARDSTICK_FILE
+
+    yard = dl.kept_yardstick(student)  # exactly the teacher the record measured
+    assert yard.params == student.record["teachers"]["yardstick"]["params"]
+    kept_f1 = evaluate(ds.val.y, yard.scores(ds.val.texts), ds.labels)["macro_f1"]
+    assert kept_f1 == student.record["teachers"]["yardstick"]["val"]["macro_f1"]
+    rows = lesson09.held_out_rows(student, student, ds)  # tiny data has a test split: scored once, all leak-free
+    assert [r["name"] for r in rows] == [dl.STUDENT, "char n-gram linear"]
+    assert rows[0]["test_macro_f1"] == rows[0]["test_leak_free_macro_f1"] and rows[0]["texts"] == len(ds.splits["test"])
+    story = " ".join(lesson09.held_out_story(rows, "tiny").split())
+    assert f"{dl.STUDENT}: {100 * student.record['val']['macro_f1']:.1f}% on validation" in story
+
+    monkeypatch.setattr(paths, "runs_dir", lambda: runs_root)
+    kept = (student.dir / YARDSTICK_FILE).read_bytes()
+    (student.dir / YARDSTICK_FILE).unlink()  # as the course's earlier versions saved their students
+    try:
+        with pytest.raises(EmojiLabError, match="keeps no yardstick"):
+            dl.kept_yardstick(student)
+        with pytest.raises(EmojiLabError, match="keeps no yardstick"):
+            lesson09.restore_student({"ds": ds, "DATA": "tiny", "run9": teacher})
+    finally:
+        (student.dir / YARDSTICK_FILE).write_bytes(kept)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 import zlib
+from pathlib import Path
 from typing import Any, Optional, Sequence
 
 import numpy as np
@@ -66,10 +67,7 @@ class CharNgramModel:
         started = time.perf_counter()
         keras.utils.set_random_seed(seed)
         x, x_val = features(texts), features(val_texts)
-        ids = keras.Input((None,), dtype="int32")
-        rows = keras.layers.Embedding(BUCKETS, n_classes, mask_zero=True, embeddings_initializer="zeros")(ids)
-        logits = keras.layers.GlobalAveragePooling1D()(rows)  # the mean n-gram row: counts, length-normalised
-        model = keras.Model(ids, keras.layers.Activation("softmax")(logits))
+        model = _graph(n_classes)
         model.compile(keras.optimizers.Adam(LEARNING_RATE), "sparse_categorical_crossentropy")
         best, best_f1, best_epoch = None, -1.0, 0
         weights = class_weights(np.asarray(y), n_classes, CLASS_WEIGHT_POWER)
@@ -83,6 +81,32 @@ class CharNgramModel:
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         return self.model.predict(features(texts), batch_size=1024, verbose=0)
+
+    def save(self, path: Path) -> None:
+        """Its one weight table ([buckets, classes] float32) as .npy: the graph is fixed, so that is the model."""
+        with open(path, "wb") as out:
+            np.save(out, self.model.get_weights()[0])
+
+    @classmethod
+    def load(cls, path: Path, fit_seconds: float = 0.0, best_epoch: int = 0) -> "CharNgramModel":
+        """The model `save` wrote."""
+        from .backend import import_tensorflow
+
+        import_tensorflow()
+        table = np.load(path)
+        model = _graph(table.shape[1])
+        model.set_weights([table])
+        return cls(model, table.shape[1], fit_seconds, best_epoch)
+
+
+def _graph(n_classes: int) -> Any:
+    """Bucket ids in, the mean of their weight rows through a softmax out."""
+    import keras
+
+    ids = keras.Input((None,), dtype="int32")
+    rows = keras.layers.Embedding(BUCKETS, n_classes, mask_zero=True, embeddings_initializer="zeros")(ids)
+    logits = keras.layers.GlobalAveragePooling1D()(rows)  # the mean n-gram row: counts, length-normalised
+    return keras.Model(ids, keras.layers.Activation("softmax")(logits))
 
 
 def fit_on(ds: Any, epochs: int = EPOCHS, max_train: Optional[int] = None) -> CharNgramModel:

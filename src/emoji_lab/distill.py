@@ -67,9 +67,8 @@ def distill(run: Any, ds: Any, *, yard: Optional[Any] = None, quick: bool = Fals
     validation scores, and their seconds.
     """
     from .errors import EmojiLabError
-    from .runs import model_sha
     from .metrics import evaluate, headline
-    from .runs import fingerprint
+    from .runs import YARDSTICK_FILE, fingerprint, model_sha
     from .budgets import budget
     from .train import train
 
@@ -103,4 +102,19 @@ def distill(run: Any, ds: Any, *, yard: Optional[Any] = None, quick: bool = Fals
             "validation counts the true labels) ...")
     whole = train_args.get("epochs") or budget(quick, TEACHER)["epochs"]
     return train(TEACHER, ds, quick=quick, run_name=run_name, progress=progress, patience=whole, start_from=run,
-                 targets=student_targets(ds.train.y, mix), teachers=teachers, **train_args)
+                 targets=student_targets(ds.train.y, mix), teachers=teachers,
+                 keep=lambda folder: yard.save(folder / YARDSTICK_FILE), **train_args)
+
+
+def kept_yardstick(student: Any) -> Any:
+    """The yardstick a student learned from, as its run folder kept it (for scoring it on held-out texts)."""
+    from .classical import CharNgramModel
+    from .errors import EmojiLabError
+    from .runs import YARDSTICK_FILE
+
+    path = student.dir / YARDSTICK_FILE
+    if not path.is_file():
+        raise EmojiLabError(f"{student.name!r} keeps no yardstick ({path.name}): it was trained by an earlier "
+                            "emoji_lab; train the student again")
+    yard = student.record["teachers"]
+    return CharNgramModel.load(path, yard["seconds"]["yardstick"], yard["yardstick"]["best_epoch"])

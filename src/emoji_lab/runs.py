@@ -40,7 +40,8 @@ WORDS_FILE = "words.json"
 RUN_FILES = (MODEL_FILE, RECORD_FILE, PREPROCESS_FILE, WORDS_FILE)
 LOG_FOLDERS = ("train", "validation")
 EXPORT_FOLDER = "export"  # what `export` writes from the run (emoji_lab.export)
-OURS = {*RUN_FILES, *LOG_FOLDERS, EXPORT_FOLDER, "saving-" + MODEL_FILE}  # all a run folder may hold
+YARDSTICK_FILE = "yardstick.npy"  # a distilled student keeps its second teacher (emoji_lab.distill)
+OURS = {*RUN_FILES, *LOG_FOLDERS, EXPORT_FOLDER, YARDSTICK_FILE, "saving-" + MODEL_FILE}  # all a run folder may hold
 PREDICT_BATCH = 256
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 

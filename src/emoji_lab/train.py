@@ -58,7 +58,7 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
           out: Path | None = None, progress: bool = True, seed: int = 2017,
           max_train: int | None | str = "budget", callbacks: Sequence[Any] = (),
           targets: Optional[np.ndarray] = None, teachers: Optional[dict] = None, patience: int = PATIENCE,
-          start_from: Optional[Run] = None) -> Run:
+          start_from: Optional[Run] = None, keep: Optional[Callable[[Path], None]] = None) -> Run:
     """Train `model_name` on `ds` and keep the run under its name (or in `out`); returns the best model.
 
     `epochs`, `batch_size` and `max_train` (None: every training text) override the lesson budget;
@@ -66,7 +66,7 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
     val score before stopping. `targets`, [len(ds.train), classes] probabilities, replace the one-hot
     labels as what the model learns to output; `teachers` (where they came from) is kept in the record.
     `start_from`: a run of the same model whose weights (and encoder) the training starts from, instead of
-    fresh ones.
+    fresh ones. `keep(folder)` writes what else the run keeps (a student's yardstick) into its folder.
     """
     spec = models.spec(model_name)
     plan = budget(quick, model_name)
@@ -135,6 +135,8 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
             "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             **({"teachers": teachers} if teachers else {}),
         }
+        if keep is not None:
+            keep(build)
         write_record(build, record)
     if display:
         display.summary(record, monitor)
