@@ -139,3 +139,19 @@ def test_the_graph_reads_imports_inside_functions_and_relative_ones(tmp_path):
     known = {"emoji_lab.a", "emoji_lab.b", "emoji_lab.d"}
     assert imports("emoji_lab.m", module, known) == known
     assert cycles({"a": {"b"}, "b": {"a"}, "c": {"a"}}) == [["a", "b"]]
+
+
+def test_every_import_a_lesson_tells_the_learner_to_type_works():
+    """The imports in lesson texts, prompts and hints (`from emoji_lab.x import y`) name what is really there: a
+    module moved by a restructuring must not leave a hint that fails when typed."""
+    import importlib
+
+    told = {m.group(1) for path in sorted(LESSONS.glob("*.toml"))
+            for m in re.finditer(r"`(from emoji_lab[\w.]* import [\w, ]+)`", path.read_text(encoding="utf-8"))}
+    assert len(told) >= 3  # the pattern still finds the lessons' imports
+    broken = []
+    for line in sorted(told):
+        module, _, names = line[len("from "):].partition(" import ")
+        found = importlib.import_module(module)
+        broken += [f"{line}: no {name}" for name in (n.strip() for n in names.split(",")) if not hasattr(found, name)]
+    assert not broken, broken

@@ -171,8 +171,8 @@ def test_the_student_keeps_its_yardstick_to_be_scored_on_held_out_texts(ds, teac
     assert yard.params == student.record["teachers"]["yardstick"]["params"]
     kept_f1 = evaluate(ds.val.y, yard.scores(ds.val.texts), ds.labels)["macro_f1"]
     assert kept_f1 == student.record["teachers"]["yardstick"]["val"]["macro_f1"]
-    rows = lesson09.held_out_rows(student, student, ds)  # tiny data has a test split: scored once, all leak-free
-    assert [r["name"] for r in rows] == [dl.STUDENT, "char n-gram linear"]
+    rows = lesson09.held_out_rows(teacher, student, ds)  # tiny data has a test split: scored once, all leak-free
+    assert [r["name"] for r in rows] == ["bytegrams", dl.STUDENT, "char n-gram linear"]
     assert rows[0]["test_macro_f1"] == rows[0]["test_leak_free_macro_f1"] and rows[0]["texts"] == len(ds.splits["test"])
     story = " ".join(lesson09.held_out_story(rows, "tiny").split())
     assert f"{dl.STUDENT}: {100 * student.record['val']['macro_f1']:.1f}% on validation" in story

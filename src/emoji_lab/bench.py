@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
+from .budgets import YARDSTICK_EPOCHS
 from .encoders import ByteEncoder
 from .files import write_whole
 from .formatting import epochs_cell, pct
@@ -142,7 +143,7 @@ def text_versions(source: str, wanted: str) -> list[tuple[str, Any]]:
 
 
 def run_bench(data: str, models: Sequence[str], epochs: Optional[int], max_train: Optional[int], text: str = "both",
-              latency_runs: int = 200, ngram_epochs: int = 20, out: Optional[Path] = None,
+              latency_runs: int = 200, ngram_epochs: int = YARDSTICK_EPOCHS, out: Optional[Path] = None,
               log: Any = print, startup_runs: int = 3) -> dict:
     """Every row, in one run; with `out`, the JSON is rewritten after every row so a stopped run keeps it."""
     versions = text_versions(data, text)

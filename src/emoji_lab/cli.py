@@ -9,7 +9,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from .budgets import CLI_EPOCHS
+from .budgets import CLI_EPOCHS, GRAM_FULL_BUDGET, YARDSTICK_EPOCHS, budget
 from .errors import run_command
 
 # Every numeric option, checked the same way before any work: the smallest value it takes (0 never means
@@ -75,7 +75,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from .models import spec
     from .runs import check_run_folder, run_dir
 
-    student = args.model == STUDENT  # lesson 9's phone model: its bytegrams teacher is trained first
+    student = args.model == STUDENT  # lesson 9's student: its bytegrams teacher is trained first
     # An unknown name, a folder that is not a run, an unwritable place: said before the data or TensorFlow load.
     spec(TEACHER if student else args.model)
     folder = check_run_folder(Path(args.out) if args.out else run_dir(args.model, args.data))
@@ -87,8 +87,10 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     if args.quick:  # the lessons' quick budget; --epochs and --max-train still win
         sizes = {"epochs": args.epochs, "max_train": args.max_train or "budget"}
-    else:  # a full run: every training text, until early stopping
-        sizes = {"epochs": args.epochs or CLI_EPOCHS, "max_train": args.max_train}
+    else:  # a full run: every training text, until early stopping (a fixed-epochs model: its lesson budget)
+        fixed = spec(TEACHER if student else args.model).fixed_epochs
+        sizes = {"epochs": args.epochs or (budget(False, TEACHER if student else args.model)["epochs"] if fixed
+                                           else CLI_EPOCHS), "max_train": args.max_train}
     if student:
         from .distill import distill
         from .formatting import say
@@ -260,11 +262,13 @@ def build_parser() -> argparse.ArgumentParser:
                               description="Train a model; the best epoch, its record and TensorBoard logs are kept.")
     add_data_options(fit)
     fit.add_argument("--model", required=True, metavar="NAME", help="chcnn-blstm, naive-embed-blstm, ... "
-                     "(see emoji_lab.models.MODEL_NAMES), or bytegrams-student: lesson 9's phone model, its "
-                     "bytegrams teacher trained first (into the bytegrams run, or DIR-teacher with --out DIR)")
+                     "(see emoji_lab.models.MODEL_NAMES; bytegrams is lesson 9's phone model), or bytegrams-student: "
+                     "lesson 9's student, its bytegrams teacher trained first (into the bytegrams run, or "
+                     "DIR-teacher with --out DIR)")
     fit.add_argument("--out", metavar="DIR", help="the run folder (default: the runs folder, by data and model)")
-    fit.add_argument("--epochs", type=int, help=f"at most this many epochs (default {CLI_EPOCHS}; "
-                     "early stopping on validation loss usually ends sooner)")
+    fit.add_argument("--epochs", type=int, help=f"at most this many epochs (default {CLI_EPOCHS}, early stopping "
+                     f"on validation usually ends sooner; bytegrams and its student: {GRAM_FULL_BUDGET['epochs']}, "
+                     "every one)")
     fit.add_argument("--max-train", type=int, metavar="N", help="train on a seeded N of the training texts "
                      "(default: all of them)")
     fit.add_argument("--batch-size", type=int, help="texts per training step (default 128)")
@@ -317,8 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--text", choices=("both", "cleaned", "published"), default="both",
                        help="TweetEval: cleaned text (what a phone sees), as published (its label leak), or both")
     bench.add_argument("--latency-runs", type=int, default=200, metavar="N", help="timed runs per latency (200)")
-    bench.add_argument("--ngram-epochs", type=int, default=20, metavar="N",
-                       help="epochs of the n-gram yardstick (default 20, as bytegrams)")
+    bench.add_argument("--ngram-epochs", type=int, default=YARDSTICK_EPOCHS, metavar="N",
+                       help=f"epochs of the n-gram yardstick (default {YARDSTICK_EPOCHS}, as lesson 9)")
     bench.add_argument("--startup-runs", type=int, default=3, metavar="N", help="start-up timings, best of N (3)")
     bench.add_argument("--out", metavar="FILE.json", help="write the results as JSON here")
     bench.set_defaults(run=cmd_bench)
