@@ -77,7 +77,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     student = args.model == STUDENT  # lesson 9's student: its bytegrams teacher is trained first
     # An unknown name, a folder that is not a run, an unwritable place: said before the data or TensorFlow load.
-    spec(TEACHER if student else args.model)
+    model = spec(TEACHER if student else args.model)
     folder = check_run_folder(Path(args.out) if args.out else run_dir(args.model, args.data))
     teacher_folder = check_run_folder(folder.with_name(f"{folder.name}-teacher") if args.out
                                       else run_dir(TEACHER, args.data)) if student else None
@@ -88,9 +88,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.quick:  # the lessons' quick budget; --epochs and --max-train still win
         sizes = {"epochs": args.epochs, "max_train": args.max_train or "budget"}
     else:  # a full run: every training text, until early stopping (a fixed-epochs model: its lesson budget)
-        fixed = spec(TEACHER if student else args.model).fixed_epochs
-        sizes = {"epochs": args.epochs or (budget(False, TEACHER if student else args.model)["epochs"] if fixed
-                                           else CLI_EPOCHS), "max_train": args.max_train}
+        default = budget(False, model.name)["epochs"] if model.fixed_epochs else CLI_EPOCHS
+        sizes = {"epochs": args.epochs or default, "max_train": args.max_train}
     if student:
         from .distill import distill
         from .formatting import say

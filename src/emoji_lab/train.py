@@ -121,7 +121,7 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
     with building(folder) as build, interrupted_note(folder, had_run), disk_errors(folder, had_run):
         log = EpochLog(trainer, fixed_length, encoder.encode_batch(ds.val.texts), ds.val.y, build / MODEL_FILE,
                        monitor)
-        display = (TrainingDisplay(plan["epochs"], steps, lambda: None if monitor.mode == "last" else log.best_epoch)
+        display = (TrainingDisplay(plan["epochs"], steps, lambda: None if monitor.last else log.best_epoch)
                    if progress else None)
         started = time.perf_counter()
         fit(trainer, data, plan["epochs"], seed, [log, TensorBoardLog(tf, build, fixed_length), display],
@@ -132,7 +132,7 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
             "config": {**plan, "seed": seed, "learning_rate": spec.learning_rate, "patience": patience,
                        "learning_rate_schedule": "cosine to 0" if spec.fixed_epochs else "constant",
                        "class_weighted": spec.class_weighted,
-                       "kept_by": "last epoch" if monitor.mode == "last" else monitor.key,
+                       "kept_by": "last epoch" if monitor.last else monitor.key,
                        "targets": "one-hot labels" if targets is None else "probabilities",
                        "start_from": None if start_from is None else start_from.name},
             "data": {"source": ds.source, "fingerprint": fingerprint(ds),
@@ -242,7 +242,7 @@ def fit(model: Any, data: Any, epochs: int, seed: int, ours: list[Any], extra: l
 
     hooks = [keras.callbacks.LambdaCallback(**{name: getattr(hook, name) for name in HOOKS if hasattr(hook, name)})
              for hook in ours if hook is not None]
-    stopper = ([] if monitor.mode == "last" else  # reads ours
+    stopper = ([] if monitor.last else  # reads ours
                [keras.callbacks.EarlyStopping(monitor=monitor.key, mode=monitor.mode, patience=patience)])
     keras.utils.set_random_seed(seed)  # the same dropout masks every time
     try:
@@ -270,8 +270,13 @@ class Monitor:
             return cls("val_macro_f1", "max", "highest val macro-F1")
         return cls("val_loss", "min", "lowest val loss")
 
+    @property
+    def last(self) -> bool:
+        """Whether the last epoch is kept, whatever it scores (no choice on validation, no early stop)."""
+        return self.mode == "last"
+
     def better(self, value: float, than: float) -> bool:
-        return True if self.mode == "last" else value < than if self.mode == "min" else value > than
+        return self.last or (value < than if self.mode == "min" else value > than)
 
     def shown(self, value: float) -> str:
         return f"{value:.1%}" if self.key == "val_macro_f1" else f"{value:.3f}"
