@@ -11,7 +11,7 @@ import shlex
 from typing import Any, Mapping, Optional
 
 from emoji_lab.checking import missing, wrong_kind
-from emoji_lab.compare import budget_note, compare, versus
+from emoji_lab.compare import budget_note, compare, quick_note, versus
 from emoji_lab.formatting import wrap
 from emoji_lab.layers import embed_dim, layer_rows, lstm_inputs, lstms
 from emoji_lab.models import LSTM_UNITS
@@ -225,15 +225,18 @@ def versus_keywords(name: str, scores: Mapping[str, float], keyword_scores: Mapp
     """Whether a neural model beat lesson 2's keywords, as measured, with its budget when it did not."""
     sentence = versus(name, scores, "the keyword baseline", keyword_scores)
     if compare(scores["macro_f1"], keyword_scores["macro_f1"]) > 0:
-        return wrap(sentence)
+        return wrap(" ".join(filter(None, (sentence, quick_note(record) if record else ""))))
     sentence = "Measured on your validation texts: " + sentence[0].lower() + sentence[1:]
     if record is not None:
-        sentence += (f" {budget_note(record)} The keywords were counted on every training text. Lesson 7 "
-                     "compares every run you train.")
+        sentence += " ".join(["", budget_note(record), *filter(None, [quick_note(record)]),
+                              "Lesson 7 compares every run you train."])
         model, source = record.get("model"), record.get("data", {}).get("source")
-        if model and source:
+        if record.get("stopped_by") == "early stopping":
+            sentence += (" More minutes are unlikely to help: it had stopped improving. The next lessons change the "
+                         "model instead.")
+        elif model and source:
             from emoji_lab.budgets import CLI_EPOCHS
-            sentence += (" To train it on every text until its validation loss stops improving (many minutes; the "
-                         "new run replaces this one, and lesson 7 shows it):\n"
+            sentence += (" To train it with no clock, until its validation score stops improving (many minutes; "
+                         "the new run replaces this one, and lesson 7 shows it):\n"
                          f"  python -m emoji_lab train --data {shlex.quote(source)} --model {model} --epochs {CLI_EPOCHS}")
     return wrap(sentence)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional, Sequence
 
 from emoji_lab.checking import missing, not_whole
-from emoji_lab.compare import best_row, budget_note, compare, speed_ratio, versus
+from emoji_lab.compare import best_row, budget_note, compare, quick_note, speed_ratio, versus
 from emoji_lab.formatting import plural, wrap
 from emoji_lab.runs import restore_runs
 
@@ -64,7 +64,7 @@ def cnn_sentence(cnn: Mapping[str, Any], naive: Sequence[Mapping[str, Any]]) -> 
         below = [r["name"] for r in naive if compare(cnn["val"]["macro_f1"], r["val"]["macro_f1"]) < 0]
         line += (f" On your data and budget it is below {', '.join(below)} on macro-F1: the talk's "
                  f"claim does not hold here. {budget_note(cnn)}")
-    return wrap(line)
+    return wrap(" ".join(filter(None, (line, quick_note(cnn)))))
 
 
 def speed_sentence(cnn: Mapping[str, Any], bi: Optional[Mapping[str, Any]], cnn_steps: int, byte_steps: int) -> str:

@@ -10,7 +10,7 @@ from numbers import Real
 from typing import Any, Mapping, Optional, Sequence
 
 from emoji_lab.checking import missing, wrong_kind
-from emoji_lab.compare import KEYWORDS, best_row, best_run, best_saved, compare, neural, versus
+from emoji_lab.compare import KEYWORDS, best_row, best_run, best_saved, budget_note, compare, neural, versus
 from emoji_lab.errors import EmojiLabError
 from emoji_lab.formatting import format_top, pct, plural, wrap
 from emoji_lab.talk import ANSWERS
@@ -43,17 +43,15 @@ def keyword_claim(rows: Sequence[Mapping[str, Any]]) -> str:
 
 
 def budget_span(rows: Sequence[Mapping[str, Any]]) -> str:
-    """At most how many texts and epochs some runs learned from, next to the keywords' every training text."""
-    sizes = [(r.get("record") or {}).get("data", {}).get("sizes", {}) for r in rows]
-    seen = [s["trained_on"] for s in sizes if s.get("trained_on")]
-    total = max((s.get("train", 0) for s in sizes), default=0)
-    epochs = max((r["epochs"] or 0 for r in rows), default=0)
-    if not seen or not total:
+    """How long the runs below the keywords trained: one run's texts, epochs and minutes, or the most of them."""
+    records = [r.get("record") or {} for r in rows]
+    if len(records) == 1:
+        return budget_note(records[0]) if records[0] else ""
+    epochs = max(len(r.get("epochs", [])) for r in records)
+    minutes = max(r.get("seconds") or 0 for r in records) / 60
+    if not epochs:
         return ""
-    who = "It" if len(rows) == 1 else "They"
-    return (f"{who} learned from {'' if len(rows) == 1 else 'at most '}{max(seen):,} of the {total:,} training "
-            f"texts, for {'' if len(rows) == 1 else 'at most '}{plural(epochs, 'epoch')}; the keywords were counted "
-            f"on all {total:,}.")
+    return f"They trained for at most {plural(epochs, 'epoch')}" + (f" and {minutes:.1f} minutes." if minutes else ".")
 
 
 def cnn_claim(rows: Sequence[Mapping[str, Any]]) -> str:

@@ -22,6 +22,9 @@ def isolated_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("EMOJI_LAB_CACHE", str(base / "cache"))
     monkeypatch.delenv("EMOJI_LAB_TWEETEVAL_URL", raising=False)
     monkeypatch.setenv("EMOJI_LAB_IOS", str(base / "no-ios-app"))  # never the repository's own app
+    # Lessons train their models for minutes on `sample`: here each stops on the clock after its first epoch
+    # (the same code path, a shorter budget; tests of the budgets themselves unset it).
+    monkeypatch.setenv("EMOJI_LAB_MINUTES", "0.2")
     return base
 
 

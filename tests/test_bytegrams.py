@@ -83,7 +83,7 @@ def test_keras_layers_compute_exactly_the_numpy_buckets():
 
 def test_training_runs_its_whole_budget_decays_the_rate_and_keeps_the_last_epoch(run):
     record = run.record
-    assert record["config"]["kept_by"] == "last epoch" and record["config"]["class_weighted"]
+    assert record["config"]["kept_by"] == "last epoch" and record["config"]["class_weight_power"] == 1.0
     assert record["config"]["learning_rate_schedule"] == "cosine to 0"
     assert len(record["epochs"]) == record["best_epoch"] == 3 and not record["stopped_early"]
     assert record["val"]["macro_f1"] == record["epochs"][-1]["val_macro_f1"]

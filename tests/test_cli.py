@@ -60,6 +60,16 @@ def test_bad_input_is_one_line_without_traceback(tmp_path):
         assert "Traceback" not in result.stderr
 
 
+def test_bad_training_minutes_are_one_line_before_any_work(tmp_path):
+    """`train --minutes` (no clock by default) and EMOJI_LAB_MINUTES: a bad value is one line, nothing trained."""
+    result = run("-m", "emoji_lab", "train", "--model", "naive-noembd", "--minutes", "0", "--out", str(tmp_path / "r"))
+    assert result.returncode == 2 and result.stderr == "error: --minutes must be more than 0, not 0\n"
+    result = run("-m", "emoji_lab", "train", "--model", "naive-noembd", "--quick", "--out", str(tmp_path / "r"),
+                 env_extra={"EMOJI_LAB_MINUTES": "soon"})
+    assert result.returncode == 2 and result.stderr.startswith("error: EMOJI_LAB_MINUTES=soon is not a number")
+    assert result.stderr.count("\n") == 1 and not (tmp_path / "r").exists()
+
+
 def test_download_reports_offline_failure_in_one_line(tmp_path):
     # Port 9 on loopback: nothing listens, the connection is refused at once.
     result = run("-m", "emoji_lab", "data", "download", "tweeteval",

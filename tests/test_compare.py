@@ -80,6 +80,28 @@ def test_versus_keywords_both_branches():
     own = record("x", 0.06, 0.28)
     own["data"]["source"] = "my tweets.txt"  # a learner's own file: the command still runs as printed
     assert "--data 'my tweets.txt' --model x" in lesson04.versus_keywords("A", scores(0.06, 0.28), scores(0.48, 0.52), own)
+    done = {**own, "stopped_by": "early stopping", "config": {"kept_by": "val_macro_f1"}}
+    flat_done = flat(lesson04.versus_keywords("A", scores(0.06, 0.28), scores(0.48, 0.52), done))
+    assert "ended when its validation macro-F1 stopped improving." in flat_done and "python -m" not in flat_done
+    assert "More minutes are unlikely to help: it had stopped improving." in flat_done
+
+
+def test_budget_note_and_quick_note_say_what_the_clock_did(monkeypatch):
+    """A run on the clock: its minutes and why it ended; what its first --quick minutes had reached, from its epochs."""
+    monkeypatch.delenv("EMOJI_LAB_MINUTES")  # the lessons' own budgets: 10 minutes, 4 with --quick
+    rec = record("chcnn-blstm", 0.6, 0.6, trained_on=2000, train=2000, epochs=0)
+    rec.update(seconds=600.0, stopped_by="the clock", config={"minutes": 10.0, "kept_by": "val_macro_f1"},
+               epochs=[{"val_macro_f1": f1, "elapsed": t} for f1, t in ((0.1, 100), (0.3, 230), (0.5, 400), (0.6, 590))])
+    assert compare.budget_note(rec) == ("It learned from all 2,000 training texts for 4 epochs (10.0 minutes), ended "
+                                       "by the budget of 10 minutes.")
+    assert compare.quick_note(rec) == ("Its best validation macro-F1 within its first 4 minutes (what --quick gives) "
+                                      "was 30.0%; it kept 60.0%.")
+    quick = {**rec, "config": {"minutes": 4.0}, "epochs": rec["epochs"][:2]}
+    assert compare.quick_note(quick) == ("--quick gave it 4 of the 10 minutes a full lesson gives; its last epoch "
+                                         "still raised its validation macro-F1 by +20.0 points.")
+    stopped = {**rec, "stopped_by": "early stopping"}
+    assert compare.budget_note(stopped).endswith("ended when its validation macro-F1 stopped improving.")
+    assert compare.quick_note(record("x", 0.1, 0.1)) == ""  # a run from before the clock says nothing
 
 
 def test_budget_note_all_texts():
@@ -154,7 +176,9 @@ def test_keyword_claim_both_ways():
     assert said(lesson07.keyword_claim, [kw, row("a", 0.5, 0.6), row("b", 0.46, 0.6)]).startswith("Every neural run beats")
     lost = said(lesson07.keyword_claim, [kw, row("a", 0.5, 0.6), row("b", 0.06, 0.3)])
     assert "1 of 2 neural runs does not beat the keyword baseline's macro-F1 of 45.0%: b 6.0%." in lost
-    assert "It learned from 600 of the 2,000 training texts, for 3 epochs" in lost
+    assert "It learned from 600 of the 2,000 training texts for 3 epochs." in lost
+    both = said(lesson07.keyword_claim, [kw, row("a", 0.06, 0.3), row("b", 0.07, 0.3, epochs=5)])
+    assert "They trained for at most 5 epochs." in both
     assert said(lesson07.keyword_claim, [kw]).startswith("Nothing to compare")
 
 

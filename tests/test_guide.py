@@ -85,14 +85,15 @@ def test_bench_block_keeps_the_named_models_and_the_references():
            "val_top1": 0.5, "val_top5": 0.7, "val_macro_f1": 0.4}
     a = {"text": "cleaned", "model": "a", "kind": "neural", "params": 1000, "seconds_per_epoch": 12.4,
          "epochs_run": 4, "best_epoch": 2, "val_top1": 0.6, "val_top5": 0.8, "val_macro_f1": 0.5,
-         "tflite_int8_bytes": 2_500_000,
+         "train_seconds": 570.9, "stopped_by": "the clock", "tflite_int8_bytes": 2_500_000,
          "litert_int8_latency": {"median_ms": 0.5}, "litert_float32_latency": {"median_ms": 1.5},
          "keras_latency": {"median_ms": 9.0}}
     b = dict(a, model="b")
     published = dict(a, text="published")
     block = guide.bench_block(_bench([ref, a, b, published]), "x.json", ("a",))
-    assert "| keywords (lesson 2) | 3 | - | - | 50.0% | 70.0% | 40.0% |" in block
-    assert "| a | 1,000 | 12 | 4 (2) | 60.0% | 80.0% | 50.0% |" in block  # epochs run (the kept one)
+    assert "| keywords (lesson 2) | 3 | - | - | - | 50.0% | 70.0% | 40.0% |" in block
+    # epochs run (the kept one); training minutes, validation included, and what ended it
+    assert "| a | 1,000 | 12 | 4 (2) | 9.5 (clock) | 60.0% | 80.0% | 50.0% |" in block
     assert "| b |" not in block and block.count("| a |") == 2  # quality and phone rows; never the published text
     assert "| a | 2.50 MB | 0.50 | 1.50 | 9.00 |" in block
     assert "measured on 2026-11-26 by `python -m emoji_lab bench` (2 cores, TensorFlow 2.21.0)" in block
@@ -110,9 +111,9 @@ def test_timings_block_puts_the_runs_side_by_side():
     assert "`q.json` (`python -m emoji_lab.repl --auto`, 2026-11-26, 2 cores)" in block
 
 
-def test_timings_files_come_from_the_dry_run():
-    for name in ("auto_sample_quick.json", "auto_sample_full.json"):
+def test_timings_file_comes_from_the_dry_run():
+    for name in ("auto_sample_full.json",):
         record = json.loads((ROOT / "bench" / "results" / name).read_text(encoding="utf-8"))
-        assert record["command"].startswith("python -m emoji_lab.repl --auto")
+        assert record["command"].startswith("python -m emoji_lab.repl --auto") and not record["quick"]
         assert [l["id"] for l in record["lessons"]] == [l.id for l in load_lessons()]
         assert all(l["ok"] for l in record["lessons"])

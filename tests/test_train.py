@@ -20,7 +20,7 @@ from emoji_lab.dataset import training_subset
 from emoji_lab.train import (TRIM_MARGIN, Monitor, class_weights, length_batches, list_runs, load_run, open_run,
                              run_dir, tensorboard_command, text_lengths, train, trimmed)
 
-EPOCH_KEYS = {"loss", "top1", "top5", "val_loss", "val_top1", "val_top5", "val_macro_f1", "seconds"}
+EPOCH_KEYS = {"loss", "top1", "top5", "val_loss", "val_top1", "val_top5", "val_macro_f1", "seconds", "elapsed"}
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")  # inside Keras
 PROBE = ["so tired today", "happy new year friend", "lol so funny"]
 
@@ -52,17 +52,38 @@ def run(ds, runs_root):
     return train("naive-embed-blstm", ds, epochs=2, runs_root=runs_root, progress=False)
 
 
-def test_budgets_quick_is_smaller():
+def test_lessons_give_minutes_and_every_text_quick_fewer_minutes(monkeypatch):
+    monkeypatch.delenv("EMOJI_LAB_MINUTES")
     quick, full = budget(True), budget(False)
-    assert set(quick) == set(full) == {"epochs", "max_train", "batch_size"}
-    assert quick["epochs"] * quick["max_train"] < full["epochs"] * full["max_train"]
+    assert set(quick) == set(full) == {"epochs", "minutes", "max_train", "batch_size"}
+    assert quick["max_train"] is full["max_train"] is None and 0 < quick["minutes"] < full["minutes"]
+    monkeypatch.setenv("EMOJI_LAB_MINUTES", "1.5")  # an instructor's dry run: every lesson training capped
+    assert budget(False)["minutes"] == budget(True)["minutes"] == 1.5 and budget(False, "bytegrams")["minutes"] is None
+    for bad in ("soon", "0", "-1", "nan"):
+        monkeypatch.setenv("EMOJI_LAB_MINUTES", bad)
+        with pytest.raises(EmojiLabError, match=f"EMOJI_LAB_MINUTES={bad} is not a number of minutes above 0"):
+            budget(False)
 
 
-def test_bytegrams_budget_reads_every_text_for_more_epochs():
+def test_bytegrams_budget_trains_a_fixed_number_of_epochs_with_no_clock():
     for quick in (True, False):
-        grams, other = budget(quick, "bytegrams"), budget(quick, "chcnn-blstm")
-        assert grams["max_train"] is None and grams["epochs"] > other["epochs"]
+        grams = budget(quick, "bytegrams")
+        assert grams["max_train"] is None and grams["minutes"] is None
     assert budget(True, "bytegrams")["epochs"] < budget(False, "bytegrams")["epochs"]
+
+
+def test_the_clock_ends_training_before_another_epoch_would_pass_the_minutes(ds, tmp_path, capsys):
+    """The lessons' budget in time: the run ends on the clock, keeps its best epoch, and says why it stopped."""
+    clocked = train("naive-embed-blstm", ds, epochs=5, minutes=1e-4, out=tmp_path / "clocked")
+    record = clocked.record
+    assert len(record["epochs"]) == 1 and record["stopped_by"] == "the clock" and record["config"]["minutes"] == 1e-4
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "Up to 5 epochs or 0.0001 minutes;" in shown and "another epoch would pass the 0.0001-minute budget" in shown
+    unclocked = train("naive-embed-blstm", ds, epochs=2, minutes=None, patience=5, out=tmp_path / "free",
+                      progress=False)
+    assert len(unclocked.record["epochs"]) == 2 and unclocked.record["stopped_by"] == "epochs"
+    with pytest.raises(EmojiLabError, match="minutes must be more than 0"):
+        train("naive-embed-blstm", ds, minutes=0, out=tmp_path / "never")
 
 
 def test_class_weights_raise_rare_classes_by_the_chosen_power():
@@ -116,8 +137,8 @@ def test_run_folder_and_record(ds, run, runs_root):
     assert record["params"] == run.model.count_params() and "interrupted" not in record
     assert record["config"]["epochs"] == 2 and record["config"]["seed"] == 2017
     assert 1 <= len(record["epochs"]) <= 2 and all(set(e) == EPOCH_KEYS for e in record["epochs"])
-    val_losses = [e["val_loss"] for e in record["epochs"]]
-    assert record["best_epoch"] == 1 + int(np.argmin(val_losses))
+    scores = [e["val_macro_f1"] for e in record["epochs"]]
+    assert record["best_epoch"] == 1 + int(np.argmax(scores)) and record["config"]["kept_by"] == "val_macro_f1"
     best = record["epochs"][record["best_epoch"] - 1]
     assert record["val"] == {"loss": best["val_loss"], "top1": best["val_top1"], "top5": best["val_top5"],
                              "macro_f1": best["val_macro_f1"]}
@@ -154,8 +175,9 @@ def test_word_model_keeps_its_vocabulary(ds, runs_root, capsys):
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert "\x1b" not in out  # piped output: plain lines, no control codes
-    assert lines[0].split()[:3] == ["epoch", "seconds", "loss"] and lines[1].startswith(" 1/1")
-    assert lines[-1].startswith("kept epoch 1") and len(lines) == 3
+    assert lines[0] == "Up to 1 epoch or 0.2 minutes; sooner if val macro-F1 stops improving."  # conftest's cap
+    assert lines[1].split()[:3] == ["epoch", "seconds", "loss"] and lines[2].startswith(" 1/1")
+    assert lines[-1].startswith("kept epoch 1") and len(lines) == 4
     assert (run.dir / "words.json").is_file() and run.record["encoder"]["kind"] == "words"
     again = open_run(run.dir)
     assert again.encoder.vocabulary == run.encoder.vocabulary and "tired" in again.encoder.vocabulary
@@ -183,8 +205,8 @@ def test_live_display_in_a_terminal_honours_no_color(monkeypatch, capsys):
     assert not re.search(r"\x1b\[[0-9;]*m", out)  # no colour or style codes
     plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out).replace("\r", "\n")
     assert " 1/2       3.2  2.500  25.0%  60.0% |    2.400  30.0%  65.0%     10.0%  best" in plain
-    assert ("kept epoch 1 (lowest val loss 2.400); stopped early: val loss did not improve for 2 epochs"
-            in " ".join(plain.split()))
+    assert ("kept epoch 1 (highest val macro-F1 10.0%); stopped early: val macro-F1 did not improve for 2 "
+            "epochs" in " ".join(plain.split()))
     assert max(len(line) for line in plain.splitlines()) <= 80
 
 

@@ -85,7 +85,8 @@ def model_row(name: str, ds: Any, phone_ds: Any, epochs: Optional[int], max_trai
     from .train import train
 
     epochs = epochs or budget(False, TEACHER if name == STUDENT else name)["epochs"]
-    common = {"epochs": epochs, "max_train": max_train, "runs_root": runs_root, "progress": sys.stdout.isatty()}
+    common = {"epochs": epochs, "max_train": "budget" if max_train is None else max_train, "runs_root": runs_root,
+              "progress": sys.stdout.isatty()}  # the lesson's texts and minutes unless told
     if name == STUDENT:
         run = distill(made[TEACHER], ds, yard=made[NGRAM_ROW], **common)
     else:
@@ -102,6 +103,8 @@ def measured_row(name: str, run: Any, phone_ds: Any, latency_runs: int) -> dict:
     row = {"model": name, "kind": "neural", "params": record["params"],
            "seconds_per_epoch": record["seconds_per_epoch"], "epochs_run": len(record["epochs"]),
            "best_epoch": record["best_epoch"], "trained_on": record["data"]["sizes"]["trained_on"],
+           "train_seconds": record["seconds"], "minutes": record["config"].get("minutes"),
+           "stopped_by": record.get("stopped_by"),
            **headline(record["val"], "val"), **headline(run.evaluate(phone_ds, "val"), "phone"),
            "keras_latency": timed(lambda: run.probabilities([LATENCY_TEXT]), latency_runs)}
     if isinstance(run.encoder, ByteEncoder):
@@ -151,7 +154,7 @@ def run_bench(data: str, models: Sequence[str], epochs: Optional[int], max_train
     part = held_out(phone_ds)  # scored after training, never seen by a choice: each row's test columns
     result = {"data": phone_ds.source, "train": len(phone_ds.train), "val": len(phone_ds.val),
               "test": len(part.y) if part else 0, "test_leak_free": int(part.leak_free.sum()) if part else 0,
-              "max_epochs": epochs or "each model's full lesson budget", "max_train": max_train,
+              "max_epochs": epochs or "each model's full lesson budget", "max_train": max_train or "the lesson's",
               "latency_text": LATENCY_TEXT, "text": TEXT_NOTES,
               "complete": False, "rows": [], "startup": startup(startup_runs), "machine": machine(),
               "date": time.strftime("%Y-%m-%d"), "command": "python -m emoji_lab " + shlex.join(sys.argv[1:])}

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from .budgets import CLI_EPOCHS, GRAM_FULL_BUDGET, YARDSTICK_EPOCHS, budget
-from .errors import run_command
+from .errors import EmojiLabError, run_command
 
 # Every numeric option, checked the same way before any work: the smallest value it takes (0 never means
 # "the default": an option left out does).
@@ -26,6 +26,9 @@ def check_numbers(args: argparse.Namespace) -> None:
         value = getattr(args, dest, None)
         if value is not None:
             whole_number("-k" if dest == "k" else "--" + dest.replace("_", "-"), value, minimum)
+    minutes = getattr(args, "minutes", None)
+    if minutes is not None and not minutes > 0:
+        raise EmojiLabError(f"--minutes must be more than 0, not {minutes:g}")
 
 
 def add_data_options(parser: argparse.ArgumentParser) -> None:
@@ -85,11 +88,11 @@ def cmd_train(args: argparse.Namespace) -> int:
     ds = load_from_args(args)
     from .train import train
 
-    if args.quick:  # the lessons' quick budget; --epochs and --max-train still win
-        sizes = {"epochs": args.epochs, "max_train": args.max_train or "budget"}
-    else:  # a full run: every training text, until early stopping (a fixed-epochs model: its lesson budget)
+    if args.quick:  # the lessons' quick budget; --epochs, --max-train and --minutes still win
+        sizes = {"epochs": args.epochs, "max_train": args.max_train or "budget", "minutes": args.minutes or "budget"}
+    else:  # a full run: every training text, until early stopping, no clock (a fixed-epochs model: its lesson budget)
         default = budget(False, model.name)["epochs"] if model.fixed_epochs else CLI_EPOCHS
-        sizes = {"epochs": args.epochs or default, "max_train": args.max_train}
+        sizes = {"epochs": args.epochs or default, "max_train": args.max_train, "minutes": args.minutes}
     if student:
         from .distill import distill
         from .formatting import say
@@ -271,7 +274,9 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--max-train", type=int, metavar="N", help="train on a seeded N of the training texts "
                      "(default: all of them)")
     fit.add_argument("--batch-size", type=int, help="texts per training step (default 128)")
-    fit.add_argument("--quick", action="store_true", help="the lessons' quick budget: fewer texts and epochs")
+    fit.add_argument("--minutes", type=float, metavar="M", help="stop when another epoch would pass M minutes "
+                     "(default: no clock)")
+    fit.add_argument("--quick", action="store_true", help="the lessons' quick budget: fewer minutes")
     fit.set_defaults(run=cmd_train)
 
     evaluate = commands.add_parser("evaluate", help="score a trained run: top-1, top-5, macro-F1, per emoji",

@@ -48,7 +48,39 @@ def budget_note(record: Mapping[str, Any]) -> str:
     epochs = len(record.get("epochs", []))
     texts = f"{seen:,} of the {total:,} training texts" if seen and total and seen < total else (
         f"all {total:,} training texts" if total else "the training texts")
-    return f"It learned from {texts} for {epochs} epoch{'s' if epochs != 1 else ''}."
+    note = f"It learned from {texts} for {epochs} epoch{'s' if epochs != 1 else ''}"
+    if record.get("seconds"):
+        note += f" ({record['seconds'] / 60:.1f} minutes)"
+    minutes = record.get("config", {}).get("minutes")
+    if record.get("stopped_by") == "the clock" and minutes:
+        note += f", ended by the budget of {minutes:g} minutes"
+    elif record.get("stopped_by") == "early stopping":
+        score = "macro-F1" if record.get("config", {}).get("kept_by") == "val_macro_f1" else "loss"
+        note += f", ended when its validation {score} stopped improving"
+    return note + "."
+
+
+def quick_note(record: Mapping[str, Any]) -> str:
+    """What `--quick` costs in quality, from this run's own epochs: a run on the clock trains the same batches
+    in the same order whatever its minutes, so its first minutes are what a quicker budget trains."""
+    from .budgets import budget
+
+    record = record.get("record") or record
+    epochs, minutes = record.get("epochs") or [], record.get("config", {}).get("minutes")
+    if not minutes or not epochs or "elapsed" not in epochs[0]:
+        return ""
+    quick, full = budget(True, record["model"])["minutes"], budget(False, record["model"])["minutes"]
+    if minutes > quick:
+        early = [e["val_macro_f1"] for e in epochs if e["elapsed"] <= quick * 60]
+        if not early:
+            return f"In --quick's {quick:g} minutes it would not have finished an epoch here."
+        return (f"Its best validation macro-F1 within its first {quick:g} minutes (what --quick gives) was "
+                f"{pct(max(early))}; it kept {pct(record['val']['macro_f1'])}.")
+    if record.get("stopped_by") != "the clock" or len(epochs) < 2 or minutes >= full:
+        return ""
+    rise = epochs[-1]["val_macro_f1"] - epochs[-2]["val_macro_f1"]
+    return (f"--quick gave it {minutes:g} of the {full:g} minutes a full lesson gives; its last epoch "
+            f"{'still raised' if rise > 0 else 'changed'} its validation macro-F1 by {rise * 100:+.1f} points.")
 
 
 def speed_ratio(row: Mapping[str, Any], base: Mapping[str, Any]) -> Optional[float]:

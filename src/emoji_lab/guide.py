@@ -88,6 +88,16 @@ def _ms(t: Optional[dict]) -> str:
     return f"{t['median_ms']:.2f}" if t else "-"
 
 
+ENDED_BY = {"the clock": "clock", "early stopping": "no gain", "epochs": "epochs"}
+
+
+def _trained(row: dict) -> str:
+    """Training minutes, validation included, and what ended the training (benchmarks from before the clock: -)."""
+    if not row.get("train_seconds") or not row.get("stopped_by"):
+        return "-"
+    return f"{row['train_seconds'] / 60:.1f} ({ENDED_BY[row['stopped_by']]})"
+
+
 def bench_block(result: dict, name: str, models: tuple[str, ...] = ()) -> str:
     """The benchmark's validation table and phone table; with `models`, only their rows and the references."""
     when = f" on {result['date']}" if result.get("date") else ""
@@ -97,12 +107,12 @@ def bench_block(result: dict, name: str, models: tuple[str, ...] = ()) -> str:
     rows = [r for r in result["rows"] if r.get("text", "cleaned") == "cleaned"
             and (not models or r.get("kind") == "reference" or r["model"] in models)]
     quality = [[r["model"], f"{r['params']:,}", f"{r['seconds_per_epoch']:.0f}" if r.get("seconds_per_epoch") else "-",
-                epochs_cell(r), pct(r["val_top1"]), pct(r["val_top5"]), pct(r["val_macro_f1"])]
+                epochs_cell(r), _trained(r), pct(r["val_top1"]), pct(r["val_top5"]), pct(r["val_macro_f1"])]
                for r in rows]
     phone = [[r["model"], f"{r['tflite_int8_bytes'] / 1e6:.2f} MB", _ms(r.get("litert_int8_latency")),
               _ms(r.get("litert_float32_latency")), _ms(r.get("keras_latency"))]
              for r in rows if r.get("tflite_int8_bytes")]
-    header = ["model", "params", "s/epoch", "epochs (kept)", "top-1", "top-5", "macro-F1"]
+    header = ["model", "params", "s/epoch", "epochs (kept)", "minutes (ended by)", "top-1", "top-5", "macro-F1"]
     text = stamp + (f"Validation, {result['val']:,} texts ({result['data']}; trained on {result['train']:,}):\n\n"
                     + _table(header, quality))
     if phone:

@@ -100,10 +100,11 @@ def published_run(run: Any, published: Any) -> Any:
         return matching_run(name, published)
     except EmojiLabError:
         config = run.record["config"]
+        minutes = config.get("minutes")  # None: a run made without a clock
         say(f"Training {run.record['model']} again on the text as published, with the same settings as "
-            f"{run.name} ({config['epochs']} epochs):")
+            f"{run.name} (up to {config['epochs']} epochs" + (f" or {minutes:g} minutes):" if minutes else "):"))
         return train(run.record["model"], published, epochs=config["epochs"], batch_size=config["batch_size"],
-                     max_train=config["max_train"], seed=config["seed"], run_name=name)
+                     max_train=config["max_train"], seed=config["seed"], run_name=name, minutes=minutes)
 
 
 def leak_scores(run: Any, ds: Any) -> Optional[dict]:

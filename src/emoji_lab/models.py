@@ -41,7 +41,6 @@ class ModelSpec:
     summary: str  # one line, for tables
     input: str  # "bytes" or "words"
     learning_rate: float = 1e-3  # Adam's default, as in the seed
-    class_weighted: bool = False  # weigh each class by its inverse frequency; then stop on val macro-F1
     fixed_epochs: bool = False  # train the whole budget, learning rate decayed to 0, keep the last epoch
 
 
@@ -72,7 +71,7 @@ SPECS: dict[str, ModelSpec] = {spec.name: spec for spec in (
     ModelSpec("chcnn-slim-blstm-2fc", f"char-CNN {_filters(SLIM_FILTERS)} -> {_BILSTM} -> 2 x {_DENSE}", "bytes"),
     ModelSpec("word-embed-blstm", f"word embedding {WORD_EMBED_DIM} -> {_BILSTM}", "words"),
     ModelSpec("bytegrams", f"hashed byte {ORDERS[0]}-{ORDERS[-1]}-grams ({BUCKETS:,} x {GRAM_DIM}) -> mean -> softmax",
-              "bytes", learning_rate=5e-3, class_weighted=True, fixed_epochs=True),
+              "bytes", learning_rate=5e-3, fixed_epochs=True),
 )}
 MODEL_NAMES = tuple(SPECS)
 
