@@ -131,7 +131,7 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
         display = (TrainingDisplay(plan["epochs"], steps, lambda: None if monitor.last else log.best_epoch,
                                    plan["minutes"]) if progress else None)
         started = time.perf_counter()
-        clock = Clock(trainer, plan["minutes"], plan["epochs"], started)
+        clock = Clock(trainer, plan["minutes"], plan["epochs"])
         fit(trainer, data, plan["epochs"], seed, [log, clock, TensorBoardLog(tf, build, fixed_length), display],
             list(callbacks), monitor, patience)
         log.keep_best()
@@ -228,21 +228,18 @@ def stopped_by(epochs_run: int, epochs: int, clock_stopped: bool) -> str:
 
 
 class Clock:
-    """Ends training when another epoch would pass the budget's minutes (validation counted: it is the learner's
-    wait too). The next epoch is expected to take as long as the longest so far; None: no clock."""
+    """Ends training when another epoch would pass the budget's minutes, reading the `elapsed` seconds `EpochLog`
+    adds to the logs (validation counted: it is the learner's wait too). The next epoch is expected to take as
+    long as the longest so far; None: no clock."""
 
-    def __init__(self, model: Any, minutes: Optional[float], epochs: int, started: float):
-        self.model, self.minutes, self.epochs, self.started = model, minutes, epochs, started
-        self.stopped, self._epoch_start, self._longest = False, started, 0.0
-
-    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
-        self._epoch_start = time.perf_counter()
+    def __init__(self, model: Any, minutes: Optional[float], epochs: int):
+        self.model, self.minutes, self.epochs = model, minutes, epochs
+        self.stopped, self._last, self._longest = False, 0.0, 0.0
 
     def on_epoch_end(self, epoch: int, logs: dict) -> None:
-        now = time.perf_counter()
-        self._longest = max(self._longest, now - self._epoch_start)
+        self._longest, self._last = max(self._longest, logs["elapsed"] - self._last), logs["elapsed"]
         if self.minutes is not None and not self.model.stop_training and epoch + 1 < self.epochs and \
-                now - self.started + self._longest > self.minutes * 60:
+                logs["elapsed"] + self._longest > self.minutes * 60:
             self.model.stop_training, self.stopped = True, True
 
     def close(self) -> None:
