@@ -23,8 +23,8 @@ EMBED_DIM = 64  # the learned byte embedding's width in emoji_lab.models
 
 
 def restore_lstm(ns: dict) -> None:
-    """Step 04.7: `train` and `run4`."""
-    restore_runs(ns, {"run4": "naive-noembd"}, {"train": ("emoji_lab.train", "train")})
+    """Step 04.7: `trained` and `run4`."""
+    restore_runs(ns, {"run4": "naive-noembd"}, {"trained": ("emoji_lab.background", "trained")})
 
 
 def encoding_view(encoder: Any, text: str, show: int = 12) -> str:

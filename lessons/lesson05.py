@@ -14,18 +14,18 @@ from emoji_lab.layers import lstm_inputs, lstms
 from emoji_lab.runs import restore_runs
 
 def restore_lesson4_run(ns: dict) -> None:
-    """Step 05.3: `load_or_train` and `run4`."""
-    restore_runs(ns, {"run4": "naive-noembd"}, {"load_or_train": ("emoji_lab.train", "load_or_train")})
+    """Step 05.3: `trained` and `run4`."""
+    restore_runs(ns, {"run4": "naive-noembd"}, {"trained": ("emoji_lab.background", "trained")})
 
 
 def restore_bilstm(ns: dict) -> None:
-    """Step 05.6: `train` and `run_bi`."""
-    restore_runs(ns, {"run_bi": "naive-noembd-blstm"}, {"train": ("emoji_lab.train", "train")})
+    """Step 05.6: `run_bi`."""
+    restore_runs(ns, {"run_bi": "naive-noembd-blstm"}, {})
 
 
 def restore_stacked(ns: dict) -> None:
     """Step 05.7: `run_deep`."""
-    restore_runs(ns, {"run_deep": "naive-noembd-2lstm"}, {"train": ("emoji_lab.train", "train")})
+    restore_runs(ns, {"run_deep": "naive-noembd-2lstm"}, {})
 
 
 def check_lstm_params(ns: Mapping[str, Any]) -> Optional[str]:

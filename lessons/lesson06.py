@@ -13,8 +13,8 @@ from emoji_lab.formatting import plural, wrap
 from emoji_lab.runs import restore_runs
 
 def restore_char_cnn(ns: dict) -> None:
-    """Step 06.9: `train` and `run6`."""
-    restore_runs(ns, {"run6": "chcnn-blstm"}, {"train": ("emoji_lab.train", "train")})
+    """Step 06.9: `trained` and `run6`."""
+    restore_runs(ns, {"run6": "chcnn-blstm"}, {"trained": ("emoji_lab.background", "trained")})
 
 
 def words_story(stats: Any) -> str:

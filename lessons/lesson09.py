@@ -126,11 +126,11 @@ def stopping_story(record: Mapping[str, Any]) -> str:
 
 
 def restore_deep(ns: dict) -> None:
-    """Step 09.8: `load_or_train` and `deep`, the talk's model on this data."""
+    """Step 09.8: `trained` and `deep`, the talk's model on this data."""
+    from emoji_lab.background import trained
     from emoji_lab.runs import matching_run
-    from emoji_lab.train import load_or_train
 
-    ns["load_or_train"] = load_or_train
+    ns["trained"] = trained
     ns["deep"] = matching_run(DEEP_MODEL, ns["ds"])
 
 

@@ -25,6 +25,7 @@ def isolated_dirs(tmp_path_factory, monkeypatch):
     # Lessons train their models for minutes on `sample`: here each stops on the clock after its first epoch
     # (the same code path, a shorter budget; tests of the budgets themselves unset it).
     monkeypatch.setenv("EMOJI_LAB_MINUTES", "0.2")
+    monkeypatch.setenv("EMOJI_LAB_BACKGROUND", "off")  # no worker process behind a test's back (test_background)
     return base
 
 

@@ -45,6 +45,7 @@ def test_train_writes_the_run_quietly(trained):
     assert f"tensorboard --logdir {out.parent}" in result.stdout
     record = json.loads((out / "record.json").read_text(encoding="utf-8"))
     assert record["name"] == "my-run" and record["config"]["epochs"] == 1 and (out / "best.keras").is_file()
+    assert record["config"]["class_weight_power"] == 0.5  # the sequence models' half class weights
 
 
 def test_evaluate_json_matches_the_record(trained, tiny_file):

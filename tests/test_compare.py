@@ -17,7 +17,6 @@ from emoji_lab.lessons import lesson04
 from emoji_lab.lessons import lesson05
 from emoji_lab.lessons import lesson06
 from emoji_lab.lessons import lesson07
-from emoji_lab import train as train_module
 from emoji_lab.errors import EmojiLabError
 
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")  # inside Keras
@@ -364,25 +363,14 @@ def test_restore_reloads_every_name_and_refuses_other_data(keras, monkeypatch):
     save_fake_run(keras, ds, "naive-noembd", 0.2)
     ns = {"ds": ds, "DATA": ds.source}
     lesson04.restore_lstm(ns)
-    from emoji_lab.train import train
+    from emoji_lab.background import trained
 
-    assert ns["train"] is train and ns["run4"].name == "naive-noembd" and ns["run4"].labels == list(ds.labels)
+    assert ns["trained"] is trained and ns["run4"].name == "naive-noembd" and ns["run4"].labels == list(ds.labels)
     save_fake_run(keras, ds, "chcnn-blstm", 0.3, fingerprint="other data")
     with pytest.raises(EmojiLabError, match="trained on other data"):
         lesson06.restore_char_cnn(dict(ns))
     with pytest.raises(EmojiLabError):
         lesson05.restore_bilstm(dict(ns))  # never trained
-
-
-def test_load_or_train_loads_saved_runs_and_trains_missing_ones(keras, monkeypatch, capsys):
-    ds = tiny_ds()
-    save_fake_run(keras, ds, "naive-noembd", 0.2)
-    trained = []
-    monkeypatch.setattr("emoji_lab.train.train", lambda name, ds, quick: trained.append((name, quick)) or "new run")
-    assert train_module.load_or_train("naive-noembd", ds, True).name == "naive-noembd" and trained == []
-    assert "Loaded your run naive-noembd" in capsys.readouterr().out
-    assert train_module.load_or_train("naive-noembd-blstm", ds, True) == "new run"
-    assert trained == [("naive-noembd-blstm", True)]
 
 
 def test_best_run_picks_the_highest_macro_f1_or_trains_the_talks_model(keras, monkeypatch):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional, Sequence
 
 from .errors import EmojiLabError
-from .formatting import bar, pct, say, size
+from .formatting import bar, plural, pct, say, size
 
 KEYWORDS = "keywords"  # the `model` of the baseline's row
 FALLBACK_MODEL = "chcnn-blstm"  # trained when lesson 7 opens on data with no run at all
@@ -53,7 +53,7 @@ def budget_note(record: Mapping[str, Any]) -> str:
         note += f" ({record['seconds'] / 60:.1f} minutes)"
     minutes = record.get("config", {}).get("minutes")
     if record.get("stopped_by") == "the clock" and minutes:
-        note += f", ended by the budget of {minutes:g} minutes"
+        note += f", ended by the budget of {plural(minutes, 'minute')}"
     elif record.get("stopped_by") == "early stopping":
         score = "macro-F1" if record.get("config", {}).get("kept_by") == "val_macro_f1" else "loss"
         note += f", ended when its validation {score} stopped improving"
@@ -73,13 +73,13 @@ def quick_note(record: Mapping[str, Any]) -> str:
     if minutes > quick:
         early = [e["val_macro_f1"] for e in epochs if e["elapsed"] <= quick * 60]
         if not early:
-            return f"In --quick's {quick:g} minutes it would not have finished an epoch here."
-        return (f"Its best validation macro-F1 within its first {quick:g} minutes (what --quick gives) was "
+            return f"In --quick's {plural(quick, 'minute')} it would not have finished an epoch here."
+        return (f"Its best validation macro-F1 within its first {plural(quick, 'minute')} (what --quick gives) was "
                 f"{pct(max(early))}; it kept {pct(record['val']['macro_f1'])}.")
     if record.get("stopped_by") != "the clock" or len(epochs) < 2 or minutes >= full:
         return ""
     rise = epochs[-1]["val_macro_f1"] - epochs[-2]["val_macro_f1"]
-    return (f"--quick gave it {minutes:g} of the {full:g} minutes a full lesson gives; its last epoch "
+    return (f"--quick gave it {minutes:g} of the {plural(full, 'minute')} a full lesson gives; its last epoch "
             f"{'still raised' if rise > 0 else 'changed'} its validation macro-F1 by {rise * 100:+.1f} points.")
 
 

@@ -115,8 +115,9 @@ def a_or_an(noun: str) -> str:
 
 
 def plural(count: int, noun: str, nouns: str = "") -> str:
-    """"1 run", "4 runs", "2,000 texts": a count with its noun in the right number."""
-    return f"{count:,} {noun if count == 1 else (nouns or noun + 's')}"
+    """"1 run", "4 runs", "2,000 texts", "0.5 minutes": a count with its noun in the right number."""
+    shown = f"{count:g}" if isinstance(count, float) else f"{count:,}"
+    return f"{shown} {noun if count == 1 else (nouns or noun + 's')}"
 
 
 def epochs_cell(row: dict) -> str:

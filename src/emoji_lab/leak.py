@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from .emojis import remove_orphan_selectors
-from .formatting import pct, say, wrap
+from .formatting import plural, pct, say, wrap
 
 
 def has_residue(text: str) -> bool:
@@ -102,7 +102,7 @@ def published_run(run: Any, published: Any) -> Any:
         config = run.record["config"]
         minutes = config.get("minutes")  # None: a run made without a clock
         say(f"Training {run.record['model']} again on the text as published, with the same settings as "
-            f"{run.name} (up to {config['epochs']} epochs" + (f" or {minutes:g} minutes):" if minutes else "):"))
+            f"{run.name} (up to {config['epochs']} epochs" + (f" or {plural(minutes, 'minute')}):" if minutes else "):"))
         return train(run.record["model"], published, epochs=config["epochs"], batch_size=config["batch_size"],
                      max_train=config["max_train"], seed=config["seed"], run_name=name, minutes=minutes)
 

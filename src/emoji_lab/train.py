@@ -10,9 +10,10 @@ Two things make it fit a lesson's minutes on a 2-core laptop:
 - Validation is one pass over the val split per epoch in our own hook, which adds val loss, top-1,
   top-5 and macro-F1 to Keras's epoch logs before EarlyStopping and TensorBoard read them.
 
-Every model weighs each training text by its emoji's inverse frequency (`class_weights`): each emoji counts
-as much in all as any other, as macro-F1 counts them; unweighted, a model learns to answer the common emoji
-(on TweetEval the talk's model answered ❤️ for half of the test tweets). It keeps the epoch with the highest
+Every model weighs each training text by its emoji's inverse frequency to a power (`class_weights`,
+`ModelSpec.class_weight_power`: 1 counts each emoji as much in all as any other, as macro-F1 counts them;
+the sequence models take 0.5, which they learn faster with); unweighted, a model learns to answer the common
+emoji (on TweetEval the talk's model answered ❤️ for half of the test tweets). It keeps the epoch with the highest
 val macro-F1 and stops when that has not improved for PATIENCE epochs, or when another epoch would pass the
 budget's minutes (`Clock`): with rare emoji weighted up, the (unweighted) val loss can rise while macro-F1
 still improves, and stopping on the loss would stop too soon.
@@ -57,10 +58,6 @@ from .runs import (MODEL_FILE, PREDICT_BATCH, Run, TensorBoardLog, building, che
                    tensorboard_command, write_record)
 
 PATIENCE = 3  # epochs without a better val macro-F1 before stopping (it is noisier than the loss)
-# Class weights' power for class-weighted models (see `class_weights`): full inverse frequency, as macro-F1
-# weighs the emoji. (On TweetEval validation, 0.5 scored higher, 24.3 against 23.5 with 65,536 buckets, and
-# chose a model that scored lower on the test split: see the module's docstring.)
-CLASS_WEIGHT_POWER = 1.0
 MAX_WORDS = 100_000  # the seed's word vocabulary (lesson 3's 51.2 MB)
 POOL_BATCHES = 32  # batches drawn together, then grouped by length
 TRIM_MARGIN = 6  # ids kept after a batch's longest text: the char-CNN's last pooled step reads 5 bytes on
@@ -121,7 +118,7 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
     fixed_length = models.build_model(model_name, len(ds.labels), max_len=encoder.max_len,
                                       vocab_size=encoder.vocab_size)  # what the phone runs: 128 ids in
     monitor = Monitor.of(spec)
-    weights = row_weights(y, len(ds.labels))
+    weights = row_weights(y, len(ds.labels), spec.class_weight_power)
     data = training_data(tf, encoder.encode_batch(texts), y if targets is None else targets, plan["batch_size"],
                          seed, weights)
     had_run = (folder / "record.json").is_file()
@@ -139,7 +136,7 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
             "name": name, "model": model_name, "summary": spec.summary,
             "config": {**plan, "seed": seed, "learning_rate": spec.learning_rate, "patience": patience,
                        "learning_rate_schedule": "cosine to 0" if spec.fixed_epochs else "constant",
-                       "class_weight_power": CLASS_WEIGHT_POWER,
+                       "class_weight_power": spec.class_weight_power,
                        "kept_by": "last epoch" if monitor.last else monitor.key,
                        "targets": "one-hot labels" if targets is None else "probabilities",
                        "start_from": None if start_from is None else start_from.name},
@@ -201,17 +198,6 @@ def disk_errors(folder: Path, had_run: bool) -> Iterator[None]:
         raise EmojiLabError(f"{exc}; {_what_stays(folder, had_run)}") from None
     except OSError as exc:
         raise WriteError(Path(exc.filename or folder), exc, _what_stays(folder, had_run)) from None
-
-
-def load_or_train(model_name: str, ds: Any, quick: bool) -> Run:
-    """An earlier lesson's run: reloaded when saved for this data, else trained now with the lesson budget."""
-    try:
-        run = matching_run(model_name, ds)
-    except EmojiLabError:
-        say(f"No saved run of {model_name} on this data: training it now.")
-        return train(model_name, ds, quick=quick)
-    say(f"Loaded your run {model_name} (trained {run.record.get('created', '?')}): no need to train it again.")
-    return run
 
 
 def _positive_minutes(value: float) -> float:
@@ -332,9 +318,9 @@ def class_weights(y: np.ndarray, n_classes: int, power: float) -> dict[int, floa
     return {i: float(w) for i, w in enumerate(weights)}
 
 
-def row_weights(y: np.ndarray, n_classes: int) -> np.ndarray:
-    """Each training text's class weight (`class_weights` with CLASS_WEIGHT_POWER), from its true label."""
-    weights = class_weights(y, n_classes, CLASS_WEIGHT_POWER)
+def row_weights(y: np.ndarray, n_classes: int, power: float) -> np.ndarray:
+    """Each training text's class weight (`class_weights`), from its true label."""
+    weights = class_weights(y, n_classes, power)
     return np.array([weights[c] for c in np.asarray(y).tolist()], dtype=np.float32)
 
 
@@ -487,7 +473,7 @@ class TrainingDisplay:
         self.live = self.console.is_jupyter or (self.console.is_terminal and not self.console.is_dumb_terminal)
         self.progress, self.task = None, None
         if minutes is not None:
-            self._print(wrap(f"Up to {plural(epochs, 'epoch')} or {minutes:g} minutes; sooner if val macro-F1 "
+            self._print(wrap(f"Up to {plural(epochs, 'epoch')} or {plural(minutes, 'minute')}; sooner if val macro-F1 "
                              "stops improving."))
         self._print(self.HEADER)
 

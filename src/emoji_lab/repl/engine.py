@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from emoji_lab import __version__
+from emoji_lab import __version__, background
 from emoji_lab.errors import EmojiLabError
 from emoji_lab.files import WriteError
 
@@ -211,6 +211,10 @@ class Session:
             else:
                 minutes = f" (about {lesson.minutes} min)" if lesson.minutes else ""
                 self.screen.info(f"Starting lesson {lesson.id} · {lesson.title}{minutes}.")
+        if lesson.number in background.LESSONS:
+            started = background.start(self.progress.data, self.quick)
+            if started:
+                self.screen.note(started)
         if lesson.id not in self.namespaces:
             self.namespaces[lesson.id] = namespace.fresh(self.progress.data, self.quick)
             self.rebuild(lesson)
@@ -618,6 +622,9 @@ class Session:
         self.namespaces[lesson.id] = namespace.fresh(self.progress.data, self.quick)
         self.screen.info(f"Lesson {lesson.id} starts over.")
         self.goto(0)
+
+    def cmd_training(self) -> None:
+        self.screen.info(background.report())
 
     def cmd_help(self) -> None:
         self.screen.help()
