@@ -59,14 +59,14 @@ def job_for(data: str, quick: bool) -> dict:
     return {"data": data, "quick": quick, "minutes": budget(quick)["minutes"], "models": list(MODELS)}
 
 
-def _lock(block: bool) -> Optional[Any]:
+def _lock() -> Optional[Any]:
     """The worker's lock file, locked (None when another process holds it)."""
     import fcntl
 
     folder().mkdir(parents=True, exist_ok=True)
     handle = open(folder() / LOCK, "a")
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         handle.close()
         return None
@@ -77,7 +77,7 @@ def alive() -> bool:
     """Whether a worker holds the lock now."""
     if not enabled() or not (folder() / LOCK).exists():
         return False
-    handle = _lock(block=False)
+    handle = _lock()
     if handle is None:
         return True
     handle.close()
@@ -110,7 +110,7 @@ def start(data: str, quick: bool) -> Optional[str]:
         job = job_for(data, quick)
         if not enabled() or (_same_job(status(), job) and status().get("state") == "finished"):
             return None
-        lock = _lock(block=False)  # taken here and handed to the worker: no second console starts another meanwhile
+        lock = _lock()  # taken here and handed to the worker: no second console starts another meanwhile
         if lock is None:
             return None
         with lock, open(folder() / LOG, "a", encoding="utf-8") as log:
@@ -129,7 +129,7 @@ def start(data: str, quick: bool) -> Optional[str]:
 def work(job_file: Path, lock_fd: Optional[int] = None) -> int:
     """Train the job's models that have no finished run yet, in order, writing status and events as it goes.
     `lock_fd`: the lock the console took and handed over (the worker holds it until it ends)."""
-    lock = os.fdopen(lock_fd, "a") if lock_fd is not None else _lock(block=False)
+    lock = os.fdopen(lock_fd, "a") if lock_fd is not None else _lock()
     if lock is None:
         return 0  # another worker is alive
     os.nice(10)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional, Sequence
 
 from .errors import EmojiLabError
-from .formatting import bar, plural, pct, say, size
+from .formatting import bar, pct, plural, say, size
 
 KEYWORDS = "keywords"  # the `model` of the baseline's row
 FALLBACK_MODEL = "chcnn-blstm"  # trained when lesson 7 opens on data with no run at all

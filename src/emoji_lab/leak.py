@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from .emojis import remove_orphan_selectors
-from .formatting import plural, pct, say, wrap
+from .formatting import pct, plural, say, wrap
 
 
 def has_residue(text: str) -> bool:
