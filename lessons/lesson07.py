@@ -43,7 +43,8 @@ def keyword_claim(rows: Sequence[Mapping[str, Any]]) -> str:
 
 
 def budget_span(rows: Sequence[Mapping[str, Any]]) -> str:
-    """How long the runs below the keywords trained: one run's texts, epochs and minutes, or the most of them."""
+    """How long the runs below the keywords trained: one run's texts, epochs and minutes, or the most of them, and
+    which had stopped improving on their own (more minutes would not lift those)."""
     records = [r.get("record") or {} for r in rows]
     if len(records) == 1:
         return budget_note(records[0]) if records[0] else ""
@@ -51,7 +52,13 @@ def budget_span(rows: Sequence[Mapping[str, Any]]) -> str:
     minutes = max(r.get("seconds") or 0 for r in records) / 60
     if not epochs:
         return ""
-    return f"They trained for at most {plural(epochs, 'epoch')}" + (f" and {minutes:.1f} minutes." if minutes else ".")
+    line = f"They trained for at most {plural(epochs, 'epoch')}" + (f" and {minutes:.1f} minutes." if minutes else ".")
+    done = [row["name"] for row, record in zip(rows, records) if record.get("stopped_by") == "early stopping"]
+    if done:
+        who = "All of them" if len(done) == len(rows) else " and ".join(done)
+        line += f" {who} had stopped improving on {'its' if who == done[0] else 'their'} own: more minutes are " \
+                "unlikely to help."
+    return line
 
 
 def cnn_claim(rows: Sequence[Mapping[str, Any]]) -> str:

@@ -32,7 +32,8 @@ def test_bench_measures_every_row_and_writes_json(tmp_path):
     assert {r["text"] for r in report["rows"]} == {"cleaned"}  # raw text has no residue: one version
     keywords, ngrams, byte_model, grams, word_model, student = report["rows"]
     assert ngrams["params"] == 2**18 * 2 and 0 <= ngrams["val_macro_f1"] <= 1
-    assert byte_model["epochs_run"] == 1 and byte_model["trained_on"] == report["train"]
+    assert byte_model["epochs_run"] == len(byte_model["curve"]) == 1 and byte_model["trained_on"] == report["train"]
+    assert abs(byte_model["curve"][0][1] - byte_model["val_macro_f1"]) < 1e-3 and byte_model["curve"][0][0] >= 0
     assert 0 < byte_model["tflite_int8_bytes"] < byte_model["tflite_float32_bytes"]
     for key in ("litert_float32_latency", "litert_int8_latency", "keras_latency"):
         latency = byte_model[key]

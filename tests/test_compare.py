@@ -87,7 +87,7 @@ def test_versus_keywords_both_branches():
 
 def test_budget_note_and_quick_note_say_what_the_clock_did(monkeypatch):
     """A run on the clock: its minutes and why it ended; what its first --quick minutes had reached, from its epochs."""
-    monkeypatch.delenv("EMOJI_LAB_MINUTES")  # the lessons' own budgets: 10 minutes, 4 with --quick
+    monkeypatch.delenv("EMOJI_LAB_MINUTES")  # the lessons' own budgets: 20 minutes, 4 with --quick
     rec = record("chcnn-blstm", 0.6, 0.6, trained_on=2000, train=2000, epochs=0)
     rec.update(seconds=600.0, stopped_by="the clock", config={"minutes": 10.0, "kept_by": "val_macro_f1"},
                epochs=[{"val_macro_f1": f1, "elapsed": t} for f1, t in ((0.1, 100), (0.3, 230), (0.5, 400), (0.6, 590))])
@@ -96,7 +96,7 @@ def test_budget_note_and_quick_note_say_what_the_clock_did(monkeypatch):
     assert compare.quick_note(rec) == ("Its best validation macro-F1 within its first 4 minutes (what --quick gives) "
                                       "was 30.0%; it kept 60.0%.")
     quick = {**rec, "config": {"minutes": 4.0}, "epochs": rec["epochs"][:2]}
-    assert compare.quick_note(quick) == ("--quick gave it 4 of the 10 minutes a full lesson gives; its last epoch "
+    assert compare.quick_note(quick) == ("--quick gave it 4 of the 20 minutes a full lesson gives; its last epoch "
                                          "still raised its validation macro-F1 by +20.0 points.")
     stopped = {**rec, "stopped_by": "early stopping"}
     assert compare.budget_note(stopped).endswith("ended when its validation macro-F1 stopped improving.")
@@ -177,7 +177,14 @@ def test_keyword_claim_both_ways():
     assert "1 of 2 neural runs does not beat the keyword baseline's macro-F1 of 45.0%: b 6.0%." in lost
     assert "It learned from 600 of the 2,000 training texts for 3 epochs." in lost
     both = said(lesson07.keyword_claim, [kw, row("a", 0.06, 0.3), row("b", 0.07, 0.3, epochs=5)])
-    assert "They trained for at most 5 epochs." in both
+    assert "They trained for at most 5 epochs." in both and "improving" not in both
+    stopped = row("b", 0.07, 0.3, epochs=5)
+    stopped["record"]["stopped_by"] = "early stopping"
+    one = said(lesson07.keyword_claim, [kw, row("a", 0.06, 0.3), stopped])
+    assert one.endswith("They trained for at most 5 epochs. b had stopped improving on its own: more minutes are "
+                        "unlikely to help.")
+    both_stopped = said(lesson07.keyword_claim, [kw, {**stopped, "name": "a"}, stopped])
+    assert both_stopped.endswith("All of them had stopped improving on their own: more minutes are unlikely to help.")
     assert said(lesson07.keyword_claim, [kw]).startswith("Nothing to compare")
 
 

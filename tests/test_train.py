@@ -6,6 +6,7 @@ import dataclasses
 import json
 import random
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -63,6 +64,19 @@ def test_lessons_give_minutes_and_every_text_quick_fewer_minutes(monkeypatch):
         monkeypatch.setenv("EMOJI_LAB_MINUTES", bad)
         with pytest.raises(EmojiLabError, match=f"EMOJI_LAB_MINUTES={bad} is not a number of minutes above 0"):
             budget(False)
+
+
+def test_every_minutes_the_course_states_for_a_lesson_model_are_the_budgets(monkeypatch):
+    """Prose cannot read `budgets`: each "up to N minutes" in the lessons, README and guide is the lessons' budget."""
+    monkeypatch.delenv("EMOJI_LAB_MINUTES")
+    minutes = int(budget(False)["minutes"])
+    said = {str(minutes), {10: "ten", 15: "fifteen", 20: "twenty", 30: "thirty"}[minutes]}
+    root = Path(__file__).resolve().parents[1]
+    files = [*root.glob("lessons/*.toml"), root / "README.md", root / "tutorial/instructor.md",
+             *root.glob("tutorial/guide/*.md")]
+    found = [(f.name, m.group(1)) for f in files
+             for m in re.finditer(r"(?:up\s+to|that\s+is)\s+(\w+)\s+minutes", f.read_text(encoding="utf-8"))]
+    assert len(found) >= 8 and all(n in said for _, n in found), found
 
 
 def test_bytegrams_budget_trains_a_fixed_number_of_epochs_with_no_clock():

@@ -1,10 +1,11 @@
 """Lessons 4-6's models trained in the background while the learner reads, and picked up by the lessons.
 
-On 2 cores each of the four models trains for up to 10 minutes: 40 minutes of waiting where the lessons ask
-for them, while lessons 1-3 (about an hour of reading) leave the CPU idle. So the console starts one worker,
-`python -m emoji_lab.background JOB`, when the learner opens lessons 1-6: it trains the models one after
-another with the lessons' own code and budget (`train.train`), at low priority. A lesson's `trained(...)` then
-loads the finished run, or shows the training live as the worker goes on, or, with no worker, trains there.
+On 2 cores the four models take about 25 minutes in all on `sample` on the faster of our machines, about twice
+that on the slower (up to 20 each; each stopped improving on its own sooner): waiting where the lessons ask for
+them, while lessons 1-3 (about an hour of reading) leave the CPU idle. So the console starts one worker,
+`python -m emoji_lab.background JOB`, when the learner opens lessons 1-6: it trains the models one after another
+with the lessons' own code and budget (`train.train`), at low priority. A lesson's `trained(...)` then loads the
+finished run, or shows the training live as the worker goes on, or, with no worker, trains there.
 
 What holds:
 - One worker per home: it holds a lock while alive; a second console finds it alive and starts nothing.
@@ -108,7 +109,8 @@ def start(data: str, quick: bool) -> Optional[str]:
     line the console shows when it starts one."""
     try:
         job = job_for(data, quick)
-        if not enabled() or (_same_job(status(), job) and status().get("state") == "finished"):
+        state = status()
+        if not enabled() or (_same_job(state, job) and state.get("state") == "finished"):
             return None
         lock = _lock()  # taken here and handed to the worker: no second console starts another meanwhile
         if lock is None:
@@ -357,7 +359,8 @@ def report() -> str:
         else:
             what = "waiting" if running else "not trained"
         lines.append(f"  {model:<19} {what}")
-    lines.append(f"Each run's curves, in TensorBoard once it is saved: `{tensorboard_command(state['data'])}`")
+    lines.append("The curves in TensorBoard, epoch by epoch (a run training now shows as .MODEL.building-..., and "
+                 f"under its name once saved): `{tensorboard_command(state['data'])}`")
     return "\n".join(wrap(line) for line in lines)
 
 

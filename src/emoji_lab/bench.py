@@ -105,6 +105,8 @@ def measured_row(name: str, run: Any, phone_ds: Any, latency_runs: int) -> dict:
            "best_epoch": record["best_epoch"], "trained_on": record["data"]["sizes"]["trained_on"],
            "train_seconds": record["seconds"], "minutes": record["config"].get("minutes"),
            "stopped_by": record.get("stopped_by"),
+           # each epoch's minutes so far and val macro-F1: what a slower machine's minutes would have reached
+           "curve": [[round(e["elapsed"] / 60, 2), round(e["val_macro_f1"], 4)] for e in record["epochs"]],
            **headline(record["val"], "val"), **headline(run.evaluate(phone_ds, "val"), "phone"),
            "keras_latency": timed(lambda: run.probabilities([LATENCY_TEXT]), latency_runs)}
     if isinstance(run.encoder, ByteEncoder):
