@@ -56,8 +56,8 @@ def budget_span(rows: Sequence[Mapping[str, Any]]) -> str:
     done = [row["name"] for row, record in zip(rows, records) if record.get("stopped_by") == "early stopping"]
     if done:
         who = "All of them" if len(done) == len(rows) else " and ".join(done)
-        line += f" {who} had stopped improving on {'its' if who == done[0] else 'their'} own: more minutes are " \
-                "unlikely to help."
+        own = "its own" if len(done) == 1 else "their own"  # rows holds 2 or more here: one is never "all"
+        line += f" {who} had stopped improving on {own}: more minutes are unlikely to help."
     return line
 
 
