@@ -30,6 +30,17 @@ def isolated_dirs(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture(scope="session")
+def small_chcnn_run(tmp_path_factory):
+    """The talk's char-CNN + BiLSTM after one epoch on 512 `sample` texts: a real byte model, trained once, for the
+    export's tests and the app's runtime tests."""
+    from emoji_lab.sources import load
+    from emoji_lab.train import train
+
+    return train("chcnn-blstm", load("sample"), epochs=1, max_train=512, runs_root=tmp_path_factory.mktemp("runs"),
+                 progress=False)
+
+
+@pytest.fixture(scope="session")
 def course_home(tmp_path_factory):
     """One home for the lessons played in order, as a learner does: whoever plays a lesson first (its notebook
     or its console steps) trains the runs, and the other reloads them, as lesson 5 reloads lesson 4's."""

@@ -1,4 +1,4 @@
-"""Lesson 8's path with the real converter and the real LiteRT interpreter, on a small trained char-CNN + BiLSTM."""
+"""Lesson 8's path with the real converter and the real LiteRT runtime (CompiledModel), on a small trained char-CNN + BiLSTM."""
 
 from __future__ import annotations
 
@@ -32,11 +32,8 @@ def ds():
 
 
 @pytest.fixture(scope="module")
-def run(ds, tmp_path_factory):
-    from emoji_lab.train import train
-
-    return train("chcnn-blstm", ds, epochs=1, max_train=512, runs_root=tmp_path_factory.mktemp("runs"),
-                 progress=False)
+def run(small_chcnn_run):
+    return small_chcnn_run
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,13 @@
 """ios_starter/, checked without a Mac: the Xcode project, the keyboard, the strings, the contract, the shipped model.
 
-Xcode cannot run here. The Swift that needs no Apple framework (EmojiLabKit) is compiled and tested
-for real (`swift test`, tests/test_swift_package.py). These tests check what Xcode and the app rely
-on: every file the project names exists and every Swift file is built by its targets; the app and
-the keyboard link the local package and LiteRT's Swift package (the release the Python side pins),
-bundle the model files and the string catalog; the keyboard is an extension that needs no full
-access; the Swift code reads exactly the keys and schemes Python writes; and the shipped model, run
-by LiteRT here, matches its golden.json under the rule the app's XCTest applies on the phone.
+Xcode cannot run here. The Swift that needs no Apple framework is compiled and tested for real: EmojiLabKit, and the
+app's own inference file on LiteRT's C runtime (tests/test_swift_package.py). These tests check what Xcode and the
+app rely on, reading the project with `pbxproj` (a library that reads and writes Xcode projects): every file the
+project names exists and every Swift file is built by a target or a package; the app and the keyboard link the local
+package and LiteRT-Swift's `LiteRT` at the release the Python side pins, bundle the model files and the string
+catalog; the bundle identifiers come from one file; the icon is the one the project draws; the keyboard is an
+extension that needs no full access; the Swift code reads exactly the keys and schemes Python writes; and the shipped
+model, run by LiteRT here as the app runs it, matches its golden.json under the rule the app's tests apply.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from xcodeproj import PlistError, Project, parse
+from pbxproj import XcodeProject
+from pbxproj.PBXGenericObject import PBXGenericObject
 
 from emoji_lab import app, litert
 from emoji_lab.cleaning import text_cleaner
@@ -35,6 +37,10 @@ else:  # pragma: no cover
 ROOT = Path(__file__).resolve().parents[1]
 IOS = ROOT / "ios_starter"
 KIT = IOS / "EmojiLabKit"
+LINUX_RUNTIME = IOS / "LiteRTForLinux"  # the test package that runs the app's inference file on Linux
+PBXPROJ = IOS / "EmojiLab.xcodeproj" / "project.pbxproj"
+XCCONFIG = IOS / "BundleIdentifier.xcconfig"
+ICON = IOS / "EmojiLab" / "Assets.xcassets" / "AppIcon.appiconset"
 APP, KEYBOARD, TESTS = "EmojiLab", "EmojiKeyboard", "EmojiLabTests"
 SCHEME = IOS / "EmojiLab.xcodeproj" / "xcshareddata" / "xcschemes" / "EmojiLab.xcscheme"
 SOURCES, RESOURCES, FRAMEWORKS = "PBXSourcesBuildPhase", "PBXResourcesBuildPhase", "PBXFrameworksBuildPhase"
@@ -43,9 +49,65 @@ CATALOG = IOS / "Shared" / "Localizable.xcstrings"
 TARGET_FOLDERS = {APP: ("EmojiLab", "Shared"), KEYBOARD: ("EmojiKeyboard", "Shared"), TESTS: ("EmojiLabTests",)}
 
 
+def plain(value):
+    """pbxproj's objects as dicts, lists and strings."""
+    if isinstance(value, PBXGenericObject):
+        return {str(key): plain(value[key]) for key in value.get_keys()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return str(value)
+
+
+class Project:
+    """The Xcode project as Xcode resolves it: objects by id, targets by name, build phases, paths through groups."""
+
+    def __init__(self, pbxproj: Path):
+        self.xcode = XcodeProject.load(str(pbxproj))
+        self.objects: dict[str, dict] = {str(key): plain(self.xcode.objects[key]) for key in self.xcode.objects.get_keys()}
+        self.root = self.objects[str(self.xcode.rootObject)]
+        self.paths = self._resolve(self.root["mainGroup"], IOS)  # SOURCE_ROOT: the folder of the .xcodeproj
+
+    def _resolve(self, group_id: str, base: Path) -> dict[str, Path]:
+        """id -> path on disk of every group and file under `group_id` (built products excluded)."""
+        found = {group_id: base}
+        for child_id in self.objects[group_id].get("children", []):
+            child = self.objects[child_id]
+            if child.get("sourceTree") != "<group>":
+                continue
+            found[child_id] = base / child.get("path", "")
+            if child["isa"] == "PBXGroup":
+                found.update(self._resolve(child_id, found[child_id]))
+        return found
+
+    @property
+    def targets(self) -> dict[str, dict]:
+        return {self.objects[i]["name"]: self.objects[i] for i in self.root["targets"]}
+
+    def target_id(self, name: str) -> str:
+        return next(i for i in self.root["targets"] if self.objects[i]["name"] == name)
+
+    def phase(self, target: str, isa: str) -> dict:
+        """The target's one build phase of kind `isa` (PBXSourcesBuildPhase, PBXResourcesBuildPhase, ...)."""
+        phases = [self.objects[i] for i in self.targets[target]["buildPhases"] if self.objects[i]["isa"] == isa]
+        assert len(phases) == 1, f"target {target} has {len(phases)} {isa} phases, not 1"
+        return phases[0]
+
+    def phase_paths(self, target: str, isa: str) -> list[Path]:
+        return [self.paths[self.objects[f]["fileRef"]] for f in self.phase(target, isa)["files"]]
+
+    def configurations(self, target: str | None = None) -> dict[str, dict]:
+        """Configuration name -> its object, of a target or (None) of the project."""
+        owner = self.targets[target] if target else self.root
+        ids = self.objects[owner["buildConfigurationList"]]["buildConfigurations"]
+        return {self.objects[i]["name"]: self.objects[i] for i in ids}
+
+    def build_settings(self, target: str | None = None) -> dict[str, dict]:
+        return {name: config["buildSettings"] for name, config in self.configurations(target).items()}
+
+
 @pytest.fixture(scope="module")
 def project() -> Project:
-    return Project(IOS / "EmojiLab.xcodeproj")
+    return Project(PBXPROJ)
 
 
 def swift_files(*folders: str) -> set[Path]:
@@ -98,19 +160,6 @@ def golden_mismatches(golden: dict, probabilities: np.ndarray) -> list[str]:
     return problems
 
 
-# -- the parser ------------------------------------------------------------------------------------------------------
-def test_plist_parser_reads_the_pbxproj_syntax():
-    text = '// !$*UTF8*$!\n{ a = b; /* note */ "c d" = ( x, "y \\"z\\"\\n", ); e = { f = "$(G)"; }; // end\n}'
-    assert parse(text) == {"a": "b", "c d": ["x", 'y "z"\n'], "e": {"f": "$(G)"}}
-
-
-@pytest.mark.parametrize("text, where", [("{ a = b }", "line 1"), ("{\n a = b;\n a = c;\n}", "line 3"),
-                                         ('{ a = "b; }', "line 1"), ("{ a = b; } x", "line 1")])
-def test_plist_parser_refuses_broken_text(text, where):
-    with pytest.raises(PlistError, match=where):
-        parse(text)
-
-
 # -- the Xcode project -----------------------------------------------------------------------------------------------
 def test_project_has_the_app_its_keyboard_and_a_test_bundle_hosted_by_the_app(project):
     targets = project.targets
@@ -132,9 +181,26 @@ def test_the_app_embeds_the_keyboard(project):
     assert embedded == ["EmojiKeyboard.appex"] == [project.objects[project.targets[KEYBOARD]["productReference"]]["path"]]
 
 
+def test_the_project_file_is_in_the_form_xcode_and_pbxproj_write(project):
+    assert str(project.xcode) + "\n" == PBXPROJ.read_text(encoding="utf-8"), "re-save it with pbxproj (or Xcode)"
+
+
 def test_every_object_id_the_project_mentions_exists(project):
-    missing = project.referenced_ids() - set(project.objects)
-    assert not missing, f"ids used but not defined: {sorted(missing)}"
+    mentioned = set()
+
+    def walk(value):
+        if isinstance(value, dict):
+            for key, item in value.items():  # TargetAttributes uses target ids as keys
+                walk(key)
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif re.fullmatch(r"[0-9A-F]{24}", value):
+            mentioned.add(value)
+
+    walk(project.objects)
+    assert mentioned - set(project.objects) == set()
 
 
 def test_every_file_reference_exists_and_sits_in_a_group(project):
@@ -162,9 +228,20 @@ def test_each_target_compiles_exactly_the_swift_files_of_its_folders(project, ta
     assert set(built) == swift_files(*TARGET_FOLDERS[target])
 
 
-def test_every_swift_file_is_built_by_a_target_or_by_the_package():
+def test_every_swift_file_is_built_by_a_target_or_by_a_package():
     targeted = set().union(*(swift_files(*folders) for folders in TARGET_FOLDERS.values()))
-    assert swift_files(".") == targeted | swift_files("EmojiLabKit")
+    assert swift_files(".") == targeted | swift_files("EmojiLabKit") | swift_files("LiteRTForLinux")
+
+
+def test_linux_compiles_the_apps_own_inference_file_in_a_package_xcode_never_sees(project):
+    linked = LINUX_RUNTIME / "Sources" / "AppInference" / "LiteRTEmojiModel.swift"
+    assert linked.is_symlink() and linked.resolve() == (IOS / "Shared" / "LiteRTEmojiModel.swift").resolve()
+    assert [p for p in (LINUX_RUNTIME / "Sources" / "AppInference").iterdir()] == [linked]  # that file alone
+    assert not [p for p in project.paths.values() if LINUX_RUNTIME in p.parents or p == LINUX_RUNTIME]
+    # LiteRT-Swift lives in the Xcode project alone: no Package.swift here names a package to download
+    for manifest in IOS.rglob("Package.swift"):
+        if ".build" not in manifest.parts:
+            assert "url:" not in manifest.read_text(encoding="utf-8"), manifest
 
 
 @pytest.mark.parametrize("target, names", [(APP, app.APP_FILES), (KEYBOARD, app.APP_FILES[:3])])
@@ -176,23 +253,33 @@ def test_the_app_and_the_keyboard_bundle_the_model_files_and_the_strings(project
     assert not [p for p in bundled if p.name == "Info.plist"]  # Xcode processes it; copying it too fails the build
 
 
-def test_the_app_and_the_keyboard_link_the_local_package_and_litert_from_swift_package_manager(project):
+def test_the_app_and_the_keyboard_link_the_local_package_and_litert_swift_at_the_pinned_release(project):
     refs = {project.objects[i]["isa"]: project.objects[i] for i in project.root["packageReferences"]}
     assert set(refs) == {"XCLocalSwiftPackageReference", "XCRemoteSwiftPackageReference"}
     local = refs["XCLocalSwiftPackageReference"]
     assert (IOS / local["relativePath"] / "Package.swift").is_file() and IOS / local["relativePath"] == KIT
     remote = refs["XCRemoteSwiftPackageReference"]
-    assert remote["repositoryURL"] == "https://github.com/google-ai-edge/LiteRT"
-    assert remote["requirement"] == {"kind": "branch", "branch": f"release/{litert.APP_LITERT}"}
+    assert remote["repositoryURL"] == "https://github.com/google-ai-edge/LiteRT-Swift"
+    assert remote["requirement"] == {"kind": "exactVersion", "version": litert.APP_LITERT}
     for target in (APP, KEYBOARD):
         products = {project.objects[d]["productName"]: project.objects[project.objects[d]["package"]]["isa"]
                     for d in project.targets[target]["packageProductDependencies"]}
-        assert products == {"EmojiLabKit": "XCLocalSwiftPackageReference",
-                            "TensorFlowLite": "XCRemoteSwiftPackageReference"}
+        assert products == {"EmojiLabKit": "XCLocalSwiftPackageReference", "LiteRT": "XCRemoteSwiftPackageReference"}
         linked = {project.objects[project.objects[f]["productRef"]]["productName"]
                   for f in project.phase(target, FRAMEWORKS)["files"]}
         assert linked == set(products)
-    assert not (IOS / "Podfile").exists() and "Pods" not in (IOS / "EmojiLab.xcodeproj/project.pbxproj").read_text()
+    assert not (IOS / "Podfile").exists() and "Pods" not in PBXPROJ.read_text(encoding="utf-8")
+    assert "import LiteRT\n" in swift_source("Shared/LiteRTEmojiModel.swift")
+
+
+def test_nothing_names_the_package_product_that_does_not_exist():
+    """LiteRT's Swift package has no `TensorFlowLite` product for apps (#34): not in code, project or prose."""
+    wrong = re.compile("TensorFlow" + "Lite\\b|release/2\\.3")
+    folders = [IOS, ROOT / "src", ROOT / "lessons", ROOT / "tutorial"]
+    files = [ROOT / "README.md"] + [p for folder in folders for p in folder.rglob("*") if p.is_file()
+                                    and ".build" not in p.parts and p.suffix not in {".png", ".tflite", ".gz"}]
+    named = [str(p.relative_to(ROOT)) for p in files if wrong.search(p.read_text(encoding="utf-8", errors="ignore"))]
+    assert named == []
 
 
 def test_python_checks_exports_with_the_litert_release_the_app_links():
@@ -223,18 +310,25 @@ def test_the_keyboard_is_an_input_view_controller_that_switches_keyboards_and_ne
     assert "handleInputModeList(from:with:)" in source and "needsInputModeSwitchKey" in source
     assert "documentContextBeforeInput" in source and "insertText(" in source
     used = {path: swift_source(path) for path in ("EmojiKeyboard/KeyboardViewController.swift",
-                                                  "Shared/EmojiClassifier.swift", "Shared/Strings.swift")}
+                                                  "Shared/LiteRTEmojiModel.swift", "Shared/Strings.swift")}
     used.update({str(p.relative_to(IOS)): p.read_text(encoding="utf-8") for p in swift_files("EmojiLabKit/Sources")})
     networking = [path for path, text in used.items() if re.search(r"URLSession|NWConnection|CFNetwork", text)]
     assert networking == []
 
 
-def test_build_settings_share_one_bundle_identifier_and_leave_signing_to_the_learner(project):
+def test_one_file_holds_the_bundle_identifier_and_signing_is_left_to_the_learner(project):
     ids = {target: {s["PRODUCT_BUNDLE_IDENTIFIER"] for s in project.build_settings(target).values()}
            for target in (APP, KEYBOARD, TESTS)}
     assert ids == {APP: {"$(APP_BUNDLE_ID)"}, KEYBOARD: {"$(APP_BUNDLE_ID).keyboard"}, TESTS: {"$(APP_BUNDLE_ID).tests"}}
-    for settings in project.build_settings().values():
-        assert settings["APP_BUNDLE_ID"].startswith("org.emojilab.")
+    bases = {project.configurations()[name].get("baseConfigurationReference") for name in ("Debug", "Release")}
+    assert [project.paths[ref] for ref in bases] == [XCCONFIG]
+    for target in (None, APP, KEYBOARD, TESTS):  # only the xcconfig sets it, so one edit changes all three
+        assert all("APP_BUNDLE_ID" not in settings for settings in project.build_settings(target).values())
+    settings = dict(re.findall(r"^(\w+) = (.*)$", XCCONFIG.read_text(encoding="utf-8"), re.MULTILINE))
+    # unique per learner without typing: the team ID Xcode sets when the learner chooses a team
+    assert settings == {"APP_BUNDLE_ID": "org.emojilab.EmojiLab$(DEVELOPMENT_TEAM)"}
+    walkthrough = (IOS / "README.md").read_text(encoding="utf-8").split("## From a Mac")[1]
+    assert "BundleIdentifier.xcconfig" in walkthrough
     versions = {target: {(s["MARKETING_VERSION"], s["CURRENT_PROJECT_VERSION"])
                          for s in project.build_settings(target).values()} for target in (APP, KEYBOARD)}
     assert versions[APP] == versions[KEYBOARD] and len(versions[APP]) == 1  # an extension's must match its app's
@@ -256,6 +350,29 @@ def test_shared_scheme_builds_the_app_and_runs_the_tests(project):
                      (TESTS, project.target_id(TESTS), "EmojiLabTests.xctest", "container:EmojiLab.xcodeproj")}
     testables = scheme.findall("./TestAction/Testables/TestableReference/BuildableReference")
     assert [t.get("BlueprintName") for t in testables] == [TESTS]
+
+
+def test_the_app_icon_is_the_one_the_project_draws():
+    """1024 px, opaque RGB as the App Store wants, and exactly what make_app_icon.py draws (to a unit, for CPUs
+    that round a last bit differently)."""
+    import importlib.util
+    import zlib
+
+    contents = json.loads((ICON / "Contents.json").read_text(encoding="utf-8"))
+    assert contents["images"] == [{"filename": "AppIcon.png", "idiom": "universal", "platform": "ios",
+                                   "size": "1024x1024"}]
+    data = (ICON / "AppIcon.png").read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    width, height, depth, color = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big"), data[24], data[25]
+    assert (width, height, depth, color) == (1024, 1024, 8, 2)  # 8-bit RGB: no alpha channel
+    spec = importlib.util.spec_from_file_location("make_app_icon", IOS / "make_app_icon.py")
+    maker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(maker)
+    idat = data[data.index(b"IDAT") + 4:data.index(b"IEND") - 8]  # one IDAT chunk, then its CRC and IEND's length
+    rows = np.frombuffer(zlib.decompress(idat), dtype=np.uint8).reshape(height, 1 + width * 3)
+    assert (rows[:, 0] == 0).all()  # every row unfiltered, as make_app_icon.py writes them
+    shipped = rows[:, 1:].reshape(height, width, 3).astype(int)
+    assert np.abs(shipped - maker.draw().astype(int)).max() <= 1
 
 
 # -- Chinese too -----------------------------------------------------------------------------------------------------
@@ -341,7 +458,7 @@ def test_labels_and_preprocess_agree_with_golden(resources, golden):
     preprocess = json.loads((resources / "preprocess.json").read_text(encoding="utf-8"))
     assert preprocess == golden["preprocess"] == ByteEncoder().to_dict()
     assert golden["format_version"] == app.GOLDEN_FORMAT
-    assert golden["interpreter"] == {"litert": litert.APP_LITERT, "xnnpack": True, "threads": 1}
+    assert golden["runtime"] == {"litert": litert.APP_LITERT, "api": "CompiledModel", "accelerators": ["cpu"]}
 
 
 def test_golden_texts_are_cleaned_and_encoded_as_python_does(golden):
@@ -356,8 +473,8 @@ def test_golden_file_has_every_key_the_swift_code_decodes(golden):
     body = swift_block(source, r"public struct Golden\b")
     assert set(swift_coding_keys(swift_block(body, r"enum CodingKeys\b"))) == set(golden) - {"input", "output"}
     fields = {name: set(re.findall(r"let (\w+):", swift_block(body, rf"struct {name}\b")))
-              for name in ("Model", "Interpreter", "Top", "Example")}
-    assert fields["Model"] <= set(golden["model"]) and fields["Interpreter"] == set(golden["interpreter"])
+              for name in ("Model", "Runtime", "Top", "Example")}
+    assert fields["Model"] <= set(golden["model"]) and fields["Runtime"] == set(golden["runtime"])
     for example in golden["examples"]:
         assert fields["Example"] == set(example)
         assert all(fields["Top"] == set(top) for top in example["top"])
@@ -374,36 +491,41 @@ def test_model_file_has_the_tensors_the_app_checks(resources, golden):
     assert report["signature_inputs"] == [golden["input"]["name"]]
 
 
-def kernel_probabilities(resources: Path, golden: dict, resolver: str) -> np.ndarray:
-    """golden's texts through LiteRT with the given kernels: AUTO (XNNPACK, as the app runs it) or the built-in
-    ones without XNNPACK: another implementation of the same ops, the kind of difference a phone's CPU makes."""
-    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+def kernel_probabilities(resources: Path, golden: dict, mode: str) -> np.ndarray:
+    """golden's texts through LiteRT's CompiledModel on the CPU with the given kernels: DELEGATE (XNNPACK, as the app
+    runs it) or BUILTIN (LiteRT's own): another implementation of the same ops, the kind of difference a phone's CPU
+    makes."""
+    from ai_edge_litert.compiled_model import CompiledModel
+    from ai_edge_litert.cpu_kernel_mode import CpuKernelMode
+    from ai_edge_litert.hardware_accelerator import HardwareAccelerator
+    from ai_edge_litert.options import CpuOptions, Options
 
-    interpreter = Interpreter(model_path=str(resources / "emoji_model.tflite"), num_threads=1,
-                              experimental_op_resolver_type=getattr(OpResolverType, resolver))
-    interpreter.allocate_tensors()
-    into, out = interpreter.get_input_details()[0]["index"], interpreter.get_output_details()[0]["index"]
+    options = Options(HardwareAccelerator.CPU, cpu_options=CpuOptions(kernel_mode=getattr(CpuKernelMode, mode)))
+    model = CompiledModel.from_file(str(resources / "emoji_model.tflite"), options=options)
+    inputs, outputs = model.create_input_buffers(0), model.create_output_buffers(0)
     rows = []
     for example in golden["examples"]:
-        interpreter.set_tensor(into, np.array([example["ids"]], dtype=np.int32))
-        interpreter.invoke()
-        rows.append(interpreter.get_tensor(out)[0].copy())
+        inputs[0].write(np.array(example["ids"], dtype=np.int32))
+        model.run_by_index(0, inputs, outputs)
+        rows.append(outputs[0].read(len(golden["labels"]), np.float32))
     return np.array(rows)
 
 
 def test_model_matches_its_golden_file(resources, golden):
     assert golden["top_k"] == len(golden["examples"][0]["top"]) >= 2
-    probabilities = kernel_probabilities(resources, golden, "AUTO")
+    probabilities = litert.LiteModel.from_file(resources / "emoji_model.tflite").ids_probabilities(
+        np.array([e["ids"] for e in golden["examples"]]))
     assert golden_mismatches(golden, probabilities) == []
     exact = np.array([e["probabilities"] for e in golden["examples"]], dtype=np.float32)
     # golden holds the values XNNPACK computed when it was written: equal up to a few units in the last place,
     # which move with the CPU's instruction set (an AVX-512 machine differed in 19 of 620 values, by at most 2e-7
-    # of each); another model, or other kernels (next test: 4e-6), would differ by far more
+    # of each); another model, or other kernels (next test), would differ by more
     np.testing.assert_allclose(probabilities, exact, rtol=1e-6, atol=0)
+    np.testing.assert_array_equal(kernel_probabilities(resources, golden, "DELEGATE"), probabilities)
 
 
 def test_the_tolerance_holds_for_other_kernels_with_room_to_spare(resources, golden):
-    other = kernel_probabilities(resources, golden, "BUILTIN_WITHOUT_DEFAULT_DELEGATES")
+    other = kernel_probabilities(resources, golden, "BUILTIN")
     assert golden_mismatches(golden, other) == []
     exact = np.array([e["probabilities"] for e in golden["examples"]])
     assert np.abs(other - exact).max() * 10 <= golden["tolerance"]

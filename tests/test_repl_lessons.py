@@ -213,14 +213,14 @@ def test_environment_is_plain_data_and_renders(tmp_path, monkeypatch):
     monkeypatch.setenv("KERAS_BACKEND", "jax")
     items = setup_check.environment()
     by_name = {item.name: item for item in items}
-    assert set(by_name) >= {"Python", "TensorFlow", "Keras", "LiteRT interpreter", "Free disk", "Progress",
+    assert set(by_name) >= {"Python", "TensorFlow", "Keras", "LiteRT runtime", "Free disk", "Progress",
                             "Data cache", "Training runs"}
     assert by_name["Keras"].status == "warn" and "backend jax (KERAS_BACKEND)" in by_name["Keras"].value
     assert by_name["Progress"].value == str(tmp_path / "home" / "progress.json")
     out = io.StringIO()
     Renderer(file=out).print(setup_check.environment_table(items))
-    assert "LiteRT interpreter" in out.getvalue()
-    assert "LiteRT interpreter" in environment_widget(items).value
+    assert "LiteRT runtime" in out.getvalue()
+    assert "LiteRT runtime" in environment_widget(items).value
 
 
 def test_keras_backend_from_config(tmp_path, monkeypatch):

@@ -206,7 +206,7 @@ def test_choice_answers(tmp_path):
     assert "Answer with one of the letters a, b, c." in after(out, ">>> d\n")
     assert "✓ Right. 256 symbols cover every text" in after(out, ">>> b\n")
     assert "[00.8] Your setup" in after(out, ">>> b\n")
-    assert "TensorFlow" in out and "LiteRT interpreter" in out  # the environment table
+    assert "TensorFlow" in out and "LiteRT runtime" in out  # the environment table
 
 
 def test_skip_on_a_choice_shows_the_answer_without_calling_it_right(tmp_path):

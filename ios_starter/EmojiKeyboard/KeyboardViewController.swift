@@ -10,7 +10,7 @@ final class KeyboardViewController: UIInputViewController {
     static let topK = 5
     static let height: CGFloat = 150
 
-    private var classifier: EmojiClassifier?
+    private var predictor: Predictor?
     private var pending: Task<Void, Never>?
     private let suggestionRow = UIStackView()
     private let message = UILabel()
@@ -41,7 +41,7 @@ final class KeyboardViewController: UIInputViewController {
 
     private func loadModel() async {
         do {
-            classifier = try await EmojiClassifier.load(from: .main)  // the keyboard's own bundle
+            predictor = try await .liteRT(in: .main)  // the keyboard's own bundle
             suggest()
         } catch {
             message.text = Strings.keyboardProblem
@@ -50,15 +50,15 @@ final class KeyboardViewController: UIInputViewController {
 
     /// Predicts for the text before the cursor; a newer change cancels an older prediction.
     private func suggest() {
-        guard let classifier else { return }
+        guard let predictor else { return }
         pending?.cancel()
         guard let text = TypingContext.text(beforeCursor: textDocumentProxy.documentContextBeforeInput,
-                                            encoder: classifier.encoder) else {
+                                            encoder: predictor.encoder) else {
             show([])
             return
         }
         pending = Task { [weak self] in
-            guard let result = try? await classifier.classify(text, topK: Self.topK), !Task.isCancelled else { return }
+            guard let result = try? await predictor.classify(text, topK: Self.topK), !Task.isCancelled else { return }
             self?.show(result.suggestions)
         }
     }

@@ -7,7 +7,7 @@ struct Problem: Equatable {
     let detail: String
 
     init(_ error: Error) {
-        if case .missingFile? = error as? ClassifierError {
+        if case .missingFile? = error as? ModelLoadError {
             title = Strings.noModelTitle
         } else {
             title = Strings.unusableTitle
@@ -29,18 +29,18 @@ final class PredictorViewModel: ObservableObject {
     @Published private(set) var isLoading = true
     @Published private(set) var modelLine: String?
 
-    private var classifier: EmojiClassifier?
+    private var predictor: Predictor?
     private var pending: Task<Void, Never>?
 
     /// Bytes of the text the model reads (cleaned), and how many it reads (nil until the model is loaded).
-    var byteCount: Int { classifier?.encoder.clean(text).utf8.count ?? text.utf8.count }
-    var maxBytes: Int? { classifier?.encoder.preprocess.maxLen }
+    var byteCount: Int { predictor?.encoder.clean(text).utf8.count ?? text.utf8.count }
+    var maxBytes: Int? { predictor?.encoder.preprocess.maxLen }
 
     /// Loads the model once, off the main thread, then predicts for the current text.
     func load() async {
-        guard classifier == nil, problem == nil else { return }
+        guard predictor == nil, problem == nil else { return }
         do {
-            classifier = try await EmojiClassifier.load(from: .main)
+            predictor = try await .liteRT(in: .main)
             modelLine = Bundle.main.url(forResource: ModelFiles.golden, withExtension: nil)
                 .flatMap { try? Data(contentsOf: $0) }
                 .flatMap { try? Golden.decode($0).modelLine }
@@ -67,9 +67,9 @@ final class PredictorViewModel: ObservableObject {
     }
 
     private func predict() async {
-        guard let classifier else { return }
+        guard let predictor else { return }
         do {
-            let result = try await classifier.classify(text, topK: Self.topK)
+            let result = try await predictor.classify(text, topK: Self.topK)
             guard result.text == text else { return }  // the user typed on; a newer prediction follows
             suggestions = result.suggestions
             milliseconds = result.milliseconds

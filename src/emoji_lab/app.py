@@ -40,7 +40,7 @@ IOS_ENV = "EMOJI_LAB_IOS"
 
 TOLERANCE = {"float32": 1e-4, "float16": 1e-3, "int8": 5e-3, "int8-full": 1e-2}  # golden.json, phone vs here
 
-GOLDEN_FORMAT = 2  # 2: each example's cleaned text and every class's probability
+GOLDEN_FORMAT = 3  # 2: each example's cleaned text and every probability; 3: `runtime` (CompiledModel)
 GOLDEN_EXTRA = {**{f"talk_{n}": text for n, text in enumerate(SENTENCES, start=1)},
                 "tired": "so tired of this week", "love": "love you so much", "fire": "this beat is fire",
                 "christmas": "merry christmas everyone"}
@@ -73,7 +73,7 @@ def golden_file(lite: LiteModel, content: bytes, run: Any, variant: str, k: int 
                       "data": run.record.get("data", {}).get("source")},
             "input": {"name": INPUT_NAME, "shape": [1, lite.encoder.max_len], "dtype": "int32"},
             "output": {"shape": [1, len(lite.labels)], "dtype": "float32"},
-            "interpreter": lite.settings(), "preprocess": lite.encoder.to_dict(), "labels": lite.labels, "top_k": k,
+            "runtime": lite.runtime(), "preprocess": lite.encoder.to_dict(), "labels": lite.labels, "top_k": k,
             "tolerance": TOLERANCE[variant], "examples": examples}
 
 
@@ -200,10 +200,11 @@ def written_lines(result: dict) -> list[str]:
 
 NEXT_STEPS = """Next, on your Mac (ios_starter/README.md has every step):
   1. open {ios}/EmojiLab.xcodeproj
-     (Xcode fetches LiteRT {litert} by Swift Package Manager)
-  2. Build Settings > User-Defined > APP_BUNDLE_ID: an identifier of your own
-  3. plug in your iPhone and trust this Mac; then, under Signing &
-     Capabilities, choose your team for EmojiLab and for EmojiKeyboard
+     (Xcode fetches LiteRT-Swift {litert} by Swift Package Manager)
+  2. plug in your iPhone, unlock it and trust this Mac
+  3. under Signing & Capabilities, choose your team for EmojiLab and
+     for EmojiKeyboard (your bundle identifier then ends with your
+     team's ID; BundleIdentifier.xcconfig is where to change it)
   4. pick the iPhone as the destination and press Run (Cmd-R)
   5. on the iPhone: Settings > General > Keyboard > Keyboards >
      Add New Keyboard... > Emoji Lab, and the model suggests in every app"""

@@ -1,15 +1,20 @@
-"""Running and inspecting a `.tflite` file in Python, as the iPhone will: the LiteRT interpreter, batch 1.
+"""Running and inspecting a `.tflite` file in Python, as the iPhone will: LiteRT's CompiledModel on the CPU, batch 1.
 
-`LiteModel` feeds one text at a time through `ai_edge_litert` (the replacement of the deprecated
-`tf.lite.Interpreter`), so what it measures is what the app does per keystroke. `graph_report`
-reads the flatbuffer itself: which ops the file needs (builtin, or Flex/custom ones that an iOS
-app would have to link tens of megabytes for) and the minimum runtime version it declares.
+`LiteModel` feeds one text at a time through `ai_edge_litert`'s CompiledModel, the API the app calls in Swift
+(`ios_starter/Shared/LiteRTEmojiModel.swift`) with the same options, so what it computes and measures is what the
+app does per keystroke. `graph_report` reads the flatbuffer itself: which ops the file needs (builtin, or Flex/custom
+ones that an iOS app would have to link tens of megabytes for) and the minimum runtime version it declares.
 """
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
+import os
+import sys
 import time
+import weakref
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -19,9 +24,10 @@ from .encoders import PREPROCESS_FILE, ByteEncoder
 from .errors import DataError, EmojiLabError
 
 LABELS_FILE = "labels.txt"
-# The LiteRT release the iPhone app links (its Swift package, branch release/2.3.0) and the ai-edge-litert
-# that checks every export here: one runtime from lesson 8 to the phone (pyproject.toml pins the same).
+# The LiteRT release the iPhone app pins (LiteRT-Swift, exactly this version, in the Xcode project) and the
+# ai-edge-litert that checks every export here: one runtime from lesson 8 to the phone (pyproject.toml pins the same).
 APP_LITERT = "2.3.0"
+ACCELERATORS = ("cpu",)  # what the app compiles its model for (LiteRTEmojiModel.accelerators); golden.json says so
 LATENCY_RUNS = 200
 LATENCY_WARMUP = 20
 
@@ -41,59 +47,67 @@ def read_labels(path: Path) -> list[str]:
 class LiteModel:
     """A .tflite emoji model with its classes and byte encoder, run one text at a time like the app.
 
-    LiteRT's Python interpreter applies its XNNPACK CPU kernels by default; the app turns them on too
-    (`Interpreter.Options.isXNNPackEnabled`), so golden.json's numbers come from the same kernels.
+    LiteRT's CompiledModel, compiled for the CPU with no other option, as the app's Swift code compiles it: the
+    runtime runs it with its XNNPACK kernels, and golden.json's numbers come from the same call.
     """
 
-    def __init__(self, model: Path | bytes, labels: Sequence[str], encoder: ByteEncoder | None = None,
-                 threads: int = 1):
-        from ai_edge_litert.interpreter import Interpreter
+    def __init__(self, model: Path | bytes, labels: Sequence[str], encoder: ByteEncoder | None = None):
+        from ai_edge_litert.compiled_model import CompiledModel
+        from ai_edge_litert.hardware_accelerator import HardwareAccelerator
+        from ai_edge_litert.options import Options
 
-        source = {"model_content": bytes(model)} if isinstance(model, (bytes, bytearray)) else {
-            "model_path": str(model)}
         from .backend import quiet_stderr
 
+        options = Options(hardware_accelerators=HardwareAccelerator.CPU)
         try:
-            with quiet_stderr():  # LiteRT announces its CPU delegate on fd 2
-                self.interpreter = Interpreter(num_threads=threads, **source)
-                self.interpreter.allocate_tensors()
+            with quiet_stderr():  # LiteRT announces its accelerators and plugin search on fd 2
+                if isinstance(model, (bytes, bytearray)):
+                    self.compiled = CompiledModel.from_buffer(bytes(model), options=options)
+                else:
+                    self.compiled = CompiledModel.from_file(str(model), options=options)
         except (ValueError, RuntimeError) as error:
             raise EmojiLabError(f"LiteRT cannot load this model: {str(error).strip().splitlines()[-1]}") from None
-        self.threads = threads
-        self.input = self.interpreter.get_input_details()[0]
-        self.output = self.interpreter.get_output_details()[0]
+        signature = next(iter(self.compiled.get_signature_list()))
+        inputs = list(self.compiled.get_input_tensor_details(signature).values())
+        outputs = list(self.compiled.get_output_tensor_details(signature).values())
         self.labels = list(labels)
         self.encoder = encoder or ByteEncoder()
-        shape = tuple(int(n) for n in self.input["shape"])
-        if shape != (1, self.encoder.max_len) or self.input["dtype"] != np.int32:
-            raise EmojiLabError(f"the model's input is {self.input['dtype'].__name__} {list(shape)}, "
-                                f"not int32 [1, {self.encoder.max_len}] (the byte contract)")
-        if int(self.output["shape"][-1]) != len(self.labels):
-            raise EmojiLabError(f"the model has {int(self.output['shape'][-1])} outputs but there are "
+        found = [(i["dtype"], tuple(i["shape"])) for i in inputs]
+        if found != [("int32", (1, self.encoder.max_len))]:
+            shown = ", ".join(f"{dtype} {list(shape)}" for dtype, shape in found)
+            raise EmojiLabError(f"the model's input is {shown}, not int32 [1, {self.encoder.max_len}] "
+                                "(the byte contract)")
+        if len(outputs) != 1 or outputs[0]["shape"][-1] != len(self.labels):
+            raise EmojiLabError(f"the model has {outputs[0]['shape'][-1]} outputs but there are "
                                 f"{len(self.labels)} labels")
+        with quiet_stderr():  # the first run and the release log too
+            self.inputs, self.outputs = self.compiled.create_input_buffers(0), self.compiled.create_output_buffers(0)
+            self.ids_probabilities(np.zeros((1, self.encoder.max_len), dtype=np.int32))
+        weakref.finalize(self, _release, self.compiled, self.inputs + self.outputs)
+        _quiet_at_exit()
 
     @classmethod
-    def from_file(cls, path: Path, threads: int = 1) -> "LiteModel":
+    def from_file(cls, path: Path) -> "LiteModel":
         """A .tflite file with the labels.txt and preprocess.json that an export puts beside it."""
         path = Path(path).expanduser()
         if not path.is_file():
             raise DataError(f"{path}: no such file")
-        return cls(path, read_labels(path.parent / LABELS_FILE), ByteEncoder.load(path.parent / PREPROCESS_FILE),
-                   threads)
+        return cls(path, read_labels(path.parent / LABELS_FILE), ByteEncoder.load(path.parent / PREPROCESS_FILE))
 
-    def settings(self) -> dict:
-        """How this interpreter runs, for golden.json: the app's XCTest checks it uses the same."""
+    @staticmethod
+    def runtime() -> dict:
+        """How the model runs, for golden.json: the app's tests check that it asks for the same."""
         from importlib.metadata import version
 
-        return {"litert": version("ai-edge-litert"), "xnnpack": True, "threads": self.threads}
+        return {"litert": version("ai-edge-litert"), "api": "CompiledModel", "accelerators": list(ACCELERATORS)}
 
     def ids_probabilities(self, ids: np.ndarray) -> np.ndarray:
-        """[n, classes] for [n, max_len] byte ids, one invoke per row (the input is batch 1)."""
+        """[n, classes] for [n, max_len] byte ids, one run per row (the input is batch 1)."""
         out = np.empty((len(ids), len(self.labels)), dtype=np.float32)
         for row, x in enumerate(np.asarray(ids, dtype=np.int32)):
-            self.interpreter.set_tensor(self.input["index"], x[None, :])
-            self.interpreter.invoke()
-            out[row] = self.interpreter.get_tensor(self.output["index"])[0]
+            self.inputs[0].write(x)
+            self.compiled.run_by_index(0, self.inputs, self.outputs)
+            out[row] = self.outputs[0].read(len(self.labels), np.float32)
         return out
 
     def probabilities(self, texts: Sequence[str] | str) -> np.ndarray:
@@ -110,6 +124,29 @@ class LiteModel:
     def latency(self, text: str, runs: int = LATENCY_RUNS, warmup: int = LATENCY_WARMUP) -> dict:
         """Milliseconds per prediction at batch 1 (encoding included): median and 95th percentile."""
         return timed(lambda: self.probabilities(text), runs, warmup)
+
+
+def _release(compiled: Any, buffers: list) -> None:
+    """Free a LiteModel's runtime objects without their log lines reaching the learner's terminal."""
+    from .backend import quiet_stderr
+
+    with quiet_stderr():
+        for buffer in buffers:
+            buffer.destroy()
+        compiled.close()
+        compiled.environment.close()
+
+
+@functools.cache
+def _quiet_at_exit() -> None:
+    """The runtime frees a process-wide environment after Python has finished, and logs it on fd 2: silence that
+    (registered once, when the first model loads, so it runs after the course's own exit messages)."""
+
+    def silence() -> None:
+        sys.stderr.flush()
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+
+    atexit.register(silence)
 
 
 def timed(fn: Any, runs: int = LATENCY_RUNS, warmup: int = LATENCY_WARMUP) -> dict:

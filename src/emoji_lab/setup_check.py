@@ -58,8 +58,8 @@ def keras_backend() -> tuple[str, str]:
     return "tensorflow", "default"
 
 
-def litert_interpreter_available() -> bool:
-    """Whether `ai_edge_litert.interpreter` is installed, checked without importing it."""
+def litert_runtime_available() -> bool:
+    """Whether `ai_edge_litert.compiled_model` (the API the app runs) is installed, checked without importing it."""
     try:
         spec = find_spec("ai_edge_litert")
     except (ImportError, ValueError):
@@ -67,7 +67,7 @@ def litert_interpreter_available() -> bool:
     if spec is None:
         return False
     for folder in spec.submodule_search_locations or ():
-        if (Path(folder) / "interpreter.py").is_file():
+        if (Path(folder) / "compiled_model.py").is_file():
             return True
     return False
 
@@ -101,10 +101,10 @@ def environment() -> list[Item]:
         items.append(Item("Keras", f"{keras}, backend {backend} ({source})", "ok" if ok else "warn",
                           "" if ok else "the course exports with TensorFlow: set KERAS_BACKEND=tensorflow"))
     litert = _version("ai-edge-litert", "ai-edge-litert-nightly")
-    has_interp = litert_interpreter_available()
-    items.append(Item("LiteRT interpreter", f"ai-edge-litert {litert}" if litert else "not installed",
-                      "ok" if has_interp else "missing",
-                      "" if has_interp else "pip install ai-edge-litert (needed to test the exported model)"))
+    has_runtime = litert_runtime_available()
+    items.append(Item("LiteRT runtime", f"ai-edge-litert {litert}" if litert else "not installed",
+                      "ok" if has_runtime else "missing",
+                      "" if has_runtime else "pip install ai-edge-litert (needed to test the exported model)"))
     free = free_disk_gb()
     if free is None:
         items.append(Item("Free disk", "unknown", "warn", f"cannot read the free space at {home_dir()}"))

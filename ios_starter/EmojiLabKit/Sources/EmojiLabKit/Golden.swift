@@ -1,10 +1,10 @@
 import Foundation
 
 /// golden.json, written by `emoji_lab export` with the model: texts, their cleaned form and ids, every class's
-/// probability from Python's LiteRT, and the top-k those rank to. The tests compare the Swift side with it; the
-/// app shows which export it holds.
+/// probability from Python's LiteRT (its CompiledModel on the CPU, as the app runs it), and the top-k those rank to.
+/// The tests compare the Swift side with it, on Linux and on the phone; the app shows which export it holds.
 public struct Golden: Decodable, Sendable {
-    public static let formatVersion = 2
+    public static let formatVersion = 3  // 3: `runtime` (CompiledModel) replaced `interpreter`
 
     public struct Model: Decodable, Sendable {
         public let file: String
@@ -16,11 +16,11 @@ public struct Golden: Decodable, Sendable {
         public let data: String?
     }
 
-    /// How Python's interpreter ran: the app sets the same (XNNPACK on, the same thread count).
-    public struct Interpreter: Decodable, Sendable {
+    /// How Python ran the model: LiteRT's release, its API and the accelerators asked for (the app asks for the same).
+    public struct Runtime: Decodable, Sendable {
         public let litert: String
-        public let xnnpack: Bool
-        public let threads: Int
+        public let api: String
+        public let accelerators: [String]
     }
 
     public struct Top: Decodable, Sendable {
@@ -39,7 +39,7 @@ public struct Golden: Decodable, Sendable {
     }
 
     public let model: Model
-    public let interpreter: Interpreter
+    public let runtime: Runtime
     public let preprocess: Preprocess.Fields
     public let labels: [String]
     public let topK: Int
@@ -48,7 +48,7 @@ public struct Golden: Decodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version"
-        case model, interpreter, preprocess, labels
+        case model, runtime, preprocess, labels
         case topK = "top_k"
         case tolerance, examples
     }
@@ -61,7 +61,7 @@ public struct Golden: Decodable, Sendable {
                 "golden.json format \(version), this code reads \(Self.formatVersion): export the model again")
         }
         model = try container.decode(Model.self, forKey: .model)
-        interpreter = try container.decode(Interpreter.self, forKey: .interpreter)
+        runtime = try container.decode(Runtime.self, forKey: .runtime)
         preprocess = try container.decode(Preprocess.Fields.self, forKey: .preprocess)
         labels = try container.decode([String].self, forKey: .labels)
         topK = try container.decode(Int.self, forKey: .topK)
@@ -71,6 +71,29 @@ public struct Golden: Decodable, Sendable {
 
     public static func decode(_ data: Data) throws -> Golden {
         try JSONDecoder().decode(Golden.self, from: data)
+    }
+
+    /// What differs between `probabilities`, computed on this device for `example`, and Python's: the app's rule.
+    ///
+    /// Every class's probability within `tolerance`, and golden's top-k in golden's order unless two neighbours in
+    /// that order are within twice the tolerance of each other (a near-tie that another CPU's rounding may swap).
+    /// Empty when they agree.
+    public func mismatches(_ example: Example, _ probabilities: [Float]) -> [String] {
+        guard probabilities.count == labels.count else {
+            return ["\(example.name): \(probabilities.count) probabilities, golden has \(labels.count)"]
+        }
+        var found: [String] = []
+        for (index, expected) in example.probabilities.enumerated()
+        where !(abs(Double(probabilities[index]) - expected) <= tolerance) {
+            found.append("\(example.name): \(labels[index]) \(probabilities[index]), golden \(Float(expected))")
+        }
+        let tied = zip(example.top, example.top.dropFirst())
+            .contains { abs($0.probability - $1.probability) <= 2 * tolerance }
+        let order = topSuggestions(probabilities, labels: labels, k: example.top.count).map(\.index)
+        if !tied, order != example.top.map(\.index) {
+            found.append("\(example.name): top-\(example.top.count) is \(order), golden \(example.top.map(\.index))")
+        }
+        return found
     }
 
     /// "chcnn-blstm · float32 · trained on sample", for the app's footer.
