@@ -80,7 +80,7 @@ class LiteModel:
         if len(outputs) != 1 or outputs[0]["shape"][-1] != len(self.labels):
             raise EmojiLabError(f"the model has {outputs[0]['shape'][-1]} outputs but there are "
                                 f"{len(self.labels)} labels")
-        with quiet_stderr():  # the first run and the release log too
+        with quiet_stderr():  # the first run logs too: the runtime makes a process-wide environment then
             self.inputs, self.outputs = self.compiled.create_input_buffers(0), self.compiled.create_output_buffers(0)
             self.ids_probabilities(np.zeros((1, self.encoder.max_len), dtype=np.int32))
         weakref.finalize(self, _release, self.compiled, self.inputs + self.outputs)
