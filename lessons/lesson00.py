@@ -1,4 +1,4 @@
-"""Lesson 00 (welcome): the checks of its two exercises. The setup check is `emoji_lab.setup_check`.
+"""Lesson 00 (welcome): the checks of its two exercises. The setup check is `emoji_lab.common.setup_check`.
 
 Checks take the learner's namespace (a dict such as `globals()`) and return None when the answer is
 right, or a message saying specifically what is wrong.
@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional
 
-from emoji_lab.checking import missing, wrong_kind
-from emoji_lab.formatting import a_or_an
+from emoji_lab.common.formatting import a_or_an
+from emoji_lab.teaching.checking import missing, wrong_kind
+
 
 def _emoji_count(text: str) -> int:
     import emoji

@@ -1,7 +1,7 @@
 """Lesson 01 (the problem and the data): the checks of its exercises, `count_emoji` and `top_share`.
 
 What the lesson shows (the data at a glance, popularity, the emoji card, the traps) is in
-`emoji_lab.explore`, which a learner calls from any prompt too.
+`emoji_lab.teaching.explore`, which a learner calls from any prompt too.
 """
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
-from emoji_lab.checking import missing, not_a_number
-
+from emoji_lab.teaching.checking import missing, not_a_number
 
 if TYPE_CHECKING:
-    from emoji_lab.dataset import Dataset
+    from emoji_lab.data.dataset import Dataset
 
 @dataclass(frozen=True)
 class Case:

@@ -13,9 +13,9 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 
 import numpy as np
 
-from emoji_lab.checking import is_number, missing, wrong_kind
-from emoji_lab.baselines import KeywordModel, name_words
-from emoji_lab.formatting import pct, wrap
+from emoji_lab.common.formatting import pct, wrap
+from emoji_lab.models.baselines import KeywordModel, name_words
+from emoji_lab.teaching.checking import is_number, missing, wrong_kind
 
 
 # -- sentences built from what was measured ------------------------------------------------------------------------
@@ -30,7 +30,7 @@ def _share(part: int, whole: int) -> str:
 
 def names_story(names: KeywordModel, texts: Sequence[str], example: str = "happy new year", emoji: str = "🎉") -> str:
     """What the emoji-name keywords make of the seed's example, and how many texts they can say anything about."""
-    from emoji_lab.emojis import describe
+    from emoji_lab.data.emojis import describe
 
     labels = names.labels or []
     lines = []
@@ -99,7 +99,7 @@ def keywords_table(model: KeywordModel, classes: Optional[Iterable[int]] = None,
     from rich.table import Table
     from rich.text import Text
 
-    from emoji_lab.formatting import pieces
+    from emoji_lab.common.formatting import pieces
 
     table = Table(title=title, title_justify="left")
     table.add_column("emoji", justify="center", no_wrap=True)
@@ -194,7 +194,7 @@ def _val_scores(model: KeywordModel, ds: Any) -> np.ndarray:
 
 
 def _evaluate_now(model: KeywordModel, ds: Any) -> dict:
-    from emoji_lab.metrics import evaluate
+    from emoji_lab.training.metrics import evaluate
 
     return evaluate(ds.val.y, _val_scores(model, ds), ds.labels)
 

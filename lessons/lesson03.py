@@ -1,7 +1,7 @@
 """Lesson 03 (words or bytes: what an embedding costs): its views, its byte round trip and its checks.
 
 The measurements (the vocabulary, its coverage, what it misses, what a table costs) are
-`emoji_lab.vocab`; this module draws them as the lesson shows them and checks `mb` and `oov_1k`.
+`emoji_lab.data.vocab`; this module draws them as the lesson shows them and checks `mb` and `oov_1k`.
 """
 
 from __future__ import annotations
@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Sequence
 
-from emoji_lab.checking import missing, near, not_a_number
-from emoji_lab.encoders import ByteEncoder
-from emoji_lab.formatting import bar, number, pct, size
-from emoji_lab.vocab import (BYTES_PER_KB, BYTES_PER_MB, BYTES_PER_MIB, DEFAULT_CAPS, FLOAT32_BYTES, FORMATS, SEED_DIM,
-                             SEED_WORDS, TEACHING_BUDGET_MB, VocabStats, corpus_counts, cost_sentence, cost_table,
-                             embedding_bytes, fits_budget, kinds_sentence, oov_sentence, vocab_stats)
+from emoji_lab.common.formatting import bar, number, pct, size
+from emoji_lab.data.encoders import ByteEncoder
+from emoji_lab.data.vocab import (BYTES_PER_KB, BYTES_PER_MB, BYTES_PER_MIB, DEFAULT_CAPS, FLOAT32_BYTES, FORMATS,
+                                  SEED_DIM, SEED_WORDS, TEACHING_BUDGET_MB, VocabStats, corpus_counts, cost_sentence,
+                                  cost_table, embedding_bytes, fits_budget, kinds_sentence, oov_sentence, vocab_stats)
+from emoji_lab.teaching.checking import missing, near, not_a_number
+
 
 @dataclass(frozen=True)
 class ByteRoundTrip:

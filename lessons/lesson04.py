@@ -1,6 +1,6 @@
 """Lesson 04 (an LSTM that reads bytes): its views of bytes and one-hot rows, its checks and its restore.
 
-The models are `emoji_lab.models`'; their layer tables `emoji_lab.layers`. Nothing heavy is imported at
+The models are `emoji_lab.models.registry`'; their layer tables `emoji_lab.models.layers`. Nothing heavy is imported at
 import time: the steps that use TensorFlow declare `needs = ["tensorflow"]`, and each function imports
 what it uses.
 """
@@ -10,21 +10,21 @@ from __future__ import annotations
 import shlex
 from typing import Any, Mapping, Optional
 
-from emoji_lab.checking import missing, wrong_kind
-from emoji_lab.compare import budget_note, compare, quick_note, versus
-from emoji_lab.formatting import wrap
-from emoji_lab.layers import embed_dim, layer_rows, lstm_inputs, lstms
-from emoji_lab.models import LSTM_UNITS
-from emoji_lab.runs import restore_runs
+from emoji_lab.common.formatting import wrap
+from emoji_lab.models.layers import embed_dim, layer_rows, lstm_inputs, lstms
+from emoji_lab.models.registry import LSTM_UNITS
+from emoji_lab.teaching.checking import missing, wrong_kind
+from emoji_lab.teaching.compare import budget_note, compare, quick_note, versus
+from emoji_lab.training.runs import restore_runs
 
 ONE_HOT = 257  # byte ids 0..256: one row of the identity table per id
 
-EMBED_DIM = 64  # the learned byte embedding's width in emoji_lab.models
+EMBED_DIM = 64  # the learned byte embedding's width in emoji_lab.models.registry
 
 
 def restore_lstm(ns: dict) -> None:
     """Step 04.7: `trained` and `run4`."""
-    restore_runs(ns, {"run4": "naive-noembd"}, {"trained": ("emoji_lab.background", "trained")})
+    restore_runs(ns, {"run4": "naive-noembd"}, {"trained": ("emoji_lab.training.background", "trained")})
 
 
 def encoding_view(encoder: Any, text: str, show: int = 12) -> str:
@@ -66,7 +66,7 @@ def one_hot_table(encoder: Any, text: str, show: int = 4) -> Any:
 
 def same_layers(mine: Any, course: Any, name: str = "my_model") -> str:
     """Whether the learner's model and the course's have the same layers, shapes and parameters, or what differs."""
-    label = course.name.replace("_", "-")  # emoji_lab.models names a Keras model after its run name
+    label = course.name.replace("_", "-")  # emoji_lab.models.registry names a Keras model after its run name
     a = [(r["kind"], r["output"], r["params"]) for r in layer_rows(mine)]
     b = [(r["kind"], r["output"], r["params"]) for r in layer_rows(course)]
     if a == b:
@@ -96,7 +96,7 @@ def params_story(one_hot_model: Any, embed_model: Any) -> str:
 
 
 def _keras() -> Any:
-    from emoji_lab.backend import import_tensorflow
+    from emoji_lab.common.backend import import_tensorflow
 
     import_tensorflow()
     import keras
@@ -139,7 +139,7 @@ def _output_problem(model: Any, name: str, n_classes: int) -> Optional[str]:
 
 
 def _max_len() -> int:
-    from emoji_lab.encoders import MAX_LEN
+    from emoji_lab.data.encoders import MAX_LEN
 
     return MAX_LEN
 
@@ -235,7 +235,7 @@ def versus_keywords(name: str, scores: Mapping[str, float], keyword_scores: Mapp
             sentence += (" More minutes are unlikely to help: it had stopped improving. The next lessons change the "
                          "model instead.")
         elif model and source:
-            from emoji_lab.budgets import CLI_EPOCHS
+            from emoji_lab.models.budgets import CLI_EPOCHS
             sentence += (" To train it with no clock, until its validation score stops improving (many minutes; "
                          "the new run replaces this one, and lesson 7 shows it):\n"
                          f"  python -m emoji_lab train --data {shlex.quote(source)} --model {model} --epochs {CLI_EPOCHS}")

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional
 
-from emoji_lab.checking import missing, not_whole
-from emoji_lab.compare import best_row, gap_in_texts, speed_ratio, versus
-from emoji_lab.formatting import wrap
-from emoji_lab.layers import lstm_inputs, lstms
-from emoji_lab.runs import restore_runs
+from emoji_lab.common.formatting import wrap
+from emoji_lab.models.layers import lstm_inputs, lstms
+from emoji_lab.teaching.checking import missing, not_whole
+from emoji_lab.teaching.compare import best_row, gap_in_texts, speed_ratio, versus
+from emoji_lab.training.runs import restore_runs
+
 
 def restore_lesson4_run(ns: dict) -> None:
     """Step 05.3: `trained` and `run4`."""
-    restore_runs(ns, {"run4": "naive-noembd"}, {"trained": ("emoji_lab.background", "trained")})
+    restore_runs(ns, {"run4": "naive-noembd"}, {"trained": ("emoji_lab.training.background", "trained")})
 
 
 def restore_bilstm(ns: dict) -> None:

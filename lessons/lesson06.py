@@ -7,19 +7,20 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional, Sequence
 
-from emoji_lab.checking import missing, not_whole
-from emoji_lab.compare import best_row, budget_note, compare, quick_note, speed_ratio, versus
-from emoji_lab.formatting import plural, wrap
-from emoji_lab.runs import restore_runs
+from emoji_lab.common.formatting import plural, wrap
+from emoji_lab.teaching.checking import missing, not_whole
+from emoji_lab.teaching.compare import best_row, budget_note, compare, quick_note, speed_ratio, versus
+from emoji_lab.training.runs import restore_runs
+
 
 def restore_char_cnn(ns: dict) -> None:
     """Step 06.9: `trained` and `run6`."""
-    restore_runs(ns, {"run6": "chcnn-blstm"}, {"trained": ("emoji_lab.background", "trained")})
+    restore_runs(ns, {"run6": "chcnn-blstm"}, {"trained": ("emoji_lab.training.background", "trained")})
 
 
 def words_story(stats: Any) -> str:
-    """Lesson 3's measurements on this data (`emoji_lab.vocab`), wrapped for the console."""
-    from emoji_lab.vocab import cost_sentence, kinds_sentence, oov_sentence
+    """Lesson 3's measurements on this data (`emoji_lab.data.vocab`), wrapped for the console."""
+    from emoji_lab.data.vocab import cost_sentence, kinds_sentence, oov_sentence
 
     return "\n".join(wrap(sentence(stats)) for sentence in (cost_sentence, oov_sentence, kinds_sentence))
 

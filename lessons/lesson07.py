@@ -1,7 +1,7 @@
 """Lesson 07 (compare and try it): the course's two claims checked against the learner's runs, the talk's
 sentences next to its answers, the check of `run(text)`, and the restore of `best`.
 
-The rows, table and chart are `emoji_lab.compare`'s; every sentence says what was measured.
+The rows, table and chart are `emoji_lab.teaching.compare`'s; every sentence says what was measured.
 """
 
 from __future__ import annotations
@@ -9,15 +9,16 @@ from __future__ import annotations
 from numbers import Real
 from typing import Any, Mapping, Optional, Sequence
 
-from emoji_lab.checking import missing, wrong_kind
-from emoji_lab.compare import KEYWORDS, best_row, best_run, best_saved, budget_note, compare, neural, versus
-from emoji_lab.errors import EmojiLabError
-from emoji_lab.formatting import format_top, pct, plural, wrap
-from emoji_lab.talk import ANSWERS
+from emoji_lab.common.errors import EmojiLabError
+from emoji_lab.common.formatting import format_top, pct, plural, wrap
+from emoji_lab.data.talk import ANSWERS
+from emoji_lab.teaching.checking import missing, wrong_kind
+from emoji_lab.teaching.compare import KEYWORDS, best_row, best_run, best_saved, budget_note, compare, neural, versus
+
 
 def restore_best(ns: dict) -> None:
     """Step 07.3: `best_run` and `best`, reloaded without training."""
-    from emoji_lab.runs import matching_run
+    from emoji_lab.training.runs import matching_run
 
     name = best_saved(ns["ds"])
     if name is None:

@@ -1,7 +1,7 @@
 """Lesson 08 (freeze and deploy): its measured sentences, checks and restore functions.
 
-The work itself (conversion, quantization, LiteRT, the app's files) is in `emoji_lab.export`,
-`emoji_lab.quantize`, `emoji_lab.litert` and `emoji_lab.app`,
+The work itself (conversion, quantization, LiteRT, the app's files) is in `emoji_lab.deploy.export`,
+`emoji_lab.deploy.quantize`, `emoji_lab.deploy.litert` and `emoji_lab.deploy.app`,
 which the CLI calls too. Nothing heavy is imported at import time; every sentence is built from what
 was measured on the learner's model, whichever way it went.
 """
@@ -13,10 +13,10 @@ import shlex
 from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 
-from emoji_lab.checking import missing, wrong_kind
-from emoji_lab.errors import EmojiLabError
-from emoji_lab.app import export_problem
-from emoji_lab.formatting import pct, size, wrap
+from emoji_lab.common.errors import EmojiLabError
+from emoji_lab.common.formatting import pct, size, wrap
+from emoji_lab.deploy.app import export_problem
+from emoji_lab.teaching.checking import missing, wrong_kind
 
 AGREEMENT_BAR = 0.995  # the float32 file must give Keras's top-5 for this share of validation texts
 SHIP_BAR = 0.99  # a quantized file worth shipping keeps the float32 top-5 this often
@@ -25,9 +25,9 @@ SHIP_BAR = 0.99  # a quantized file worth shipping keeps the float32 top-5 this 
 # -- 08.2: the run to deploy -----------------------------------------------------------------------------------------
 def restore_best(ns: dict) -> None:
     """Step 08.2: `load`, `best_run`, `ds` and `best` (the best run that reads bytes), without training."""
-    from emoji_lab.compare import best_run, best_saved
-    from emoji_lab.runs import matching_run
-    from emoji_lab.sources import load
+    from emoji_lab.data.sources import load
+    from emoji_lab.teaching.compare import best_run, best_saved
+    from emoji_lab.training.runs import matching_run
 
     ns["load"], ns["best_run"] = load, best_run
     ns["ds"] = load(ns["DATA"])
@@ -86,7 +86,7 @@ def check_signature(ns: Mapping[str, Any]) -> Optional[str]:
 # -- 08.6 and 08.8: inside the file, and checked with LiteRT ---------------------------------------------------------
 def graph_story(report: Mapping[str, Any], run: Any) -> str:
     """Size, ops and runtime version of the converted file, measured."""
-    from emoji_lab.litert import APP_LITERT, deployment_problems
+    from emoji_lab.deploy.litert import APP_LITERT, deployment_problems
 
     params = run.record.get("params") or run.model.count_params()
     ops = report["builtin_ops"]
@@ -173,7 +173,7 @@ def quantization_story(rows: Sequence[Mapping[str, Any]]) -> str:
 
 def restore_quantization(ns: dict) -> None:
     """Step 08.10: the table saved with this very model, instead of converting four times again."""
-    from emoji_lab import quantize
+    from emoji_lab.deploy import quantize
 
     rows = quantize.load_table(ns["best"])
     if rows is None:
@@ -186,7 +186,7 @@ def restore_quantization(ns: dict) -> None:
 
 # -- 08.13 to 08.15: into the app ------------------------------------------------------------------------------------
 def ios_story(ios: Optional[Path]) -> str:
-    from emoji_lab.app import IOS_ENV, app_resources
+    from emoji_lab.deploy.app import IOS_ENV, app_resources
 
     if ios is not None:
         return wrap(f"Found the app: {ios}. The export writes its four files into {app_resources(ios)}.")
@@ -204,8 +204,8 @@ def check_exported(ns: Mapping[str, Any]) -> Optional[str]:
 
 def restore_export(ns: dict) -> None:
     """Step 08.14: `exported` rebuilt from the files on disk, never by exporting again over the app."""
-    from emoji_lab.app import exported_from_disk
-    from emoji_lab.export import export_run
+    from emoji_lab.deploy.app import exported_from_disk
+    from emoji_lab.deploy.export import export_run
 
     ns["export_run"] = export_run
     ns["exported"] = exported_from_disk(ns["best"], ns.get("ios"))
@@ -213,7 +213,7 @@ def restore_export(ns: dict) -> None:
 
 def predict_command(exported: Mapping[str, Any], text: str = "so tired lol") -> str:
     """The shell command that runs the exported file, as printed for the learner."""
-    from emoji_lab.app import MODEL_FILE
+    from emoji_lab.deploy.app import MODEL_FILE
 
     path = Path(exported["out"]["folder"]) / MODEL_FILE
     return f"python -m emoji_lab predict --model {shlex.quote(str(path))} {shlex.quote(text)}"

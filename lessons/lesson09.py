@@ -1,7 +1,7 @@
 """Lesson 09 (beyond the seed): a bag of hashed byte n-grams against the talk's deep model, measured for a phone.
 
-The model is `bytegrams` in `emoji_lab.models` (its hash in `emoji_lab.bytegrams`), then a student of the
-same shape taught by it and the classical yardstick (`emoji_lab.distill`). Nothing heavy is
+The model is `bytegrams` in `emoji_lab.models.registry` (its hash in `emoji_lab.models.bytegrams`), then a student of the
+same shape taught by it and the classical yardstick (`emoji_lab.training.distill`). Nothing heavy is
 imported at import time, and every sentence is built from what was measured on the learner's data,
 whichever way it went: the lesson's point (the best phone model is not the deepest one) is shown
 when it holds and the measured opposite when it does not.
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional, Sequence
 
-from emoji_lab.checking import missing, wrong_kind
-from emoji_lab.errors import EmojiLabError
-from emoji_lab.formatting import pct, size, wrap
-from emoji_lab.compare import compare
+from emoji_lab.common.errors import EmojiLabError
+from emoji_lab.common.formatting import pct, size, wrap
+from emoji_lab.teaching.checking import missing, wrong_kind
+from emoji_lab.teaching.compare import compare
 
 GRAM_MODEL = "bytegrams"
 DEEP_MODEL = "chcnn-blstm"  # the talk's model, the deepest of the course
@@ -34,7 +34,7 @@ def grams_table(text: str, examples: int = 4) -> Any:
     from rich import box
     from rich.table import Table
 
-    from emoji_lab.bytegrams import BUCKETS, ORDERS, grams
+    from emoji_lab.models.bytegrams import BUCKETS, ORDERS, grams
 
     found = grams(text)
     table = Table(title=f"{text!r}: {len(text.encode('utf-8'))} bytes, and a space at each end", title_justify="left",
@@ -52,7 +52,7 @@ def grams_table(text: str, examples: int = 4) -> Any:
 
 
 def grams_story(text: str) -> str:
-    from emoji_lab.bytegrams import BUCKETS, grams
+    from emoji_lab.models.bytegrams import BUCKETS, grams
 
     found = grams(text)
     distinct = {g[1] for g in found}
@@ -66,8 +66,8 @@ def grams_story(text: str) -> str:
 # -- 09.5b and 09.5c: where the parameters are ------------------------------------------------------------------------
 def check_gram_params(ns: Mapping[str, Any]) -> Optional[str]:
     """Step 09.5b: `gram_params` is the model's parameter count, worked out from its sizes."""
-    from emoji_lab.bytegrams import BUCKETS
-    from emoji_lab.models import GRAM_DIM
+    from emoji_lab.models.bytegrams import BUCKETS
+    from emoji_lab.models.registry import GRAM_DIM
 
     absent = missing(ns, "gram_params", "`gram_params = BUCKETS * GRAM_DIM + ...`.")
     if absent:
@@ -98,8 +98,8 @@ def params_story(model: Any) -> str:
 # -- 09.7 and 09.8: training, and what stopping on val loss would have kept -----------------------------------------
 def restore_gram_run(ns: dict) -> None:
     """Step 09.7: `train` and `run9`, the saved bytegrams run on this data."""
-    from emoji_lab.runs import matching_run
-    from emoji_lab.train import train
+    from emoji_lab.training.runs import matching_run
+    from emoji_lab.training.train import train
 
     ns["train"] = train
     ns["run9"] = matching_run(GRAM_MODEL, ns["ds"])
@@ -127,8 +127,8 @@ def stopping_story(record: Mapping[str, Any]) -> str:
 
 def restore_deep(ns: dict) -> None:
     """Step 09.8: `trained` and `deep`, the talk's model on this data."""
-    from emoji_lab.background import trained
-    from emoji_lab.runs import matching_run
+    from emoji_lab.training.background import trained
+    from emoji_lab.training.runs import matching_run
 
     ns["trained"] = trained
     ns["deep"] = matching_run(DEEP_MODEL, ns["ds"])
@@ -137,8 +137,8 @@ def restore_deep(ns: dict) -> None:
 # -- 09.8c: the student -------------------------------------------------------------------------------------------
 def restore_student(ns: dict) -> None:
     """Step 09.8c: `distill`, `teachers_story` and `student`, the saved student of exactly this run9."""
-    from emoji_lab.distill import STUDENT, distill
-    from emoji_lab.runs import YARDSTICK_FILE, matching_run, model_sha
+    from emoji_lab.training.distill import STUDENT, distill
+    from emoji_lab.training.runs import YARDSTICK_FILE, matching_run, model_sha
 
     student = matching_run(STUDENT, ns["ds"])
     if student.record.get("teachers", {}).get("gram_sha256") != model_sha(ns["run9"]):
@@ -184,8 +184,8 @@ def teachers_story(record: Mapping[str, Any]) -> str:
 # -- 09.9: the phone table -------------------------------------------------------------------------------------------
 def run_row(run: Any, ds: Any, runs: int) -> dict:
     """A run's validation scores, and its dynamic-range int8 file's size, latency and agreement with Keras."""
-    from emoji_lab.export import to_tflite
-    from emoji_lab.quantize import variant_row
+    from emoji_lab.deploy.export import to_tflite
+    from emoji_lab.deploy.quantize import variant_row
 
     content = to_tflite(run, variant="int8")
     int8 = variant_row("int8", content, run, ds, run.probabilities(ds.val.texts), runs)
@@ -211,9 +211,9 @@ def yardstick_row(student: Any) -> dict:
 
 def keywords_row(ds: Any) -> dict:
     """Lesson 2's keyword baseline, learned again from the training texts (a second or two)."""
-    from emoji_lab.baselines import KeywordModel
-    from emoji_lab.metrics import evaluate
-    from emoji_lab.compare import keyword_row
+    from emoji_lab.models.baselines import KeywordModel
+    from emoji_lab.teaching.compare import keyword_row
+    from emoji_lab.training.metrics import evaluate
 
     model = KeywordModel.fit_on(ds)
     row = keyword_row(model, evaluate(ds.val.y, model.scores(ds.val.texts), ds.labels))
@@ -224,7 +224,7 @@ def phone_rows(gram_run: Any, student: Any, deep_run: Any, ds: Any, runs: int = 
                progress: Any = print) -> list[dict]:
     """bytegrams, its student, the deep model, the yardstick and the keywords, measured; saved beside the
     bytegrams run."""
-    from emoji_lab.quantize import save_table
+    from emoji_lab.deploy.quantize import save_table
 
     rows = []
     for run in (gram_run, student, deep_run):
@@ -238,7 +238,7 @@ def phone_rows(gram_run: Any, student: Any, deep_run: Any, ds: Any, runs: int = 
 
 def restore_phone_rows(ns: dict) -> None:
     """Step 09.9: the table saved with these very models, instead of converting and timing again."""
-    from emoji_lab.quantize import load_table
+    from emoji_lab.deploy.quantize import load_table
 
     rows = load_table(ns["run9"], TABLE_FILE, models=[ns["student"], ns["deep"]])
     if rows is None:
@@ -310,8 +310,8 @@ def phone_story(rows: Sequence[Mapping[str, Any]]) -> str:
 # -- 09.10: into the app ---------------------------------------------------------------------------------------------
 def restore_export(ns: dict) -> None:
     """Step 09.11: `exported9` rebuilt from the files on disk, never by exporting again over the app."""
-    from emoji_lab.app import exported_from_disk, find_ios_starter
-    from emoji_lab.export import export_run
+    from emoji_lab.deploy.app import exported_from_disk, find_ios_starter
+    from emoji_lab.deploy.export import export_run
 
     ns["export_run"], ns["find_ios_starter"] = export_run, find_ios_starter
     ns["ios"] = find_ios_starter()
@@ -320,7 +320,7 @@ def restore_export(ns: dict) -> None:
 
 def check_exported(ns: Mapping[str, Any]) -> Optional[str]:
     """Step 09.11: `exported9` is best9's export, its files on disk and in the app."""
-    from emoji_lab.app import export_problem
+    from emoji_lab.deploy.app import export_problem
 
     return export_problem(ns.get("exported9"), ns["best9"], ns.get("ios"), "exported9", "best9")
 
@@ -331,8 +331,8 @@ def held_out_rows(best: Any, student: Any, ds: Any) -> Optional[list[dict]]:
     teacher, as its run kept it) scored once on the
     test split, whole and leak-free, beside their validation scores; a published model's row where its
     predictions are there. None when the data has no test split."""
-    from emoji_lab.distill import kept_yardstick
-    from emoji_lab.heldout import REFERENCE_MODEL, held_out, held_out_scores, reference_row
+    from emoji_lab.training.distill import kept_yardstick
+    from emoji_lab.training.heldout import REFERENCE_MODEL, held_out, held_out_scores, reference_row
 
     part = held_out(ds)
     if part is None:

@@ -33,8 +33,8 @@ def isolated_dirs(tmp_path_factory, monkeypatch):
 def small_chcnn_run(tmp_path_factory):
     """The talk's char-CNN + BiLSTM after one epoch on 512 `sample` texts: a real byte model, trained once, for the
     export's tests and the app's runtime tests."""
-    from emoji_lab.sources import load
-    from emoji_lab.train import train
+    from emoji_lab.data.sources import load
+    from emoji_lab.training.train import train
 
     return train("chcnn-blstm", load("sample"), epochs=1, max_train=512, runs_root=tmp_path_factory.mktemp("runs"),
                  progress=False)

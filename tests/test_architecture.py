@@ -1,5 +1,18 @@
-"""The layout shows the architecture: the library (`emoji_lab`) knows no lesson, has no import cycle, and each
-lesson's own code sits beside its lesson file (`lessons/lessonNN.py` beside `lessons/NN_name.toml`)."""
+"""The layout shows the architecture: the library (`emoji_lab`) is a few wings that import only downward, knows no
+lesson, has no import cycle, and each lesson's own code sits beside its lesson file (`lessons/lessonNN.py` beside
+`lessons/NN_name.toml`).
+
+The wings, lowest first, and what each may import (besides itself):
+    common    nothing
+    data      common
+    models    common, data
+    training  common, data, models
+    deploy    common, data, models, training
+    teaching  common, data, models, training, deploy
+    repl      common, data, training (the console: it starts the background training)
+    authoring every wing (the guide, the notebooks, the benchmark)
+and at the top the package face, `python -m emoji_lab` and its CLI, which may import anything.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +25,17 @@ ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = ROOT / "src" / "emoji_lab"
 LESSONS = ROOT / "lessons"
 LESSON_PACKAGE = "emoji_lab.lessons"
+ALLOWED = {
+    "common": set(),
+    "data": {"common"},
+    "models": {"common", "data"},
+    "training": {"common", "data", "models"},
+    "deploy": {"common", "data", "models", "training"},
+    "teaching": {"common", "data", "models", "training", "deploy"},
+    "repl": {"common", "data", "training", "deploy"},
+    "authoring": {"common", "data", "models", "training", "deploy", "teaching", "repl"},
+}
+TOP = {"emoji_lab", "emoji_lab.__main__", "emoji_lab.cli"}  # may import anything
 
 
 def module_files() -> dict[str, Path]:
@@ -113,6 +137,38 @@ def levels(graph: dict[str, set[str]]) -> int:
 def test_no_import_cycle_inside_emoji_lab():
     library = {name: deps for name, deps in import_graph().items()}
     assert cycles(library) == []
+
+
+def wing(name: str) -> str | None:
+    """The wing a library module lives in (None: the top, or a lesson module)."""
+    parts = name.split(".")
+    return parts[1] if len(parts) > 2 or (len(parts) == 2 and parts[1] in ALLOWED) else None
+
+
+def test_the_top_holds_the_wings_and_at_most_four_modules():
+    modules = sorted(p.name for p in LIBRARY.glob("*.py"))
+    assert len(modules) <= 4 and {"__init__.py", "__main__.py", "cli.py"} <= set(modules), modules
+    folders = {p.name for p in LIBRARY.iterdir() if (p / "__init__.py").is_file()}
+    assert folders == set(ALLOWED), f"a wing without its import rule, or a rule without its wing: {folders ^ set(ALLOWED)}"
+
+
+def test_each_wing_says_what_lives_there_and_costs_nothing_to_import():
+    for name in ALLOWED:
+        tree = ast.parse((LIBRARY / name / "__init__.py").read_text(encoding="utf-8"))
+        assert ast.get_docstring(tree), f"emoji_lab.{name} has no docstring saying what lives there"
+        if name != "repl":  # the console's face offers check_step, imported when called
+            assert all(isinstance(node, ast.Expr) for node in tree.body), f"emoji_lab.{name}/__init__.py runs code"
+
+
+def test_wings_import_only_downward():
+    def allowed(name: str, dep: str) -> bool:
+        if dep in TOP:
+            return dep == "emoji_lab"  # the package face (its version); never the CLI
+        return is_lesson(dep) or wing(dep) == wing(name) or wing(dep) in ALLOWED[wing(name)]
+
+    wrong = sorted(f"{name} -> {dep}" for name, deps in import_graph().items()
+                   if name not in TOP and not is_lesson(name) for dep in deps if not allowed(name, dep))
+    assert wrong == []
 
 
 def test_the_library_and_the_engine_import_no_lesson_module():

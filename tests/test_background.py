@@ -8,13 +8,12 @@ import signal
 import time
 
 import pytest
-
 from test_train import tiny_lines
 
-from emoji_lab import background
+from emoji_lab.data.sources import load
 from emoji_lab.repl.lesson import find_step, load_lessons
-from emoji_lab.runs import run_dir
-from emoji_lab.sources import load
+from emoji_lab.training import background
+from emoji_lab.training.runs import run_dir
 
 
 def wait_for(condition, what: str, seconds: float = 240) -> None:

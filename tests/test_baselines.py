@@ -7,10 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from emoji_lab import baselines
-from emoji_lab.baselines import KeywordModel
-from emoji_lab.errors import EmojiLabError
-from emoji_lab.metrics import evaluate
+from emoji_lab.common.errors import EmojiLabError
+from emoji_lab.models import baselines
+from emoji_lab.models.baselines import KeywordModel
+from emoji_lab.training.metrics import evaluate
 
 LABELS = ["😂", "❤️", "🎉"]
 
@@ -86,7 +86,7 @@ def test_fit_refuses_labels_outside_the_classes():
 
 def test_on_the_practice_corpus_learned_keywords_beat_names_and_majority():
     """What lesson 02 shows on the default data: the learned keywords say more, and more often."""
-    from emoji_lab.sources import load
+    from emoji_lab.data.sources import load
 
     ds = load("sample")
     n = len(ds.labels)

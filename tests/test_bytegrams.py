@@ -7,10 +7,10 @@ import io
 import numpy as np
 import pytest
 
+from emoji_lab.data.encoders import ByteEncoder
+from emoji_lab.data.sources import load
 from emoji_lab.lessons import lesson09
-from emoji_lab import bytegrams
-from emoji_lab.encoders import ByteEncoder
-from emoji_lab.sources import load
+from emoji_lab.models import bytegrams
 
 EDGE_TEXTS = ["", "A", "SO TIRED lol", "so tired LOL", "Soooo tired 😴 ✨", "日本語のテキスト",
               "e\u0301te\u0301", "x" * 400, "@user happy new year!!! #2018"]
@@ -24,7 +24,7 @@ def ds():
 
 @pytest.fixture(scope="module")
 def run(ds, tmp_path_factory):
-    from emoji_lab.train import train
+    from emoji_lab.training.train import train
 
     return train("bytegrams", ds, epochs=3, max_train=3000, runs_root=tmp_path_factory.mktemp("runs"),
                  progress=False)
@@ -63,7 +63,7 @@ def test_ascii_case_is_folded_and_orders_hash_apart():
 
 
 def test_keras_layers_compute_exactly_the_numpy_buckets():
-    from emoji_lab.gram_layers import DistinctBuckets, HashedByteGrams
+    from emoji_lab.models.gram_layers import DistinctBuckets, HashedByteGrams
 
     rng = np.random.default_rng(0)
     ids = rng.integers(1, 257, size=(64, 40)).astype(np.int32)
@@ -91,8 +91,8 @@ def test_training_runs_its_whole_budget_decays_the_rate_and_keeps_the_last_epoch
 
 
 def test_learning_rate_decays_from_the_specs_rate_to_zero_over_the_budget():
-    from emoji_lab.models import spec
-    from emoji_lab.train import compiled_model
+    from emoji_lab.models.registry import spec
+    from emoji_lab.training.train import compiled_model
 
     schedule = compiled_model("bytegrams", 4, ByteEncoder(), 2017, decay_steps=100).optimizer._learning_rate
     assert float(schedule(0)) == pytest.approx(spec("bytegrams").learning_rate)
@@ -114,8 +114,8 @@ def test_model_is_the_mean_of_its_distinct_buckets_vectors_then_softmax(run):
 
 
 def test_scores_ignore_padding_and_empty_text_is_not_nan(run):
-    from emoji_lab.runs import open_run
-    from emoji_lab.train import predict_trimmed
+    from emoji_lab.training.runs import open_run
+    from emoji_lab.training.train import predict_trimmed
 
     x = run.encoder.encode_batch(EDGE_TEXTS)
     full = run.model.predict(x, verbose=0)
@@ -125,9 +125,8 @@ def test_scores_ignore_padding_and_empty_text_is_not_nan(run):
 
 
 def test_tflite_file_uses_builtin_ops_and_agrees_with_keras(run):
-    from emoji_lab.litert import deployment_problems
-    from emoji_lab.export import to_tflite
-    from emoji_lab.litert import LiteModel, graph_report
+    from emoji_lab.deploy.export import to_tflite
+    from emoji_lab.deploy.litert import LiteModel, deployment_problems, graph_report
 
     content = to_tflite(run)
     report = graph_report(content)

@@ -8,9 +8,9 @@ from importlib.resources import files
 
 import pytest
 
-from emoji_lab.cleaning import TextCleaner, from_ranges, text_cleaner, to_ranges
-from emoji_lab.emojis import split_emoji
-from emoji_lab.errors import DataError
+from emoji_lab.common.errors import DataError
+from emoji_lab.data.cleaning import TextCleaner, from_ranges, text_cleaner, to_ranges
+from emoji_lab.data.emojis import split_emoji
 
 
 def literal_clean(cleaner: TextCleaner, text: str) -> str:
@@ -31,7 +31,7 @@ def literal_clean(cleaner: TextCleaner, text: str) -> str:
 
 
 def test_the_phone_cleaning_of_every_raw_practice_line_is_its_training_text():
-    lines = gzip.decompress(files("emoji_lab.corpus").joinpath("sample.txt.gz").read_bytes()).decode().splitlines()
+    lines = gzip.decompress(files("emoji_lab.data.corpus").joinpath("sample.txt.gz").read_bytes()).decode().splitlines()
     cleaner = text_cleaner()
     assert len(lines) > 10_000
     differ = [line for line in lines if cleaner.clean(line) != split_emoji(line)[0]]

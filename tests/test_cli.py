@@ -8,9 +8,8 @@ import subprocess
 import sys
 
 import pytest
-from rich.cells import cell_len
-
 from conftest import SHARED_TWEETEVAL, needs_tweeteval
+from rich.cells import cell_len
 
 
 def run(*args: str, env_extra: dict | None = None, timeout: int = 120) -> subprocess.CompletedProcess:
@@ -80,7 +79,7 @@ def test_download_reports_offline_failure_in_one_line(tmp_path):
 
 def test_tensorflow_import_is_silent():
     """oneDNN, CUDA-stub and absl lines never reach the learner's terminal."""
-    code = ("from emoji_lab.backend import import_tensorflow; tf = import_tensorflow(); import keras; "
+    code = ("from emoji_lab.common.backend import import_tensorflow; tf = import_tensorflow(); import keras; "
             "m = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]); "
             "print(m.predict(tf.zeros((1, 3)), verbose=0).shape)")
     result = run("-c", code, timeout=300)

@@ -9,11 +9,10 @@ import sys
 
 import pytest
 from rich.cells import cell_len
-
 from test_export import fake_app
 from test_train import tiny_lines
 
-from emoji_lab import app as app_files
+from emoji_lab.deploy import app as app_files
 
 
 def run(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
@@ -101,7 +100,7 @@ def test_absent_test_split(tmp_path):
 def test_lesson_9s_phone_model_trains_every_epoch_of_the_lessons_budget(tiny_file, tmp_path):
     """`train --model bytegrams` without --epochs trains as lesson 9 does: its full budget, every epoch, the last
     one kept (not the CLI's 20 epochs with early stopping)."""
-    from emoji_lab.budgets import GRAM_FULL_BUDGET
+    from emoji_lab.models.budgets import GRAM_FULL_BUDGET
 
     out = tmp_path / "phone"
     result = run("train", "--data", str(tiny_file), "--model", "bytegrams", "--out", str(out))

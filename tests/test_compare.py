@@ -10,14 +10,11 @@ from types import SimpleNamespace
 import pytest
 from rich.console import Console
 
-from emoji_lab import compare
-from emoji_lab import formatting
-from emoji_lab import layers
-from emoji_lab.lessons import lesson04
-from emoji_lab.lessons import lesson05
-from emoji_lab.lessons import lesson06
-from emoji_lab.lessons import lesson07
-from emoji_lab.errors import EmojiLabError
+from emoji_lab.common import formatting
+from emoji_lab.common.errors import EmojiLabError
+from emoji_lab.lessons import lesson04, lesson05, lesson06, lesson07
+from emoji_lab.models import layers
+from emoji_lab.teaching import compare
 
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")  # inside Keras
 
@@ -207,7 +204,7 @@ def test_talk_sentence_counts_shared_and_missing_emoji():
 # -- checks on the learner's values ---------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def keras():
-    from emoji_lab.backend import import_tensorflow
+    from emoji_lab.common.backend import import_tensorflow
 
     import_tensorflow()
     import keras
@@ -313,7 +310,7 @@ def test_check_run_accepts_pairs_and_explains_other_returns():
 
 # -- views ----------------------------------------------------------------------------------------------------------
 def test_encoding_view_counts_text_and_padding():
-    from emoji_lab.encoders import ByteEncoder
+    from emoji_lab.data.encoders import ByteEncoder
 
     view = lesson04.encoding_view(ByteEncoder(), "hi 新")
     assert "6 of them are the text's bytes (+1), 122 are padding (0)" in view and "105 106 33 231" in view
@@ -325,7 +322,7 @@ def test_encoding_view_counts_text_and_padding():
 
 
 def test_same_layers_and_params_story(keras):
-    from emoji_lab.models import build_model
+    from emoji_lab.models.registry import build_model
 
     course = build_model("naive-noembd", 3)
     assert "have the same layers" in said(lesson04.same_layers, lstm_model(keras), course)
@@ -340,7 +337,7 @@ def test_same_layers_and_params_story(keras):
 
 # -- saved runs: reload instead of retraining, and only on the same data ----------------------------------------------
 def tiny_ds():
-    from emoji_lab.dataset import from_raw_lines
+    from emoji_lab.data.dataset import from_raw_lines
 
     rng = random.Random(0)
     words = {"🎉": "party", "😴": "sleep", "😂": "lol"}
@@ -350,9 +347,9 @@ def tiny_ds():
 
 def save_fake_run(keras, ds, name: str, macro_f1: float, fingerprint: str | None = None) -> None:
     """A run folder as `train` leaves it, with a very small model (no training)."""
-    from emoji_lab.encoders import ByteEncoder
-    from emoji_lab.runs import fingerprint as data_fingerprint
-    from emoji_lab.runs import run_dir, save_encoder, write_record
+    from emoji_lab.data.encoders import ByteEncoder
+    from emoji_lab.training.runs import fingerprint as data_fingerprint
+    from emoji_lab.training.runs import run_dir, save_encoder, write_record
 
     folder = run_dir(name, ds.source)
     folder.mkdir(parents=True)
@@ -370,7 +367,7 @@ def test_restore_reloads_every_name_and_refuses_other_data(keras, monkeypatch):
     save_fake_run(keras, ds, "naive-noembd", 0.2)
     ns = {"ds": ds, "DATA": ds.source}
     lesson04.restore_lstm(ns)
-    from emoji_lab.background import trained
+    from emoji_lab.training.background import trained
 
     assert ns["trained"] is trained and ns["run4"].name == "naive-noembd" and ns["run4"].labels == list(ds.labels)
     save_fake_run(keras, ds, "chcnn-blstm", 0.3, fingerprint="other data")
@@ -383,7 +380,7 @@ def test_restore_reloads_every_name_and_refuses_other_data(keras, monkeypatch):
 def test_best_run_picks_the_highest_macro_f1_or_trains_the_talks_model(keras, monkeypatch):
     ds = tiny_ds()
     trained = []
-    monkeypatch.setattr("emoji_lab.train.train", lambda name, ds, quick: trained.append(name) or "new run")
+    monkeypatch.setattr("emoji_lab.training.train.train", lambda name, ds, quick: trained.append(name) or "new run")
     assert compare.best_run(ds, True) == "new run" and trained == [compare.FALLBACK_MODEL]
     save_fake_run(keras, ds, "naive-noembd", 0.2)
     save_fake_run(keras, ds, "naive-noembd-blstm", 0.4)

@@ -8,8 +8,8 @@ import re
 import emoji
 import pytest
 
-from emoji_lab.corpus import SAMPLE_PATH, read_sample_lines
-from emoji_lab.corpus.generate import generate
+from emoji_lab.data.corpus import SAMPLE_PATH, read_sample_lines
+from emoji_lab.data.corpus.generate import generate
 
 DEMO_EMOJI = ("🎉", "😂", "😭", "😩", "😴", "🙏", "❤", "😊", "😘", "💕", "🎈", "👀")
 SKIN_TONE = re.compile("[\U0001F3FB-\U0001F3FF]")
@@ -42,7 +42,7 @@ def test_committed_sample_matches_a_fresh_generate(lines: list[str]) -> None:
     assert len(lines) == len(fresh)
     mismatch = next((i for i, (a, b) in enumerate(zip(lines, fresh)) if a != b), None)
     assert mismatch is None, (
-        f"line {mismatch} differs; regenerate with `python -m emoji_lab.corpus.generate`"
+        f"line {mismatch} differs; regenerate with `python -m emoji_lab.data.corpus.generate`"
     )
 
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from emoji_lab.dataset import from_raw_lines, label_lines, stratified_split
-from emoji_lab.errors import DataError
+from emoji_lab.common.errors import DataError
+from emoji_lab.data.dataset import from_raw_lines, label_lines, stratified_split
 
 LINES = (["so funny 😂"] * 6 + ["love you ❤️"] * 4 + ["love u ❤"] * 2 + ["sleepy 😴"] * 3
          + ["tired 😩 but lol 😂"] + ["rare one 🦑"] + ["no emoji at all"] + ["😂😂"])

@@ -10,13 +10,12 @@ import numpy as np
 import pytest
 from test_train import ds, runs_root, tiny_lines  # noqa: F401 (ds and runs_root are fixtures)
 
+from emoji_lab.common.errors import EmojiLabError
+from emoji_lab.data.dataset import from_raw_lines
 from emoji_lab.lessons import lesson09
-from emoji_lab import distill as dl
-from emoji_lab.dataset import from_raw_lines
-from emoji_lab.errors import EmojiLabError
-from emoji_lab.runs import model_sha
-from emoji_lab.runs import RECORD_FILE
-from emoji_lab.train import train
+from emoji_lab.training import distill as dl
+from emoji_lab.training.runs import RECORD_FILE, model_sha
+from emoji_lab.training.train import train
 
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")  # inside Keras
 
@@ -133,7 +132,7 @@ def test_the_student_is_a_bytegrams_run_that_records_its_teachers(ds, teacher, s
 
 
 def test_a_saved_student_is_restored_only_for_its_own_teacher(ds, teacher, student, runs_root, monkeypatch):
-    from emoji_lab import paths
+    from emoji_lab.common import paths
 
     monkeypatch.setattr(paths, "runs_dir", lambda: runs_root)
     ns = {"ds": ds, "DATA": "tiny", "run9": teacher}
@@ -163,9 +162,9 @@ def test_only_a_bytegrams_run_on_the_same_data_can_teach(ds, teacher, runs_root)
 
 
 def test_the_student_keeps_its_yardstick_to_be_scored_on_held_out_texts(ds, teacher, student, runs_root, monkeypatch):
-    from emoji_lab import paths
-    from emoji_lab.metrics import evaluate
-    from emoji_lab.runs import YARDSTICK_FILE
+    from emoji_lab.common import paths
+    from emoji_lab.training.metrics import evaluate
+    from emoji_lab.training.runs import YARDSTICK_FILE
 
     yard = dl.kept_yardstick(student)  # exactly the teacher the record measured
     assert yard.params == student.record["teachers"]["yardstick"]["params"]

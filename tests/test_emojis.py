@@ -1,7 +1,7 @@
 """Emoji extraction and label normalisation: one emoji is one class however it was typed."""
 
-from emoji_lab.emojis import (clean_text, describe, display_emoji, emoji_labels, find_emoji, normalize_emoji,
-                              remove_orphan_selectors, split_emoji)
+from emoji_lab.data.emojis import (clean_text, describe, display_emoji, emoji_labels, find_emoji, normalize_emoji,
+                                   remove_orphan_selectors, split_emoji)
 
 
 def test_variation_selector_and_skin_tone_are_one_class():
@@ -46,7 +46,7 @@ def test_emoji_card_like_the_seed():
 def test_fast_scan_finds_what_the_emoji_package_finds():
     import emoji
 
-    from emoji_lab.corpus import read_sample_lines
+    from emoji_lab.data.corpus import read_sample_lines
 
     tricky = ["#️⃣ 1️⃣ *️⃣ 9️⃣9 a©b ®", "🏴󠁧󠁢󠁥󠁮󠁧󠁿 flag", "x👩🏽‍💻y", "café ❤️‍🔥 新年 🇺🇸🇬🇧", "plain ascii 123"]
     for line in tricky + read_sample_lines()[:3000]:

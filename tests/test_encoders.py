@@ -7,11 +7,11 @@ import re
 
 import numpy as np
 import pytest
-
 from conftest import SHARED_TWEETEVAL, needs_tweeteval
-from emoji_lab.encoders import (GOLDEN_PATH, MAX_LEN, ByteEncoder, WordEncoder, choose_max_len,
-                                golden_vectors, word_tokens)
-from emoji_lab.errors import DataError
+
+from emoji_lab.common.errors import DataError
+from emoji_lab.data.encoders import (GOLDEN_PATH, MAX_LEN, ByteEncoder, WordEncoder, choose_max_len, golden_vectors,
+                                     word_tokens)
 
 
 def test_ids_are_bytes_plus_one_padded_with_zero_at_the_end():
@@ -80,7 +80,7 @@ def test_preprocess_json_round_trip_and_refusals(tmp_path):
 def test_golden_file_matches_the_encoder():
     """If this fails the app and Python disagree: change the scheme only with a version bump."""
     committed = json.loads(GOLDEN_PATH.read_text(encoding="utf-8"))
-    assert committed == golden_vectors(), "regenerate with emoji_lab.encoders.write_golden() after a version bump"
+    assert committed == golden_vectors(), "regenerate with emoji_lab.data.encoders.write_golden() after a version bump"
     vectors = {v["name"]: v for v in committed["vectors"]}
     assert vectors["suggestion_just_tapped"]["clean"] == "happy new year!"
     assert len(vectors["exactly_max_len"]["clean"].encode()) == MAX_LEN
@@ -97,7 +97,7 @@ def test_choose_max_len():
 
 @needs_tweeteval
 def test_max_len_covers_tweeteval_as_documented():
-    from emoji_lab.sources import load
+    from emoji_lab.data.sources import load
 
     ds = load(f"tweeteval:{SHARED_TWEETEVAL}")
     max_len, covered = choose_max_len(ds.train.texts, coverage=0.995)

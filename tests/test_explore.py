@@ -11,13 +11,13 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from emoji_lab import explore
+from emoji_lab.common.errors import EmojiLabError
+from emoji_lab.data.dataset import Dataset, Split, from_presplit, from_raw_lines
+from emoji_lab.data.emojis import find_emoji, normalize_emoji
+from emoji_lab.data.sources import load
 from emoji_lab.lessons import lesson01
-from emoji_lab.dataset import Dataset, Split, from_presplit, from_raw_lines
-from emoji_lab.emojis import find_emoji, normalize_emoji
-from emoji_lab.errors import EmojiLabError
-from emoji_lab.sources import load
-from emoji_lab.widgets import popularity
+from emoji_lab.teaching import explore
+from emoji_lab.teaching.widgets import popularity
 
 # Counts below are derived by hand from these lines (see each comment).
 LINES = (["so funny 😂"] * 6          # one emoji

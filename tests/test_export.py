@@ -12,16 +12,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from emoji_lab import app as app_files
-from emoji_lab import export
-from emoji_lab import litert
-from emoji_lab import quantize
-from emoji_lab.dataset import Split
-from emoji_lab.encoders import ByteEncoder, WordEncoder
-from emoji_lab.errors import DataError, EmojiLabError
-from emoji_lab.litert import APP_LITERT, LiteModel, agreement, graph_report, read_labels
-from emoji_lab.runs import Run
-from emoji_lab.sources import load
+from emoji_lab.common.errors import DataError, EmojiLabError
+from emoji_lab.data.dataset import Split
+from emoji_lab.data.encoders import ByteEncoder, WordEncoder
+from emoji_lab.data.sources import load
+from emoji_lab.deploy import app as app_files
+from emoji_lab.deploy import export, litert, quantize
+from emoji_lab.deploy.litert import APP_LITERT, LiteModel, agreement, graph_report, read_labels
+from emoji_lab.training.runs import Run
 
 VAL_TEXTS = 300  # enough texts to measure agreement, few enough to stay quick
 

@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import SHARED_TWEETEVAL, needs_tweeteval
 
 POSIX = pytest.mark.skipif(sys.platform == "win32", reason="signals to a child process are POSIX")
@@ -214,9 +213,9 @@ def test_an_injected_full_disk_while_saving_the_model_is_one_error_and_leaves_no
 
     import keras
 
-    from emoji_lab.errors import EmojiLabError
-    from emoji_lab.sources import load
-    from emoji_lab.train import train
+    from emoji_lab.common.errors import EmojiLabError
+    from emoji_lab.data.sources import load
+    from emoji_lab.training.train import train
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -249,7 +248,7 @@ class SlowMirror:
     """The shared TweetEval files over HTTP; one of them stalls halfway until released."""
 
     def __init__(self, stall: str) -> None:
-        from emoji_lab import tweeteval
+        from emoji_lab.data import tweeteval
 
         prefix = f"/cardiffnlp/tweeteval/{tweeteval.COMMIT}/datasets/emoji/"
         self.stall, self.release = stall, threading.Event()
@@ -358,9 +357,9 @@ def test_a_retrained_run_never_takes_its_earlier_export_for_its_own(exported, tm
     """The export remembers the weights it came from; the lessons' readers of an export check them."""
     import shutil
 
-    from emoji_lab.app import export_problem, exported_from_disk, weights_problem
-    from emoji_lab.errors import EmojiLabError
-    from emoji_lab.runs import open_run
+    from emoji_lab.common.errors import EmojiLabError
+    from emoji_lab.deploy.app import export_problem, exported_from_disk, weights_problem
+    from emoji_lab.training.runs import open_run
 
     run_folder = tmp_path / "run"
     shutil.copytree(exported / "run", run_folder)

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import SHARED_TWEETEVAL
-from emoji_lab import guide
-from emoji_lab.errors import EmojiLabError
+
+from emoji_lab.authoring import guide
+from emoji_lab.common.errors import EmojiLabError
 from emoji_lab.repl.lesson import load_lessons
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from test_sources import write_tweeteval
 
-from emoji_lab.errors import DataError
-from emoji_lab.heldout import REFERENCE_FILE, REFERENCE_MODEL, held_out, held_out_scores, reference_row
-from emoji_lab.sources import load
+from emoji_lab.common.errors import DataError
+from emoji_lab.data.sources import load
+from emoji_lab.training.heldout import REFERENCE_FILE, REFERENCE_MODEL, held_out, held_out_scores, reference_row
 
 TEST_TEXTS = ["love you\ufe0f", "so funny", "love it", "haha\ufe0f so funny"]  # two carry TweetEval's residue
 TEST_LABELS = ["0", "1", "0", "1"]

@@ -25,9 +25,9 @@ import pytest
 from pbxproj import XcodeProject
 from pbxproj.PBXGenericObject import PBXGenericObject
 
-from emoji_lab import app, litert
-from emoji_lab.cleaning import text_cleaner
-from emoji_lab.encoders import ByteEncoder
+from emoji_lab.data.cleaning import text_cleaner
+from emoji_lab.data.encoders import ByteEncoder
+from emoji_lab.deploy import app, litert
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -550,7 +550,7 @@ def test_comparison_rule_forgives_near_ties_only(expected, device, flagged):
 
 
 def test_the_readme_shows_the_placeholders_answers_to_the_talks_sentences(golden):
-    from emoji_lab.talk import ANSWERS
+    from emoji_lab.data.talk import ANSWERS
 
     readme = (IOS / "README.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| (.+?) \| (.+?) \| (.+?) \|$", readme.split("| The talk's sentence |")[1], re.MULTILINE)

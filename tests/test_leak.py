@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from emoji_lab import leak
-from emoji_lab.sources import load
 from test_sources import write_tweeteval
+
+from emoji_lab.data.sources import load
+from emoji_lab.training import leak
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_data_without_residue_says_so_and_trains_nothing():
 
 
 def test_the_same_model_trained_on_published_text(leaky, tmp_path, monkeypatch):
-    from emoji_lab.train import train
+    from emoji_lab.training.train import train
 
     monkeypatch.setenv("EMOJI_LAB_HOME", str(tmp_path / "home"))
     data = f"tweeteval:{leaky}"

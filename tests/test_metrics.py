@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from emoji_lab import metrics
-from emoji_lab.errors import EmojiLabError
+from emoji_lab.common.errors import EmojiLabError
+from emoji_lab.training import metrics
 
 LABELS = ["A", "B", "C"]
 

@@ -8,9 +8,9 @@ import sys
 import numpy as np
 import pytest
 
-from emoji_lab.encoders import ByteEncoder
-from emoji_lab.errors import EmojiLabError
-from emoji_lab.models import MODEL_NAMES, SPECS, build_model
+from emoji_lab.common.errors import EmojiLabError
+from emoji_lab.data.encoders import ByteEncoder
+from emoji_lab.models.registry import MODEL_NAMES, SPECS, build_model
 
 WORDS = 300  # vocabulary of the small word model built here
 
@@ -25,7 +25,7 @@ def ids(texts: list[str], max_len: int) -> np.ndarray:
 
 def test_importing_the_training_modules_does_not_load_tensorflow():
     """The console imports check modules at start-up: TensorFlow (5 s) must wait for a step that needs it."""
-    code = "import sys, emoji_lab.models, emoji_lab.train, emoji_lab.runs; print('tensorflow' in sys.modules)"
+    code = "import sys, emoji_lab.models.registry, emoji_lab.training.train, emoji_lab.training.runs; print('tensorflow' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "False", result.stderr
 

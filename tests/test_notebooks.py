@@ -30,9 +30,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from emoji_lab import app as app_files
-from emoji_lab import notebooks
-from emoji_lab.talk import SENTENCES
+from emoji_lab.authoring import notebooks
+from emoji_lab.data.talk import SENTENCES
+from emoji_lab.deploy import app as app_files
 from emoji_lab.repl.lesson import LessonError, load_lessons, parse_lesson
 
 ROOT = Path(__file__).resolve().parents[1]

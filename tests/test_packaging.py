@@ -24,7 +24,7 @@ def test_wheel_ships_data_files_and_runs_from_them(tmp_path):
     assert build.returncode == 0, build.stdout + build.stderr
     wheel = next((tmp_path / "dist").glob("emoji_lab-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "emoji_lab/corpus/sample.txt.gz" in names
+    assert "emoji_lab/data/corpus/sample.txt.gz" in names
     assert "emoji_lab/golden/byte_encoder.json" in names
     assert "emoji_lab/lessons/__init__.py" in names
     assert {n for n in names if n.startswith("emoji_lab/lessons/") and n.endswith(".toml")}
@@ -36,7 +36,7 @@ def test_wheel_ships_data_files_and_runs_from_them(tmp_path):
     unpacked = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(unpacked)
     env = {**os.environ, "PYTHONPATH": str(unpacked), "PYTHONNOUSERSITE": "1"}
-    code = ("import emoji_lab, importlib.resources as r; from emoji_lab.sources import load; "
+    code = ("import emoji_lab, importlib.resources as r; from emoji_lab.data.sources import load; "
             "print(emoji_lab.__file__); print(len(load('sample').labels)); "
             "print(sorted(p.name for p in r.files('emoji_lab.lessons').iterdir() if p.name.endswith('.toml'))[0])")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,

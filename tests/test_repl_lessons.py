@@ -16,15 +16,16 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "lessons_fixture"))
 from repl_driver import GOOD  # noqa: E402
 
-from emoji_lab import app as app_files  # noqa: E402
-from emoji_lab import paths, setup_check  # noqa: E402
+from emoji_lab.common import paths  # noqa: E402
+from emoji_lab.common import setup_check  # noqa: E402
+from emoji_lab.data.sources import load  # noqa: E402
+from emoji_lab.deploy import app as app_files  # noqa: E402
 from emoji_lab.lessons import lesson00  # noqa: E402
-from emoji_lab.widgets.setup import environment_widget  # noqa: E402
-from emoji_lab.sources import load  # noqa: E402
 from emoji_lab.repl import auto, commands, namespace, progress  # noqa: E402
 from emoji_lab.repl.execute import Runner, format_exception  # noqa: E402
 from emoji_lab.repl.lesson import LessonError, load_lessons, parse_lesson  # noqa: E402
 from emoji_lab.repl.render import Renderer, keep_backticks  # noqa: E402
+from emoji_lab.teaching.widgets.setup import environment_widget  # noqa: E402
 
 PACKAGED = [lesson.id for lesson in load_lessons()]
 

@@ -12,6 +12,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "lessons_fixture"))
 from repl_driver import GOOD, LiveRepl, repl  # noqa: E402
 
+from emoji_lab.repl import progress as progress_mod  # noqa: E402
+
 TO_00_4 = ["next", "next", "skip"]  # two text steps, then skip the "try the commands" step
 WAVE = "\\N{WAVING HAND SIGN}"  # typed by the learner as an escape: works on any keyboard
 
@@ -162,6 +164,24 @@ def test_resume_runs_the_learners_own_code_or_says_whose_values_stand_in(tmp_pat
     assert f"{reference} {len(reference.encode('utf-8'))}" in out
 
 
+def test_progress_saved_before_the_library_moved_into_wings_resumes_with_the_learners_own_code(tmp_path):
+    """tests/fixtures/progress_format1.json was saved by the console of 0d44eb3 (format 1), whose modules sat at
+    the package's top: the learner solved 01.9 with `from emoji_lab.emojis import find_emoji as fe`. It resumes
+    with their own code, its import pointing where the module is now, and is saved in today's format."""
+    fixture = Path(__file__).resolve().parent / "fixtures" / "progress_format1.json"
+    (tmp_path / "progress.json").write_text(fixture.read_text(encoding="utf-8"), encoding="utf-8")
+    result = repl(tmp_path, ["print(count_emoji('a \N{FACE WITH TEARS OF JOY} b \N{FACE WITH TEARS OF JOY}'), fe.__module__)",
+                             "bye"], timeout=120)
+    assert_clean(result)
+    assert "Resuming lesson 01" in result.stdout and "at [01.10]" in result.stdout
+    assert "2 emoji_lab.data.emojis" in result.stdout
+    assert "reference solution's values" not in result.stdout and "moved it to" not in result.stdout
+    saved = progress_of(tmp_path)
+    assert saved["format_version"] == 2 and saved["current_lesson"] == "01"
+    assert saved["lessons"]["01"]["steps"]["01.9"]["code"] == [
+        "from emoji_lab.data.emojis import find_emoji as fe", "count_emoji = lambda line: len(fe(line))"]
+
+
 def test_end_of_input_saves_and_quits(tmp_path):
     result = repl(tmp_path, ["next"])  # no bye: input just ends, like Ctrl-D
     assert_clean(result)
@@ -186,14 +206,15 @@ def test_corrupted_progress_file_is_moved_aside(tmp_path):
     assert "[00.1] What you will build" in result.stdout
     aside = list(tmp_path.glob("progress.json.bad-*"))
     assert len(aside) == 1 and aside[0].read_text(encoding="utf-8") == "{not json"
-    assert progress_of(tmp_path)["format_version"] == 1
+    assert progress_of(tmp_path)["format_version"] == progress_mod.FORMAT_VERSION
 
 
 def test_version_mismatched_progress_file_is_moved_aside(tmp_path):
     (tmp_path / "progress.json").write_text(json.dumps({"format_version": 99, "lessons": {}}), encoding="utf-8")
     result = repl(tmp_path, ["bye"])
     assert_clean(result)
-    assert "another version of emoji_lab (progress format 99, this one reads 1)" in result.stdout
+    assert (f"another version of emoji_lab (progress format 99, this one reads {progress_mod.FORMAT_VERSION})"
+            in result.stdout)
     assert len(list(tmp_path.glob("progress.json.bad-*"))) == 1
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import SHARED_TWEETEVAL, needs_tweeteval
-from emoji_lab.errors import DataError
-from emoji_lab.sources import load
+
+from emoji_lab.common.errors import DataError
+from emoji_lab.data.sources import load
 
 OWN_LINES = [f"so funny {i} 😂" for i in range(30)] + [f"love you {i} ❤️" for i in range(20)]
 

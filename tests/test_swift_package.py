@@ -91,7 +91,7 @@ def summary(output: str) -> str:
 
 def test_the_apps_inference_file_gives_goldens_probabilities_on_litert_and_fails_on_another_model(
         ios, small_chcnn_run, tmp_path):
-    from emoji_lab.export import export_run
+    from emoji_lab.deploy.export import export_run
 
     runtime = ios / "LiteRTForLinux"
     resources = ios / "EmojiLab" / "Resources"

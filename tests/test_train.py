@@ -11,15 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from emoji_lab import models
-from emoji_lab.dataset import from_raw_lines
-from emoji_lab.errors import DataError, EmojiLabError
-from emoji_lab.runs import fingerprint
-from emoji_lab.sources import parse_source
-from emoji_lab.budgets import budget
-from emoji_lab.dataset import training_subset
-from emoji_lab.train import (TRIM_MARGIN, Monitor, class_weights, length_batches, list_runs, load_run, open_run,
-                             run_dir, tensorboard_command, text_lengths, train, trimmed)
+from emoji_lab.common.errors import DataError, EmojiLabError
+from emoji_lab.data.dataset import from_raw_lines, training_subset
+from emoji_lab.data.sources import parse_source
+from emoji_lab.models import registry as models
+from emoji_lab.models.budgets import budget
+from emoji_lab.training.runs import fingerprint
+from emoji_lab.training.train import (TRIM_MARGIN, Monitor, class_weights, length_batches, list_runs, load_run,
+                                      open_run, run_dir, tensorboard_command, text_lengths, train, trimmed)
 
 EPOCH_KEYS = {"loss", "top1", "top5", "val_loss", "val_top1", "val_top5", "val_macro_f1", "seconds", "elapsed"}
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")  # inside Keras
@@ -200,7 +199,7 @@ def test_word_model_keeps_its_vocabulary(ds, runs_root, capsys):
 
 def test_live_display_in_a_terminal_honours_no_color(monkeypatch, capsys):
     """In a terminal the bar is live (cursor codes) but, with NO_COLOR, never coloured; lines fit 80 columns."""
-    from emoji_lab.train import TrainingDisplay
+    from emoji_lab.training.train import TrainingDisplay
 
     monkeypatch.setenv("FORCE_COLOR", "1")  # rich: behave as in a terminal
     monkeypatch.setenv("NO_COLOR", "1")
@@ -257,7 +256,7 @@ def test_ctrl_c_discards_the_training_and_keeps_the_earlier_run(ds, run, runs_ro
 def test_tensorboard_logs_every_epoch(run):
     from tensorflow.core.util import event_pb2
 
-    from emoji_lab.backend import import_tensorflow
+    from emoji_lab.common.backend import import_tensorflow
 
     tf = import_tensorflow()
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from emoji_lab import tweeteval
-from emoji_lab.errors import DataError
+from emoji_lab.common.errors import DataError
+from emoji_lab.data import tweeteval
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "tweeteval-emoji"
 PREFIX = f"/cardiffnlp/tweeteval/{tweeteval.COMMIT}/datasets/emoji/"

@@ -8,11 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from emoji_lab import formatting
+from emoji_lab.common import formatting
+from emoji_lab.common.errors import EmojiLabError
+from emoji_lab.data import vocab
+from emoji_lab.data.encoders import MAX_LEN, WordEncoder, word_tokens
 from emoji_lab.lessons import lesson03
-from emoji_lab import vocab
-from emoji_lab.encoders import MAX_LEN, WordEncoder, word_tokens
-from emoji_lab.errors import EmojiLabError
 
 
 def make_ds(train: list[str], val: list[str], source: str = "synthetic"):

@@ -8,10 +8,10 @@ from types import SimpleNamespace
 import pytest
 from rich.console import Console
 
-from emoji_lab import formatting
-from emoji_lab import vocab
-from emoji_lab.errors import EmojiLabError
-from emoji_lab.widgets import embedding_cost as ec
+from emoji_lab.common import formatting
+from emoji_lab.common.errors import EmojiLabError
+from emoji_lab.data import vocab
+from emoji_lab.teaching.widgets import embedding_cost as ec
 
 
 @pytest.fixture(scope="module")

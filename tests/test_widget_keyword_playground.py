@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from emoji_lab.baselines import KeywordModel
-from emoji_lab.widgets import keyword_playground as kp
+from emoji_lab.models.baselines import KeywordModel
+from emoji_lab.teaching.widgets import keyword_playground as kp
 
 LABELS = ["😂", "❤️", "🎉"]
 

@@ -7,7 +7,7 @@ import io
 import pytest
 from rich.console import Console
 
-from emoji_lab.widgets import predictor as pr
+from emoji_lab.teaching.widgets import predictor as pr
 
 LABELS = ["😂", "❤️", "😍", "😭", "🎉", "😴", "🔥"]
 
@@ -92,9 +92,9 @@ def test_widget_redraws_on_every_keystroke():
 @pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")
 def test_a_real_model_answers_within_the_keystroke_budget(tmp_path):
     """The talk's model (untrained: the speed does not depend on the weights) on one keystroke after another."""
-    from emoji_lab.encoders import ByteEncoder
-    from emoji_lab.models import build_model
-    from emoji_lab.runs import Run
+    from emoji_lab.data.encoders import ByteEncoder
+    from emoji_lab.models.registry import build_model
+    from emoji_lab.training.runs import Run
 
     run = Run("chcnn-blstm", tmp_path, build_model("chcnn-blstm", len(LABELS)), LABELS, {}, ByteEncoder())
     fast = pr.predictor_for(run)

@@ -7,8 +7,8 @@ import io
 import pytest
 from rich.console import Console
 
-from emoji_lab.compare import keyword_row
-from emoji_lab.widgets import run_comparison as rc
+from emoji_lab.teaching.compare import keyword_row
+from emoji_lab.teaching.widgets import run_comparison as rc
 
 
 class FakeKeywords:

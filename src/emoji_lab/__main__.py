@@ -2,7 +2,7 @@
 
 import sys
 
-from .cli import main
+from emoji_lab.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -9,8 +9,8 @@ import shlex
 import sys
 from pathlib import Path
 
-from .budgets import CLI_EPOCHS, GRAM_FULL_BUDGET, YARDSTICK_EPOCHS, budget
-from .errors import EmojiLabError, run_command
+from emoji_lab.common.errors import EmojiLabError, run_command
+from emoji_lab.models.budgets import CLI_EPOCHS, GRAM_FULL_BUDGET, YARDSTICK_EPOCHS, budget
 
 # Every numeric option, checked the same way before any work: the smallest value it takes (0 never means
 # "the default": an option left out does).
@@ -20,7 +20,7 @@ MINIMUM = {"epochs": 1, "max_train": 1, "batch_size": 1, "top_k": 2, "seed": 0, 
 
 def check_numbers(args: argparse.Namespace) -> None:
     """One line for the first numeric option out of range, before data, TensorFlow or any training."""
-    from .values import whole_number
+    from emoji_lab.common.values import whole_number
 
     for dest, minimum in MINIMUM.items():
         value = getattr(args, dest, None)
@@ -33,7 +33,7 @@ def check_numbers(args: argparse.Namespace) -> None:
 
 def add_data_options(parser: argparse.ArgumentParser) -> None:
     """--data and the options that shape how a source becomes labelled examples."""
-    from .dataset import DEFAULT_SEED, DEFAULT_TOP_K, MULTI_POLICIES
+    from emoji_lab.data.dataset import DEFAULT_SEED, DEFAULT_TOP_K, MULTI_POLICIES
 
     parser.add_argument("--data", default="sample", metavar="SOURCE",
                         help="sample (default), tweeteval, tweeteval:DIR, or a .txt/.csv/.tsv/.jsonl file")
@@ -47,7 +47,7 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
 
 
 def load_from_args(args: argparse.Namespace):
-    from .sources import load
+    from emoji_lab.data.sources import load
 
     return load(args.data, top_k=args.top_k, seed=args.seed, multi=args.multi,
                 text_column=args.text_column, keep_published=args.keep_published)
@@ -58,14 +58,14 @@ def cmd_data_stats(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(ds.summary(), ensure_ascii=False, indent=2))
     else:
-        from .report import print_stats
+        from emoji_lab.data.report import print_stats
 
         print_stats(ds)
     return 0
 
 
 def cmd_data_download(args: argparse.Namespace) -> int:
-    from . import tweeteval
+    from emoji_lab.data import tweeteval
 
     folder = tweeteval.download(include_test=not args.no_test, progress=sys.stderr.isatty())
     print(f"TweetEval emoji is ready in {folder}")
@@ -73,10 +73,10 @@ def cmd_data_download(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .distill import STUDENT, TEACHER
-    from .files import check_writable
-    from .models import spec
-    from .runs import check_run_folder, run_dir
+    from emoji_lab.common.files import check_writable
+    from emoji_lab.models.registry import spec
+    from emoji_lab.training.distill import STUDENT, TEACHER
+    from emoji_lab.training.runs import check_run_folder, run_dir
 
     student = args.model == STUDENT  # lesson 9's student: its bytegrams teacher is trained first
     # An unknown name, a folder that is not a run, an unwritable place: said before the data or TensorFlow load.
@@ -86,7 +86,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                                       else run_dir(TEACHER, args.data)) if student else None
     check_writable(folder.parent, "choose another --out, or set EMOJI_LAB_HOME to a writable folder")
     ds = load_from_args(args)
-    from .train import train
+    from emoji_lab.training.train import train
 
     if args.quick:  # the lessons' quick budget; --epochs, --max-train and --minutes still win
         sizes = {"epochs": args.epochs, "max_train": args.max_train or "budget", "minutes": args.minutes or "budget"}
@@ -94,8 +94,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         default = budget(False, model.name)["epochs"] if model.fixed_epochs else CLI_EPOCHS
         sizes = {"epochs": args.epochs or default, "max_train": args.max_train, "minutes": args.minutes}
     if student:
-        from .distill import distill
-        from .formatting import say
+        from emoji_lab.common.formatting import say
+        from emoji_lab.training.distill import distill
 
         say(f"{STUDENT} learns from two teachers, as in lesson 9: first a {TEACHER} run, then the classical "
             "yardstick; then the student, which starts from the first teacher's weights.")
@@ -112,7 +112,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .runs import check_run_dir, check_split, open_run
+    from emoji_lab.training.runs import check_run_dir, check_split, open_run
 
     folder = check_run_dir(Path(args.model))  # a wrong folder fails before TensorFlow loads
     ds = load_from_args(args)
@@ -125,7 +125,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     else:
         from rich.console import Console
 
-        from .metrics import details_view, metrics_table
+        from emoji_lab.training.metrics import details_view, metrics_table
 
         console = Console(highlight=False)
         title = f"{ds.source}, {args.split} split ({result['n']:,} texts)"
@@ -135,18 +135,18 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .runs import check_run_dir
+    from emoji_lab.training.runs import check_run_dir
 
     folder = check_run_dir(Path(args.model))  # a wrong folder fails before TensorFlow loads
-    from .app import IOS_ENV, check_ios_dir, next_steps, written_lines
-    from .export import export_run
-    from .litert import APP_LITERT
-    from .files import check_writable
+    from emoji_lab.common.files import check_writable
+    from emoji_lab.deploy.app import IOS_ENV, check_ios_dir, next_steps, written_lines
+    from emoji_lab.deploy.export import export_run
+    from emoji_lab.deploy.litert import APP_LITERT
 
     ios_path = args.ios or os.environ.get(IOS_ENV)
     ios = check_ios_dir(Path(ios_path)) if ios_path else None
     check_writable(Path(args.out) if args.out else folder / "export", "choose another --out")
-    from .runs import open_run
+    from emoji_lab.training.runs import open_run
 
     result = export_run(open_run(folder), out=Path(args.out) if args.out else None, quantize=args.quantize, ios=ios)
     report = result["report"]
@@ -159,9 +159,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    from .formatting import wrap
-    from .litert import LiteModel
-    from .values import whole_number
+    from emoji_lab.common.formatting import wrap
+    from emoji_lab.common.values import whole_number
+    from emoji_lab.deploy.litert import LiteModel
 
     model = LiteModel.from_file(Path(args.model))
     k = whole_number("-k", args.k, 1, len(model.labels))
@@ -182,7 +182,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 def nothing_to_go_on(text: str) -> str:
     """Why a text gives the model nothing to read, or "" when it has words."""
-    from .emojis import clean_text
+    from emoji_lab.data.emojis import clean_text
 
     if not text.strip():
         return "an empty text: the model has nothing to read, so these are its prior, its answer for any text"
@@ -193,9 +193,9 @@ def nothing_to_go_on(text: str) -> str:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .distill import STUDENT, TEACHER
-    from .errors import EmojiLabError
-    from .models import MODEL_NAMES
+    from emoji_lab.common.errors import EmojiLabError
+    from emoji_lab.models.registry import MODEL_NAMES
+    from emoji_lab.training.distill import STUDENT, TEACHER
 
     unknown = [m for m in args.models if m not in (*MODEL_NAMES, STUDENT)]
     if unknown:
@@ -204,7 +204,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         raise EmojiLabError(f"{STUDENT} learns from {TEACHER}: list {TEACHER} before it in --models")
     from rich.console import Console
 
-    from .bench import held_out_table, phone_table, quality_table, run_bench, startup_line
+    from emoji_lab.authoring.bench import held_out_table, phone_table, quality_table, run_bench, startup_line
 
     console = Console(width=max(Console().width, 120))  # two wide tables: wrap in a narrow terminal, never truncate
     result = run_bench(args.data, args.models, args.epochs, args.max_train, args.text, args.latency_runs,
@@ -221,10 +221,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_tutorial(args: argparse.Namespace) -> int:
-    from . import guide
-    from .errors import EmojiLabError
-    from .notebooks import write_all
-    from .repl.lesson import load_lessons
+    from emoji_lab.authoring import guide
+    from emoji_lab.authoring.notebooks import write_all
+    from emoji_lab.common.errors import EmojiLabError
+    from emoji_lab.repl.lesson import load_lessons
 
     folder = Path(args.root)
     stale = write_all(load_lessons(), folder / "notebooks", check=args.check)
@@ -264,7 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
                               description="Train a model; the best epoch, its record and TensorBoard logs are kept.")
     add_data_options(fit)
     fit.add_argument("--model", required=True, metavar="NAME", help="chcnn-blstm, naive-embed-blstm, ... "
-                     "(see emoji_lab.models.MODEL_NAMES; bytegrams is lesson 9's phone model), or bytegrams-student: "
+                     "(see emoji_lab.models.registry.MODEL_NAMES; bytegrams is lesson 9's phone model), or bytegrams-student: "
                      "lesson 9's student, its bytegrams teacher trained first (into the bytegrams run, or "
                      "DIR-teacher with --out DIR)")
     fit.add_argument("--out", metavar="DIR", help="the run folder (default: the runs folder, by data and model)")
@@ -287,7 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--split", choices=["val", "test", "train"], default="val", help="which split (default val)")
     evaluate.add_argument("--json", action="store_true", help="print a machine-readable object instead")
 
-    from .app import APP_VARIANTS
+    from emoji_lab.deploy.app import APP_VARIANTS
 
     export = commands.add_parser("export", help="convert a run to .tflite and fill the iPhone app with it",
                                  description="Convert a trained run to a LiteRT .tflite file (builtin ops only), "
@@ -310,8 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("texts", nargs="+", metavar="TEXT")
     predict.set_defaults(run=cmd_predict)
 
-    from .distill import STUDENT
-    from .models import MODEL_NAMES
+    from emoji_lab.models.registry import MODEL_NAMES
+    from emoji_lab.training.distill import STUDENT
 
     bench = commands.add_parser("bench", help="size, speed and quality of every model, measured in one run",
                                 description="Train the course's models and reference rows on one data source "

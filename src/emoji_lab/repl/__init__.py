@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 def check_step(step_id: str, ns: Mapping[str, Any] | None = None) -> bool:
     """Run the checks of lesson step `step_id` on `ns` (default: the caller's globals); print and return the verdict."""
-    from .player import check_step as _check_step
+    from emoji_lab.repl.player import check_step as _check_step
 
     if ns is None:
         import inspect

@@ -14,14 +14,12 @@ from typing import Any, Callable, Iterator, Optional, Sequence
 
 from rich.text import Text
 
-from emoji_lab.errors import EmojiLabError
-
-from . import namespace
-from . import player
-from .execute import Runner, format_exception, quietly
-from .lesson import Lesson, Step, resolve, widget_arguments
-from .progress import DEFAULT_DATA
-from .render import Renderer
+from emoji_lab.common.errors import EmojiLabError
+from emoji_lab.repl import namespace, player
+from emoji_lab.repl.execute import Runner, format_exception, quietly
+from emoji_lab.repl.lesson import Lesson, Step, resolve, widget_arguments
+from emoji_lab.repl.progress import DEFAULT_DATA
+from emoji_lab.repl.render import Renderer
 
 
 @dataclass(frozen=True)
@@ -164,7 +162,7 @@ def throwaway_home() -> Iterator[str]:
 @contextlib.contextmanager
 def throwaway_app(tmp: str) -> Iterator[None]:
     """Lesson 8 fills the iPhone app: a dry run fills a copy, unless $EMOJI_LAB_IOS names one on purpose."""
-    from emoji_lab.app import IOS_ENV, find_ios_starter
+    from emoji_lab.deploy.app import IOS_ENV, find_ios_starter
 
     if os.environ.get(IOS_ENV):
         yield
@@ -227,8 +225,8 @@ def write_timings(path: str, played: Sequence[tuple[Lesson, Sequence[StepResult]
     import json
     import shlex
 
-    from emoji_lab.files import write_whole
-    from emoji_lab.setup_check import machine
+    from emoji_lab.common.files import write_whole
+    from emoji_lab.common.setup_check import machine
 
     lessons = [{"id": lesson.id, "title": lesson.title, "minutes": lesson.minutes,
                 "seconds": sum(r.seconds for r in results), "ok": all(r.ok for r in results),

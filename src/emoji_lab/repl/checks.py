@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from .lesson import LessonError, resolve
+from emoji_lab.repl.lesson import LessonError, resolve
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Optional, Sequence
 
-from emoji_lab.errors import EmojiLabError, run_command
+from emoji_lab.common.errors import EmojiLabError, run_command
 
 LANGUAGES = ("en",)
 
@@ -37,10 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _list() -> int:
-    from . import progress as progress_mod
-    from .lesson import load_lessons
-    from .render import Renderer
-    from .state import lesson_rows
+    from emoji_lab.repl import progress as progress_mod
+    from emoji_lab.repl.lesson import load_lessons
+    from emoji_lab.repl.render import Renderer
+    from emoji_lab.repl.state import lesson_rows
 
     screen = Renderer()
     lessons = load_lessons()
@@ -53,9 +53,8 @@ def _list() -> int:
 
 
 def _reset(assume_yes: bool) -> int:
-    from emoji_lab.paths import runs_dir
-
-    from . import progress as progress_mod
+    from emoji_lab.common.paths import runs_dir
+    from emoji_lab.repl import progress as progress_mod
 
     path = progress_mod.progress_path()
     if not path.exists():
@@ -75,9 +74,9 @@ def _reset(assume_yes: bool) -> int:
 
 
 def _auto(args: argparse.Namespace) -> int:
-    from . import auto
-    from .lesson import load_lessons
-    from .render import Renderer
+    from emoji_lab.repl import auto
+    from emoji_lab.repl.lesson import load_lessons
+    from emoji_lab.repl.render import Renderer
 
     lessons = load_lessons()
     spec = args.lessons if args.lessons is not None else args.lesson
@@ -86,12 +85,12 @@ def _auto(args: argparse.Namespace) -> int:
 
 
 def _session(args: argparse.Namespace) -> int:
-    from . import progress as progress_mod
-    from .engine import Session
-    from .lesson import load_lessons
-    from .render import Renderer
-    from .state import find_lesson
-    from .terminal import Reader
+    from emoji_lab.repl import progress as progress_mod
+    from emoji_lab.repl.engine import Session
+    from emoji_lab.repl.lesson import load_lessons
+    from emoji_lab.repl.render import Renderer
+    from emoji_lab.repl.state import find_lesson
+    from emoji_lab.repl.terminal import Reader
 
     lessons = load_lessons()
     start = None
@@ -102,7 +101,7 @@ def _session(args: argparse.Namespace) -> int:
             raise EmojiLabError(f"--lesson {args.lesson}: no such lesson (lessons present: {have})")
     prog, warning = progress_mod.load()
     if args.data and args.data != prog.data:
-        from emoji_lab.sources import load
+        from emoji_lab.data.sources import load
 
         print(f"checking --data {args.data} ...", flush=True)
         load(args.data)  # one line and exit 2 when it cannot be used: never remembered then

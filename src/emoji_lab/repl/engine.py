@@ -6,17 +6,18 @@ import os
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from emoji_lab import __version__, background
-from emoji_lab.errors import EmojiLabError
-from emoji_lab.files import WriteError
-
-from . import commands, namespace, player, progress as progress_mod
-from .execute import Runner, format_exception
-from .lesson import Lesson, Step, resolve, widget_arguments
-from .progress import Progress, StepRecord, kept_code
-from .render import Renderer
-from .state import find_lesson, lesson_rows, lesson_state, start_index, step_rows
-from .terminal import Reader
+from emoji_lab import __version__
+from emoji_lab.common.errors import EmojiLabError
+from emoji_lab.common.files import WriteError
+from emoji_lab.repl import commands, namespace, player
+from emoji_lab.repl import progress as progress_mod
+from emoji_lab.repl.execute import Runner, format_exception
+from emoji_lab.repl.lesson import Lesson, Step, resolve, widget_arguments
+from emoji_lab.repl.progress import Progress, StepRecord, kept_code
+from emoji_lab.repl.render import Renderer
+from emoji_lab.repl.state import find_lesson, lesson_rows, lesson_state, start_index, step_rows
+from emoji_lab.repl.terminal import Reader
+from emoji_lab.training import background
 
 QUIT = "quit"
 

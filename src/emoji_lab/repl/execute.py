@@ -14,7 +14,7 @@ import traceback
 from types import CodeType, TracebackType
 from typing import Any, Callable, Optional
 
-from emoji_lab.errors import EmojiLabError
+from emoji_lab.common.errors import EmojiLabError
 
 _ENGINE_DIR = os.path.dirname(os.path.abspath(__file__))
 _MAX_FRAMES = 4

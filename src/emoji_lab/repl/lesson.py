@@ -15,13 +15,12 @@ try:  # Python 3.11+
 except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
-from emoji_lab.errors import EmojiLabError
-
-from .commands import CHOICE_LABELS, COMMAND_WORDS
+from emoji_lab.common.errors import EmojiLabError
+from emoji_lab.repl.commands import CHOICE_LABELS, COMMAND_WORDS
 
 FORMAT_VERSION = 1
 LESSONS_ENV = "EMOJI_LAB_LESSONS"
-QUIET_IMPORTS = ("tensorflow", "keras")  # imported through emoji_lab.backend, which silences their start-up log
+QUIET_IMPORTS = ("tensorflow", "keras")  # imported through emoji_lab.common.backend, which silences their start-up log
 
 _LESSON_FILE_RE = re.compile(r"^(\d{2})_[A-Za-z0-9_-]+\.toml$")
 _LESSON_ID_RE = re.compile(r"^\d{2}$")
@@ -380,7 +379,7 @@ def widget_arguments(step: Step, ns: Mapping[str, Any]) -> tuple:
 def import_need(module: str) -> None:
     """Import one of a step's `needs`; TensorFlow and Keras through the quiet import (no start-up log lines)."""
     if module.split(".")[0] in QUIET_IMPORTS:
-        from emoji_lab.backend import import_tensorflow
+        from emoji_lab.common.backend import import_tensorflow
 
         import_tensorflow()
     importlib.import_module(module)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional
 
-from .checks import Verdict, run_checks
-from .execute import Runner, quietly
-from .lesson import Step, find_step, import_need, load_lessons, resolve
+from emoji_lab.repl.checks import Verdict, run_checks
+from emoji_lab.repl.execute import Runner, quietly
+from emoji_lab.repl.lesson import Step, find_step, import_need, load_lessons, resolve
 
 FRIENDLY = {"tensorflow": "TensorFlow", "keras": "Keras", "numpy": "NumPy", "ipywidgets": "ipywidgets"}
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from emoji_lab.files import write_whole
-from emoji_lab.paths import home_dir
+from emoji_lab.common.files import write_whole
+from emoji_lab.common.paths import home_dir
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the library's modules in wings; format 1's saved code is rewritten to import from them
 FILENAME = "progress.json"
 DONE = ("passed", "skipped", "seen", "ran")  # every status a step can have; all of them mean "done"
 DEFAULT_DATA = "sample"
@@ -108,6 +109,38 @@ class Progress:
         return cls(lessons=lessons, current_lesson=current, commands_used=set(used), data=source)
 
 
+# Where format 1's modules went (December 2026): the code a learner typed then imports them by their old names.
+MOVED = {**{name: f"common.{name}" for name in ("errors", "paths", "files", "formatting", "backend", "values",
+                                                "setup_check")},
+         **{name: f"data.{name}" for name in ("cleaning", "emojis", "dataset", "sources", "tweeteval", "corpus",
+                                              "encoders", "talk", "report", "vocab")},
+         **{name: f"models.{name}" for name in ("layers", "gram_layers", "bytegrams", "baselines", "budgets")},
+         **{name: f"training.{name}" for name in ("train", "runs", "metrics", "distill", "heldout", "background",
+                                                  "leak")},
+         **{name: f"deploy.{name}" for name in ("export", "litert", "quantize", "app")},
+         **{name: f"teaching.{name}" for name in ("explore", "compare", "checking", "widgets")},
+         **{name: f"authoring.{name}" for name in ("guide", "notebooks", "bench")},
+         "models": "models.registry", "classical": "training.yardstick"}
+_OLD_PATH = re.compile(r"(?<![\w.])emoji_lab\.(" + "|".join(sorted(MOVED, key=len, reverse=True)) + r")(?!\w)")
+_OLD_FROM = re.compile(r"^([ \t]*)from emoji_lab import ([\w ,]+)$", re.MULTILINE)
+
+
+def moved_imports(code: str) -> str:
+    """Format 1's code with its imports of the library's old modules pointing where they are now."""
+    def from_package(match: re.Match) -> str:  # `from emoji_lab import train` -> `from emoji_lab.training import train`
+        lines = []
+        for name in (n.strip() for n in match.group(2).split(",")):
+            old, _, alias = name.partition(" as ")
+            wing, _, module = MOVED.get(old, "").rpartition(".")
+            as_name = alias or old
+            lines.append(match.group(1) + (f"from emoji_lab import {name}" if not module else
+                                           f"from emoji_lab.{wing} import {module}"
+                                           + ("" if as_name == module else f" as {as_name}")))
+        return "\n".join(lines)
+
+    return _OLD_FROM.sub(from_package, _OLD_PATH.sub(lambda m: "emoji_lab." + MOVED[m.group(1)], code))
+
+
 def _aside_path(path: Path) -> Path:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     candidate = path.with_name(f"{path.name}.bad-{stamp}")
@@ -135,6 +168,9 @@ def load(path: Optional[Path] = None, move_aside: bool = True) -> tuple[Progress
         try:
             data = json.loads(text)
             version = data.get("format_version") if isinstance(data, dict) else None
+            if version == 1:
+                data = upgraded(data)
+                version = FORMAT_VERSION
             if version != FORMAT_VERSION:
                 problem = (f"was written by another version of emoji_lab (progress format {version!r}, "
                            f"this one reads {FORMAT_VERSION})")
@@ -153,8 +189,19 @@ def load(path: Optional[Path] = None, move_aside: bool = True) -> tuple[Progress
     return Progress(), f"warning: progress file {path} {problem}; {where} and starting fresh."
 
 
+def upgraded(data: dict) -> dict:
+    """Format 1 as format 2: the same progress, its saved code importing the modules where they are now."""
+    lessons = data.get("lessons", {})
+    if isinstance(lessons, dict):
+        for lesson in lessons.values():
+            for record in (lesson.get("steps", {}) if isinstance(lesson, dict) else {}).values():
+                if isinstance(record, dict) and isinstance(record.get("code"), list):
+                    record["code"] = [moved_imports(b) if isinstance(b, str) else b for b in record["code"]]
+    return {**data, "format_version": FORMAT_VERSION}
+
+
 def save(progress: Progress, path: Optional[Path] = None) -> Path:
-    """Write whole or not at all (`emoji_lab.files`); a WriteError says which path and why."""
+    """Write whole or not at all (`emoji_lab.common.files`); a WriteError says which path and why."""
     path = path or progress_path()
     return write_whole(path, json.dumps(progress.to_json(), ensure_ascii=False, indent=1) + "\n")
 

@@ -21,9 +21,9 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from .cells import Refitter
-from .commands import COMMANDS
-from .lesson import Lesson, Step
+from emoji_lab.repl.cells import Refitter
+from emoji_lab.repl.commands import COMMANDS
+from emoji_lab.repl.lesson import Lesson, Step
 
 MAX_WIDTH = 100
 _BACKTICK_RE = re.compile(r"(`[^`]+`)")

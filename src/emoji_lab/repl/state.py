@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
-from .lesson import Lesson
-from .progress import Progress
-from .render import LessonRow, StepRow
+from emoji_lab.repl.lesson import Lesson
+from emoji_lab.repl.progress import Progress
+from emoji_lab.repl.render import LessonRow, StepRow
 
 
 def lesson_state(lesson: Lesson, progress: Progress) -> str:

@@ -5,7 +5,7 @@ import os
 import sys
 import time
 
-from emoji_lab.paths import runs_dir
+from emoji_lab.common.paths import runs_dir
 
 
 def check_x(ns):

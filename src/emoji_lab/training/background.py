@@ -1,0 +1,397 @@
+"""Lessons 4-6's models trained in the background while the learner reads, and picked up by the lessons.
+
+On 2 cores the four models take about 25 minutes in all on `sample` on the faster of our machines, about twice
+that on the slower (up to 20 each; each stopped improving on its own sooner): waiting where the lessons ask for
+them, while lessons 1-3 (about an hour of reading) leave the CPU idle. So the console starts one worker,
+`python -m emoji_lab.training.background JOB`, when the learner opens lessons 1-6: it trains the models one after another
+with the lessons' own code and budget (`train.train`), at low priority. A lesson's `trained(...)` then loads the
+finished run, or shows the training live as the worker goes on, or, with no worker, trains there.
+
+What holds:
+- One worker per home: it holds a lock while alive; a second console finds it alive and starts nothing.
+- It runs in its own session: `bye` and Ctrl-C in the console do not stop it; it ends after the last model.
+- A run is written aside until it ends (`runs.building`): a worker killed or crashed leaves nothing
+  half-trained to use, and the next start trains that model again from its first epoch.
+- A machine that sleeps pauses it, and its clock (`time.perf_counter`) counts awake seconds only.
+
+Off with EMOJI_LAB_BACKGROUND=off (the tests, except the one of this module) and where there is no `fcntl`
+(Windows): the lessons then train where they ask, as before. The instructor's `--auto` dry run never starts it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+from emoji_lab.common.errors import EmojiLabError
+from emoji_lab.common.formatting import plural, say, wrap
+from emoji_lab.common.paths import home_dir
+from emoji_lab.models.budgets import budget
+
+ENV = "EMOJI_LAB_BACKGROUND"  # "off": never start a worker
+MODELS = ("naive-noembd", "naive-noembd-blstm", "naive-noembd-2lstm", "chcnn-blstm")  # lessons 4, 5, 5, 6
+LESSONS = range(1, 7)  # opening one of these starts the worker
+POLL_SECONDS = 0.5  # how often a watching lesson reads the worker's events
+BATCH_EVENT_SECONDS = 1.0  # the worker writes its batch progress at most this often
+STATUS, LOCK, LOG = "status.json", "worker.lock", "worker.log"
+
+
+def folder() -> Path:
+    return home_dir() / "background"
+
+
+def enabled() -> bool:
+    if os.environ.get(ENV, "").strip().lower() in ("off", "0", "no", "false"):
+        return False
+    try:
+        import fcntl  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def job_for(data: str, quick: bool) -> dict:
+    """What a worker trains: the data source, the budget, the models in the order the lessons need them."""
+    return {"data": data, "quick": quick, "minutes": budget(quick)["minutes"], "models": list(MODELS)}
+
+
+def _lock() -> Optional[Any]:
+    """The worker's lock file, locked (None when another process holds it)."""
+    import fcntl
+
+    folder().mkdir(parents=True, exist_ok=True)
+    handle = open(folder() / LOCK, "a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return None
+    return handle
+
+
+def alive() -> bool:
+    """Whether a worker holds the lock now."""
+    if not enabled() or not (folder() / LOCK).exists():
+        return False
+    handle = _lock()
+    if handle is None:
+        return True
+    handle.close()
+    return False
+
+
+def status() -> dict:
+    """The worker's last written status ({} when none)."""
+    try:
+        return json.loads((folder() / STATUS).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+
+
+def _write_status(state: dict) -> None:
+    path = folder() / STATUS
+    partial = path.with_name("writing-" + path.name)
+    partial.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    os.replace(partial, path)
+
+
+def _same_job(state: dict, job: dict) -> bool:
+    return all(state.get(key) == job[key] for key in ("data", "quick", "minutes", "models"))
+
+
+def start(data: str, quick: bool) -> Optional[str]:
+    """Start the worker for this data and budget unless one is alive or it already trained them all; returns the
+    line the console shows when it starts one."""
+    try:
+        job = job_for(data, quick)
+        state = status()
+        if not enabled() or (_same_job(state, job) and state.get("state") == "finished"):
+            return None
+        lock = _lock()  # taken here and handed to the worker: no second console starts another meanwhile
+        if lock is None:
+            return None
+        with lock, open(folder() / LOG, "a", encoding="utf-8") as log:
+            job_file = folder() / "job.json"
+            job_file.write_text(json.dumps(job), encoding="utf-8")
+            subprocess.Popen([sys.executable, "-m", "emoji_lab.training.background", str(job_file), str(lock.fileno())],
+                             pass_fds=(lock.fileno(),), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                             start_new_session=True, cwd=str(folder()))
+    except (OSError, EmojiLabError) as exc:  # a read-only home, a bad EMOJI_LAB_MINUTES: trained where asked
+        return f"No background training ({exc}): lessons 4-6 train their models where they ask for them."
+    return (f"Lessons 4-6's {len(MODELS)} models now train in the background, one after another, up to "
+            f"{plural(job['minutes'], 'minute')} each, while you read: type `training` to see how far they are.")
+
+
+# -- the worker -------------------------------------------------------------------------------------------------------
+def work(job_file: Path, lock_fd: Optional[int] = None) -> int:
+    """Train the job's models that have no finished run yet, in order, writing status and events as it goes.
+    `lock_fd`: the lock the console took and handed over (the worker holds it until it ends)."""
+    lock = os.fdopen(lock_fd, "a") if lock_fd is not None else _lock()
+    if lock is None:
+        return 0  # another worker is alive
+    os.nice(10)
+    job = json.loads(Path(job_file).read_text(encoding="utf-8"))
+    state = {**job, "pid": os.getpid(), "state": "loading", "current": None, "done": {}}
+    _write_status(state)
+    try:
+        from emoji_lab.data.sources import load
+        from emoji_lab.training.runs import fingerprint
+        from emoji_lab.training.train import train
+
+        ds = load(job["data"], download=False)
+        state["fingerprint"] = fingerprint(ds)
+        for model in job["models"]:
+            _events_file(model).unlink(missing_ok=True)
+        for model in job["models"]:
+            run = finished_run(model, ds, job["quick"])
+            if run is None:
+                state.update(state="training", current=model)
+                _write_status(state)
+                print(f"{time.strftime('%H:%M:%S')} training {model}", flush=True)
+                run = train(model, ds, quick=job["quick"], progress=False, callbacks=[_event_writer(model)])
+            state["done"][model] = {"best_epoch": run.record["best_epoch"], "epochs": len(run.record["epochs"]),
+                                    "macro_f1": run.record["val"]["macro_f1"], "seconds": run.record.get("seconds")}
+            state["current"] = None
+            _write_status(state)
+        state["state"] = "finished"
+    except Exception as exc:  # noqa: BLE001 - told to whoever looks, then the lessons train where they ask
+        state.update(state="failed", why=f"{type(exc).__name__}: {exc}", current=None)
+        print(f"{time.strftime('%H:%M:%S')} failed: {state['why']}", flush=True)
+    _write_status(state)
+    lock.close()
+    return 0
+
+
+def _events_file(model: str) -> Path:
+    return folder() / f"{model}.events"
+
+
+def _event_writer(model: str) -> Any:
+    """A Keras callback appending the training's progress to the model's events file, one JSON line each."""
+    import keras
+
+    path = _events_file(model)
+
+    class Events(keras.callbacks.Callback):
+        last = 0.0
+
+        def write(self, event: dict) -> None:
+            with open(path, "a", encoding="utf-8") as out:
+                out.write(json.dumps(event) + "\n")
+
+        def on_epoch_begin(self, epoch: int, logs: Optional[dict] = None) -> None:
+            self.write({"event": "epoch_begin", "epoch": epoch, "epochs": self.params["epochs"],
+                        "steps": self.params["steps"]})
+
+        def on_train_batch_end(self, batch: int, logs: Optional[dict] = None) -> None:
+            if logs and time.monotonic() - self.last >= BATCH_EVENT_SECONDS:
+                self.last = time.monotonic()
+                self.write({"event": "batch", "batch": batch, "logs": {k: float(logs[k]) for k in ("loss", "top1", "top5")}})
+
+        def on_epoch_end(self, epoch: int, logs: Optional[dict] = None) -> None:
+            keys = ("loss", "top1", "top5", "val_loss", "val_top1", "val_top5", "val_macro_f1", "seconds", "elapsed")
+            self.write({"event": "epoch_end", "epoch": epoch, "logs": {k: float(logs[k]) for k in keys}})
+
+    return Events()
+
+
+# -- the lessons' side ------------------------------------------------------------------------------------------------
+def finished_run(model_name: str, ds: Any, quick: bool) -> Optional[Any]:
+    """The saved run of `model_name` on exactly this data, trained by the lessons' recipe with at least the minutes
+    of this budget (a full run serves a quick lesson); None when there is none."""
+    from emoji_lab.models import registry as models
+    from emoji_lab.training.runs import matching_run
+
+    try:
+        run = matching_run(model_name, ds)
+    except EmojiLabError:
+        return None
+    config, plan, spec = run.record.get("config", {}), budget(quick, model_name), models.spec(model_name)
+    same = all(config.get(key) == plan[key] for key in ("epochs", "max_train", "batch_size")) and \
+        config.get("learning_rate") == spec.learning_rate and \
+        config.get("class_weight_power") == spec.class_weight_power and \
+        config.get("targets") == "one-hot labels" and config.get("start_from") is None
+    minutes, wanted = config.get("minutes"), plan["minutes"]
+    return run if same and (minutes is None or (wanted is not None and minutes >= wanted)) else None
+
+
+def trained(model_name: str, ds: Any, quick: bool = False) -> Any:
+    """Your run of `model_name` on `ds` with the lesson's budget: the finished one, shown epoch by epoch; the
+    background worker's, watched live until it ends; or trained here and now (`train.train`)."""
+    from emoji_lab.models import registry as models
+    from emoji_lab.training.train import Monitor, train
+
+    run = finished_run(model_name, ds, quick)
+    if run is not None:
+        when = run.record.get("created", "?")[:16].replace("T", " at ")
+        say(f"Your {model_name} run is already trained ({when} UTC); its epochs:")
+        _show_record(run.record, model_name)
+        return run
+    if _worker_has(model_name, ds, quick):
+        display = _watch(model_name)
+        run = finished_run(model_name, ds, quick)
+        if run is not None:
+            if display is None:
+                _show_record(run.record, model_name)
+            else:
+                display.summary(run.record, Monitor.of(models.spec(model_name)))
+            return run
+        say(f"The background training stopped before {model_name} finished (nothing half-trained is used): "
+            "training it here.")
+    return train(model_name, ds, quick=quick)
+
+
+def _worker_has(model_name: str, ds: Any, quick: bool) -> bool:
+    """Whether a live worker is training, or will train, this model on this data with this budget."""
+    from emoji_lab.training.runs import fingerprint
+
+    state = status()
+    if not alive() or state.get("quick") != quick or state.get("minutes") != budget(quick)["minutes"]:
+        return False
+    if model_name not in state.get("models", []) or model_name in state.get("done", {}):
+        return False
+    if state.get("fingerprint") is None:  # still loading its data
+        _wait(lambda: status().get("fingerprint") is not None or not alive())
+        state = status()
+    return state.get("fingerprint") == fingerprint(ds)
+
+
+def _wait(done: Any) -> None:
+    while not done():
+        time.sleep(POLL_SECONDS)
+
+
+def _show_record(record: dict, model_name: str) -> None:
+    """A finished run's epochs, as the training display showed them."""
+    from emoji_lab.models import registry as models
+    from emoji_lab.training.train import Monitor, TrainingDisplay
+
+    display = TrainingDisplay(record["config"]["epochs"], 1, lambda: record["best_epoch"], None)
+    display.live = False
+    for epoch, row in enumerate(record["epochs"]):
+        display.on_epoch_end(epoch, row)
+    display.summary(record, Monitor.of(models.spec(model_name)))
+
+
+def _watch(model_name: str) -> Optional[Any]:
+    """Show the worker's training of `model_name` as it goes, from its first epoch, until it ends; returns the
+    display (None if no epoch began). Ctrl-C stops watching, not the worker."""
+    from emoji_lab.training.train import TrainingDisplay
+
+    state = status()
+    if state.get("current") != model_name:
+        before = [m for m in state["models"][:state["models"].index(model_name)] if m not in state["done"]]
+        say(f"{model_name} is next in the background training" + (f", after {', '.join(before)}" if before else "")
+            + ": waiting for it (Ctrl-C stops waiting; the training goes on).")
+    display, best = None, {"epoch": None, "score": -1.0}
+    try:
+        for event in _events(model_name):
+            if event["event"] == "epoch_begin":
+                if display is None:
+                    say(f"{model_name}, training in the background, shown as it goes (Ctrl-C stops watching, not "
+                        "the training):")
+                    display = TrainingDisplay(event["epochs"], event["steps"], lambda: best["epoch"],
+                                              status().get("minutes"))
+                display.on_epoch_begin(event["epoch"])
+            elif event["event"] == "batch" and display is not None:
+                display.on_train_batch_end(event["batch"], event["logs"])
+            elif event["event"] == "epoch_end" and display is not None:
+                if event["logs"]["val_macro_f1"] > best["score"]:
+                    best.update(epoch=event["epoch"] + 1, score=event["logs"]["val_macro_f1"])
+                display.on_epoch_end(event["epoch"], event["logs"])
+    except KeyboardInterrupt:
+        if display is not None:
+            display.close()
+        say(f"\nStopped watching: {model_name} goes on training in the background. Run this step again to pick "
+            "it up.")
+        raise
+    if display is not None:
+        display.close()
+    return display
+
+
+def _events(model_name: str) -> Iterator[dict]:
+    """The worker's events for this model, as they are written, until it is done with it or gone."""
+    path, offset, pending = _events_file(model_name), 0, ""
+    while True:
+        finished = model_name in status().get("done", {}) or not alive()
+        if path.exists():
+            with open(path, encoding="utf-8") as events:
+                events.seek(offset)
+                chunk = events.read()
+                offset = events.tell()
+            pending += chunk
+            *lines, pending = pending.split("\n")
+            for line in lines:
+                if line.strip():
+                    yield json.loads(line)
+        if finished:
+            return
+        time.sleep(POLL_SECONDS)
+
+
+def report() -> str:
+    """What the background training is doing, for the console's `training` command."""
+    from emoji_lab.training.runs import tensorboard_command
+
+    if not enabled():
+        return f"Background training is off ({ENV}=off, or no fcntl here): the lessons train where they ask."
+    state, running = status(), alive()
+    if not state:
+        return "No background training yet: it starts when you open lessons 1-6."
+    head = {"finished": "finished", "failed": f"stopped: {state.get('why', '?')}"}.get(
+        state.get("state", ""), "running" if running else "stopped before it finished (it starts again when you "
+                                                          "open a lesson)")
+    lines = [f"Background training on {state['data']}, up to {plural(state['minutes'], 'minute')} a model: {head}"
+             + (f" (process {state['pid']})" if running else "") + "."]
+    for model in state["models"]:
+        done = state["done"].get(model)
+        if done:
+            what = (f"done: {plural(done['epochs'], 'epoch')}, kept {done['best_epoch']}, val macro-F1 "
+                    f"{done['macro_f1']:.1%}")
+        elif model == state.get("current") and running:
+            what = _progress(model)
+        else:
+            what = "waiting" if running else "not trained"
+        lines.append(f"  {model:<19} {what}")
+    lines.append("The curves in TensorBoard, epoch by epoch (a run training now shows as .MODEL.building-..., and "
+                 f"under its name once saved): `{tensorboard_command(state['data'])}`")
+    return "\n".join(wrap(line) for line in lines)
+
+
+def _progress(model: str) -> str:
+    events = _read_events(model)
+    epochs = [e for e in events if e["event"] == "epoch_end"]
+    began = [e for e in events if e["event"] == "epoch_begin"]
+    if not began:
+        return "starting"
+    line = f"training epoch {began[-1]['epoch'] + 1}"
+    if epochs:
+        best = max(e["logs"]["val_macro_f1"] for e in epochs)
+        line += f", {epochs[-1]['logs']['elapsed'] / 60:.1f} minutes so far, best val macro-F1 {best:.1%}"
+    return line
+
+
+def _read_events(model: str) -> list[dict]:
+    try:
+        text = _events_file(model).read_text(encoding="utf-8")
+    except OSError:
+        return []
+    return [json.loads(line) for line in text.split("\n")[:-1] if line.strip()]
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) not in (1, 2):
+        print("usage: python -m emoji_lab.training.background JOB.json [LOCK_FD] (the console starts it)", file=sys.stderr)
+        return 2
+    return work(Path(args[0]), int(args[1]) if len(args) == 2 else None)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
