@@ -12,6 +12,7 @@ from typing import Any, Mapping, Optional, Sequence
 from emoji_lab.common.errors import EmojiLabError
 from emoji_lab.common.formatting import format_top, pct, plural, wrap
 from emoji_lab.data.talk import ANSWERS
+from emoji_lab.models.registry import family
 from emoji_lab.teaching.checking import missing, wrong_kind
 from emoji_lab.teaching.compare import KEYWORDS, best_row, best_run, best_saved, budget_note, compare, neural, versus
 
@@ -64,8 +65,8 @@ def budget_span(rows: Sequence[Mapping[str, Any]]) -> str:
 
 def cnn_claim(rows: Sequence[Mapping[str, Any]]) -> str:
     """Is the best char-CNN run at least as good as the best naive one? Whatever was measured."""
-    cnns = [r for r in rows if r["model"].startswith("chcnn")]
-    naive = [r for r in rows if r["model"].startswith("naive")]
+    cnns = [r for r in rows if family(r["model"]) == "char-cnn"]
+    naive = [r for r in rows if family(r["model"]) == "naive"]
     if not cnns or not naive:
         missing = "char-CNN" if not cnns else "naive"
         return wrap(f"No {missing} run on this data yet, so the char-CNN cannot be compared with the naive models.")

@@ -13,11 +13,12 @@ from typing import Any, Mapping, Optional, Sequence
 
 from emoji_lab.common.errors import EmojiLabError
 from emoji_lab.common.formatting import pct, size, wrap
+from emoji_lab.models.registry import TALK_MODEL
 from emoji_lab.teaching.checking import missing, wrong_kind
 from emoji_lab.teaching.compare import compare
 
 GRAM_MODEL = "bytegrams"
-DEEP_MODEL = "chcnn-blstm"  # the talk's model, the deepest of the course
+DEEP_MODEL = TALK_MODEL  # the talk's model, the deepest
 TABLE_FILE = "phone_table.json"
 YARDSTICK = "char n-gram linear"  # the classical yardstick's row name
 LATENCY_RUNS = 200

@@ -34,10 +34,10 @@ def small_chcnn_run(tmp_path_factory):
     """The talk's char-CNN + BiLSTM after one epoch on 512 `sample` texts: a real byte model, trained once, for the
     export's tests and the app's runtime tests."""
     from emoji_lab.data.sources import load
+    from emoji_lab.training.plan import Plan
     from emoji_lab.training.train import train
 
-    return train("chcnn-blstm", load("sample"), epochs=1, max_train=512, runs_root=tmp_path_factory.mktemp("runs"),
-                 progress=False)
+    return train(Plan.of("chcnn-blstm", epochs=1, max_train=512, runs_root=tmp_path_factory.mktemp("runs")), load("sample"), progress=False)
 
 
 @pytest.fixture(scope="session")

@@ -171,6 +171,34 @@ def test_wings_import_only_downward():
     assert wrong == []
 
 
+MAX_PARAMETERS = 8  # more than this is a value waiting to be named (a Plan, a Source, BenchSettings)
+
+
+def test_no_public_function_takes_more_than_eight_parameters():
+    long = []
+    for name, path in module_files().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("_"):
+                args = node.args
+                names = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
+                names += [a.arg for a in (args.vararg, args.kwarg) if a is not None]
+                count = len([n for n in names if n not in ("self", "cls")])
+                if count > MAX_PARAMETERS:
+                    long.append(f"{name}.{node.name}: {count}")
+    assert long == []
+
+
+def test_no_code_outside_the_registry_reads_a_model_name_for_its_facts():
+    """A model's facts (family, architecture, budget, teacher) are its registry entry's, never a name's substring."""
+    pattern = re.compile(r"""\.(startswith|endswith)\(["'](naive|chcnn|word|bytegrams|[\w-]*lstm|[\w-]*2fc)|"""
+                         r"""["'](noembd|slim|student|blstm|2lstm)["'] in """)
+    files = [p for p in (*LIBRARY.rglob("*.py"), *LESSONS.glob("*.py"), *LESSONS.glob("*.toml"))
+             if p.name != "registry.py"]
+    found = [f"{p.name}:{n}" for p in files for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if pattern.search(line)]
+    assert found == []
+
+
 def test_the_library_and_the_engine_import_no_lesson_module():
     offenders = {name: sorted(d for d in deps if is_lesson(d)) for name, deps in import_graph().items()
                  if not is_lesson(name) and any(is_lesson(d) for d in deps)}

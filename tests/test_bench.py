@@ -88,4 +88,4 @@ def test_the_student_needs_its_teacher_before_it():
 def test_unknown_model_is_a_one_line_error():
     result = subprocess.run([sys.executable, "-m", "emoji_lab", "bench", "--models", "resnet"],
                             capture_output=True, text=True, timeout=120)
-    assert result.returncode == 2 and result.stderr.startswith("error: unknown model resnet")
+    assert result.returncode == 2 and result.stderr.startswith("error: unknown model 'resnet'")

@@ -24,10 +24,10 @@ def ds():
 
 @pytest.fixture(scope="module")
 def run(ds, tmp_path_factory):
+    from emoji_lab.training.plan import Plan
     from emoji_lab.training.train import train
 
-    return train("bytegrams", ds, epochs=3, max_train=3000, runs_root=tmp_path_factory.mktemp("runs"),
-                 progress=False)
+    return train(Plan.of("bytegrams", epochs=3, max_train=3000, runs_root=tmp_path_factory.mktemp("runs")), ds, progress=False)
 
 
 def test_numpy_hash_buckets_every_ngram_once_and_skips_padding():
@@ -94,7 +94,7 @@ def test_learning_rate_decays_from_the_specs_rate_to_zero_over_the_budget():
     from emoji_lab.models.registry import spec
     from emoji_lab.training.train import compiled_model
 
-    schedule = compiled_model("bytegrams", 4, ByteEncoder(), 2017, decay_steps=100).optimizer._learning_rate
+    schedule = compiled_model(spec("bytegrams"), 4, ByteEncoder(), 2017, decay_steps=100).optimizer._learning_rate
     assert float(schedule(0)) == pytest.approx(spec("bytegrams").learning_rate)
     assert float(schedule(50)) == pytest.approx(spec("bytegrams").learning_rate / 2, rel=1e-3)
     assert float(schedule(100)) == pytest.approx(0.0, abs=1e-9)
@@ -114,8 +114,8 @@ def test_model_is_the_mean_of_its_distinct_buckets_vectors_then_softmax(run):
 
 
 def test_scores_ignore_padding_and_empty_text_is_not_nan(run):
+    from emoji_lab.training.batches import predict_trimmed
     from emoji_lab.training.runs import open_run
-    from emoji_lab.training.train import predict_trimmed
 
     x = run.encoder.encode_batch(EDGE_TEXTS)
     full = run.model.predict(x, verbose=0)

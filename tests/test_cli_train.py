@@ -100,14 +100,15 @@ def test_absent_test_split(tmp_path):
 def test_lesson_9s_phone_model_trains_every_epoch_of_the_lessons_budget(tiny_file, tmp_path):
     """`train --model bytegrams` without --epochs trains as lesson 9 does: its full budget, every epoch, the last
     one kept (not the CLI's 20 epochs with early stopping)."""
-    from emoji_lab.models.budgets import GRAM_FULL_BUDGET
+    from emoji_lab.models.registry import spec
 
+    epochs = spec("bytegrams").budget().epochs
     out = tmp_path / "phone"
     result = run("train", "--data", str(tiny_file), "--model", "bytegrams", "--out", str(out))
     assert result.returncode == 0 and result.stderr == "", result.stderr
     record = json.loads((out / "record.json").read_text(encoding="utf-8"))
-    assert record["config"]["epochs"] == len(record["epochs"]) == record["best_epoch"] == GRAM_FULL_BUDGET["epochs"]
-    assert record["config"]["kept_by"] == "last epoch" and f"kept epoch {GRAM_FULL_BUDGET['epochs']} (last" in result.stdout
+    assert record["config"]["epochs"] == len(record["epochs"]) == record["best_epoch"] == epochs
+    assert record["config"]["kept_by"] == "last epoch" and f"kept epoch {epochs} (last" in result.stdout
 
 
 def test_lesson_9s_phone_model_from_one_command_then_exported(tiny_file, tmp_path):

@@ -14,6 +14,7 @@ from emoji_lab.common import formatting
 from emoji_lab.common.errors import EmojiLabError
 from emoji_lab.lessons import lesson04, lesson05, lesson06, lesson07
 from emoji_lab.models import layers
+from emoji_lab.models.registry import TALK_MODEL
 from emoji_lab.teaching import compare
 
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")  # inside Keras
@@ -381,7 +382,7 @@ def test_best_run_picks_the_highest_macro_f1_or_trains_the_talks_model(keras, mo
     ds = tiny_ds()
     trained = []
     monkeypatch.setattr("emoji_lab.training.train.train", lambda name, ds, quick: trained.append(name) or "new run")
-    assert compare.best_run(ds, True) == "new run" and trained == [compare.FALLBACK_MODEL]
+    assert compare.best_run(ds, True) == "new run" and trained == [TALK_MODEL]
     save_fake_run(keras, ds, "naive-noembd", 0.2)
     save_fake_run(keras, ds, "naive-noembd-blstm", 0.4)
     save_fake_run(keras, ds, "chcnn-blstm", 0.9, fingerprint="other data")  # not this data: ignored

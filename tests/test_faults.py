@@ -215,6 +215,7 @@ def test_an_injected_full_disk_while_saving_the_model_is_one_error_and_leaves_no
 
     from emoji_lab.common.errors import EmojiLabError
     from emoji_lab.data.sources import load
+    from emoji_lab.training.plan import Plan
     from emoji_lab.training.train import train
 
     def full(*args, **kwargs):
@@ -223,7 +224,7 @@ def test_an_injected_full_disk_while_saving_the_model_is_one_error_and_leaves_no
     monkeypatch.setattr(keras.Model, "save", full)
     ds = load(str(tiny_file(tmp_path, 300)))
     with pytest.raises(EmojiLabError, match="No space left on device.*no run was saved"):
-        train("naive-embed-blstm", ds, epochs=1, out=tmp_path / "run", progress=False)
+        train(Plan.of("naive-embed-blstm", epochs=1, out=tmp_path / "run"), ds, progress=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.txt"]
 
 

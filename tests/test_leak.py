@@ -49,12 +49,13 @@ def test_data_without_residue_says_so_and_trains_nothing():
 
 
 def test_the_same_model_trained_on_published_text(leaky, tmp_path, monkeypatch):
+    from emoji_lab.training.plan import Plan
     from emoji_lab.training.train import train
 
     monkeypatch.setenv("EMOJI_LAB_HOME", str(tmp_path / "home"))
     data = f"tweeteval:{leaky}"
     ds = load(data)
-    run = train("naive-noembd", ds, epochs=1, progress=False)
+    run = train(Plan.of("naive-noembd", epochs=1), ds, progress=False)
     scores = leak.leak_scores(run, ds)
     assert scores["model"] == "naive-noembd" and (scores["label"], scores["index"]) == ("❤️", 0)
     twin = leak.published_run(run, leak.published_data(ds))  # saved: reloaded, not trained again

@@ -15,10 +15,11 @@ from emoji_lab.common.errors import DataError, EmojiLabError
 from emoji_lab.data.dataset import from_raw_lines, training_subset
 from emoji_lab.data.sources import parse_source
 from emoji_lab.models import registry as models
-from emoji_lab.models.budgets import budget
-from emoji_lab.training.runs import fingerprint
-from emoji_lab.training.train import (TRIM_MARGIN, Monitor, class_weights, length_batches, list_runs, load_run,
-                                      open_run, run_dir, tensorboard_command, text_lengths, train, trimmed)
+from emoji_lab.models.registry import spec
+from emoji_lab.training.batches import TRIM_MARGIN, length_batches, text_lengths, trimmed
+from emoji_lab.training.plan import Plan
+from emoji_lab.training.runs import fingerprint, list_runs, load_run, open_run, run_dir, tensorboard_command
+from emoji_lab.training.train import Monitor, class_weights, train
 
 EPOCH_KEYS = {"loss", "top1", "top5", "val_loss", "val_top1", "val_top5", "val_macro_f1", "seconds", "elapsed"}
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")  # inside Keras
@@ -49,26 +50,39 @@ def runs_root(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def run(ds, runs_root):
-    return train("naive-embed-blstm", ds, epochs=2, runs_root=runs_root, progress=False)
+    return train(Plan.of("naive-embed-blstm", epochs=2, runs_root=runs_root), ds, progress=False)
 
 
 def test_lessons_give_minutes_and_every_text_quick_fewer_minutes(monkeypatch):
     monkeypatch.delenv("EMOJI_LAB_MINUTES")
-    quick, full = budget(True), budget(False)
-    assert set(quick) == set(full) == {"epochs", "minutes", "max_train", "batch_size"}
-    assert quick["max_train"] is full["max_train"] is None and 0 < quick["minutes"] < full["minutes"]
+    lstm = spec("naive-noembd")
+    quick, full = lstm.budget(True), lstm.budget(False)
+    assert quick.max_train is full.max_train is None and 0 < quick.minutes < full.minutes
     monkeypatch.setenv("EMOJI_LAB_MINUTES", "1.5")  # an instructor's dry run: every lesson training capped
-    assert budget(False)["minutes"] == budget(True)["minutes"] == 1.5 and budget(False, "bytegrams")["minutes"] is None
+    assert lstm.budget().minutes == lstm.budget(True).minutes == 1.5 and spec("bytegrams").budget().minutes is None
     for bad in ("soon", "0", "-1", "nan"):
         monkeypatch.setenv("EMOJI_LAB_MINUTES", bad)
         with pytest.raises(EmojiLabError, match=f"EMOJI_LAB_MINUTES={bad} is not a number of minutes above 0"):
-            budget(False)
+            lstm.budget()
+
+
+def test_a_plan_is_the_lessons_budget_with_checked_changes():
+    plan = Plan.of("chcnn-blstm", quick=True, epochs=2, runs_root=Path("/tmp/runs"))
+    assert plan.budget == spec("chcnn-blstm").budget(True).replace(epochs=2) and plan.run_name == "chcnn-blstm"
+    assert plan.replace(max_train=10, name="mine").budget.max_train == 10 and Plan.of("bytegrams-student").spec.graph == "bytegrams"
+    for changes, says in (({"epochs": 0}, "epochs must be a whole number of at least 1"), ({"epochs": 2.5}, "epochs"),
+                          ({"minutes": 0}, "minutes must be more than 0"), ({"patience": 0}, "patience"),
+                          ({"colour": "red"}, "a training plan has no colour")):
+        with pytest.raises(EmojiLabError, match=says):
+            Plan.of("naive-noembd", **changes)
+    with pytest.raises(EmojiLabError, match="unknown model 'naive'"):
+        Plan.of("naive")
 
 
 def test_every_minutes_the_course_states_for_a_lesson_model_are_the_budgets(monkeypatch):
     """Prose cannot read `budgets`: each "up to N minutes" in the lessons, README and guide is the lessons' budget."""
     monkeypatch.delenv("EMOJI_LAB_MINUTES")
-    minutes = int(budget(False)["minutes"])
+    minutes = int(spec("chcnn-blstm").budget().minutes)
     said = {str(minutes), {10: "ten", 15: "fifteen", 20: "twenty", 30: "thirty"}[minutes]}
     root = Path(__file__).resolve().parents[1]
     files = [*root.glob("lessons/*.toml"), root / "README.md", root / "tutorial/instructor.md",
@@ -79,24 +93,23 @@ def test_every_minutes_the_course_states_for_a_lesson_model_are_the_budgets(monk
 
 
 def test_bytegrams_budget_trains_a_fixed_number_of_epochs_with_no_clock():
+    grams = spec("bytegrams")
     for quick in (True, False):
-        grams = budget(quick, "bytegrams")
-        assert grams["max_train"] is None and grams["minutes"] is None
-    assert budget(True, "bytegrams")["epochs"] < budget(False, "bytegrams")["epochs"]
+        assert grams.budget(quick).max_train is None and grams.budget(quick).minutes is None
+    assert grams.budget(True).epochs < grams.budget().epochs
 
 
 def test_the_clock_ends_training_before_another_epoch_would_pass_the_minutes(ds, tmp_path, capsys):
     """The lessons' budget in time: the run ends on the clock, keeps its best epoch, and says why it stopped."""
-    clocked = train("naive-embed-blstm", ds, epochs=5, minutes=1e-4, out=tmp_path / "clocked")
+    clocked = train(Plan.of("naive-embed-blstm", epochs=5, minutes=1e-4, out=tmp_path / "clocked"), ds)
     record = clocked.record
     assert len(record["epochs"]) == 1 and record["stopped_by"] == "the clock" and record["config"]["minutes"] == 1e-4
     shown = " ".join(capsys.readouterr().out.split())
     assert "Up to 5 epochs or 0.0001 minutes;" in shown and "another epoch would pass the 0.0001-minute budget" in shown
-    unclocked = train("naive-embed-blstm", ds, epochs=2, minutes=None, patience=5, out=tmp_path / "free",
-                      progress=False)
+    unclocked = train(Plan.of("naive-embed-blstm", epochs=2, minutes=None, patience=5, out=tmp_path / "free"), ds, progress=False)
     assert len(unclocked.record["epochs"]) == 2 and unclocked.record["stopped_by"] == "epochs"
     with pytest.raises(EmojiLabError, match="minutes must be more than 0"):
-        train("naive-embed-blstm", ds, minutes=0, out=tmp_path / "never")
+        train(Plan.of("naive-embed-blstm", minutes=0, out=tmp_path / "never"), ds)
 
 
 def test_class_weights_raise_rare_classes_by_the_chosen_power():
@@ -184,7 +197,7 @@ def test_reloaded_run_predicts_the_same(ds, run, runs_root):
 
 
 def test_word_model_keeps_its_vocabulary(ds, runs_root, capsys):
-    run = train("word-embed-blstm", ds, epochs=1, runs_root=runs_root)
+    run = train(Plan.of("word-embed-blstm", epochs=1, runs_root=runs_root), ds)
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert "\x1b" not in out  # piped output: plain lines, no control codes
@@ -236,8 +249,7 @@ def test_ctrl_c_discards_the_training_and_keeps_the_earlier_run(ds, run, runs_ro
 
     before = files(run.dir)
     with pytest.raises(KeyboardInterrupt):
-        train("naive-embed-blstm", ds, epochs=3, runs_root=runs_root, progress=False,
-              callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=interrupt)])
+        train(Plan.of("naive-embed-blstm", epochs=3, runs_root=runs_root), ds, progress=False, callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=interrupt)])
     said = " ".join(capsys.readouterr().out.split())  # wrapped at word gaps for an 80-column console
     assert f"this training is discarded; the earlier run in {run.dir} is unchanged" in said
     assert files(run.dir) == before
@@ -246,8 +258,7 @@ def test_ctrl_c_discards_the_training_and_keeps_the_earlier_run(ds, run, runs_ro
     assert np.allclose(again.probabilities(PROBE), run.probabilities(PROBE), atol=1e-6)
 
     with pytest.raises(KeyboardInterrupt):
-        train("naive-embed-blstm", ds, epochs=3, run_name="stopped", runs_root=runs_root, progress=False,
-              callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=interrupt)])
+        train(Plan.of("naive-embed-blstm", epochs=3, name="stopped", runs_root=runs_root), ds, progress=False, callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=interrupt)])
     assert "no run was saved" in capsys.readouterr().out
     assert not (runs_root / "tiny" / "stopped").exists()
     assert "stopped" not in [r["name"] for r in list_runs("tiny", runs_root)]

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from emoji_lab.common.errors import EmojiLabError, run_command
-from emoji_lab.models.budgets import CLI_EPOCHS, GRAM_FULL_BUDGET, YARDSTICK_EPOCHS, budget
+from emoji_lab.models.budgets import CLI_EPOCHS, GRAMS, YARDSTICK_EPOCHS
 
 # Every numeric option, checked the same way before any work: the smallest value it takes (0 never means
 # "the default": an option left out does).
@@ -75,37 +75,38 @@ def cmd_data_download(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     from emoji_lab.common.files import check_writable
     from emoji_lab.models.registry import spec
-    from emoji_lab.training.distill import STUDENT, TEACHER
+    from emoji_lab.training.plan import Plan
     from emoji_lab.training.runs import check_run_folder, run_dir
 
-    student = args.model == STUDENT  # lesson 9's student: its bytegrams teacher is trained first
     # An unknown name, a folder that is not a run, an unwritable place: said before the data or TensorFlow load.
-    model = spec(TEACHER if student else args.model)
-    folder = check_run_folder(Path(args.out) if args.out else run_dir(args.model, args.data))
+    model = spec(args.model)
+    folder = check_run_folder(Path(args.out) if args.out else run_dir(model.name, args.data))
     teacher_folder = check_run_folder(folder.with_name(f"{folder.name}-teacher") if args.out
-                                      else run_dir(TEACHER, args.data)) if student else None
+                                      else run_dir(model.teacher, args.data)) if model.teacher else None
     check_writable(folder.parent, "choose another --out, or set EMOJI_LAB_HOME to a writable folder")
+    if args.quick:  # the lessons' quick budget; --epochs, --max-train and --minutes still win
+        given = {"epochs": args.epochs, "max_train": args.max_train, "minutes": args.minutes}
+        sizes = {key: value for key, value in given.items() if value is not None}
+    else:  # a full run: every training text, until early stopping, no clock (a fixed-epochs model: its lesson budget)
+        default = model.budget().epochs if model.fixed_epochs else CLI_EPOCHS
+        sizes = {"epochs": args.epochs or default, "max_train": args.max_train, "minutes": args.minutes}
+    if args.batch_size:
+        sizes["batch_size"] = args.batch_size
+    plan = Plan.of(model, args.quick, out=Path(args.out) if args.out else None, **sizes)
     ds = load_from_args(args)
     from emoji_lab.training.train import train
 
-    if args.quick:  # the lessons' quick budget; --epochs, --max-train and --minutes still win
-        sizes = {"epochs": args.epochs, "max_train": args.max_train or "budget", "minutes": args.minutes or "budget"}
-    else:  # a full run: every training text, until early stopping, no clock (a fixed-epochs model: its lesson budget)
-        default = budget(False, model.name)["epochs"] if model.fixed_epochs else CLI_EPOCHS
-        sizes = {"epochs": args.epochs or default, "max_train": args.max_train, "minutes": args.minutes}
-    if student:
+    if model.teacher:  # lesson 9's student: its teacher is trained first
         from emoji_lab.common.formatting import say
         from emoji_lab.training.distill import distill
 
-        say(f"{STUDENT} learns from two teachers, as in lesson 9: first a {TEACHER} run, then the classical "
+        say(f"{model.name} learns from two teachers, as in lesson 9: first a {model.teacher} run, then the classical "
             "yardstick; then the student, which starts from the first teacher's weights.")
-        teacher = train(TEACHER, ds, quick=args.quick, batch_size=args.batch_size, out=teacher_folder, **sizes)
+        teacher = train(Plan.of(model.teacher, args.quick, out=teacher_folder, **sizes), ds)
         print(f"teacher saved to {teacher.dir}")
-        run = distill(teacher, ds, quick=args.quick, batch_size=args.batch_size, out=folder, run_name=folder.name,
-                      **sizes)
+        run = distill(teacher, ds, quick=args.quick, plan=plan.replace(out=folder))
     else:
-        run = train(args.model, ds, quick=args.quick, batch_size=args.batch_size,
-                    out=Path(args.out) if args.out else None, **sizes)
+        run = train(plan, ds)
     print(f"saved to {run.dir}")
     print(f"see it in TensorBoard: tensorboard --logdir {shlex.quote(str(run.dir.parent))}")
     return 0
@@ -194,22 +195,22 @@ def nothing_to_go_on(text: str) -> str:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from emoji_lab.common.errors import EmojiLabError
-    from emoji_lab.models.registry import MODEL_NAMES
-    from emoji_lab.training.distill import STUDENT, TEACHER
+    from emoji_lab.models.registry import spec
 
-    unknown = [m for m in args.models if m not in (*MODEL_NAMES, STUDENT)]
-    if unknown:
-        raise EmojiLabError(f"unknown model {', '.join(unknown)}: choose from {', '.join((*MODEL_NAMES, STUDENT))}")
-    if STUDENT in args.models and TEACHER not in args.models[: args.models.index(STUDENT)]:
-        raise EmojiLabError(f"{STUDENT} learns from {TEACHER}: list {TEACHER} before it in --models")
+    for i, name in enumerate(args.models):
+        teacher = spec(name).teacher  # an unknown name: one line naming the models there are
+        if teacher and teacher not in args.models[:i]:
+            raise EmojiLabError(f"{name} learns from {teacher}: list {teacher} before it in --models")
     from rich.console import Console
 
-    from emoji_lab.authoring.bench import held_out_table, phone_table, quality_table, run_bench, startup_line
+    from emoji_lab.authoring.bench import (BenchSettings, held_out_table, phone_table, quality_table, run_bench,
+                                           startup_line)
 
     console = Console(width=max(Console().width, 120))  # two wide tables: wrap in a narrow terminal, never truncate
-    result = run_bench(args.data, args.models, args.epochs, args.max_train, args.text, args.latency_runs,
-                       args.ngram_epochs, Path(args.out) if args.out else None, log=console.print,
-                       startup_runs=args.startup_runs)
+    settings = BenchSettings(epochs=args.epochs, max_train=args.max_train, text=args.text,
+                             latency_runs=args.latency_runs, ngram_epochs=args.ngram_epochs,
+                             startup_runs=args.startup_runs)
+    result = run_bench(args.data, args.models, settings, Path(args.out) if args.out else None, log=console.print)
     console.print(quality_table(result))
     if result["test"]:
         console.print(held_out_table(result))
@@ -264,12 +265,12 @@ def build_parser() -> argparse.ArgumentParser:
                               description="Train a model; the best epoch, its record and TensorBoard logs are kept.")
     add_data_options(fit)
     fit.add_argument("--model", required=True, metavar="NAME", help="chcnn-blstm, naive-embed-blstm, ... "
-                     "(see emoji_lab.models.registry.MODEL_NAMES; bytegrams is lesson 9's phone model), or bytegrams-student: "
-                     "lesson 9's student, its bytegrams teacher trained first (into the bytegrams run, or "
+                     "(emoji_lab.models.registry.MODEL_NAMES; bytegrams is lesson 9's phone model, bytegrams-student "
+                     "lesson 9's student, its bytegrams teacher trained first: into the bytegrams run, or "
                      "DIR-teacher with --out DIR)")
     fit.add_argument("--out", metavar="DIR", help="the run folder (default: the runs folder, by data and model)")
     fit.add_argument("--epochs", type=int, help=f"at most this many epochs (default {CLI_EPOCHS}, early stopping "
-                     f"on validation usually ends sooner; bytegrams and its student: {GRAM_FULL_BUDGET['epochs']}, "
+                     f"on validation usually ends sooner; bytegrams and its student: {GRAMS[0].epochs}, "
                      "every one)")
     fit.add_argument("--max-train", type=int, metavar="N", help="train on a seeded N of the training texts "
                      "(default: all of them)")
@@ -311,14 +312,13 @@ def build_parser() -> argparse.ArgumentParser:
     predict.set_defaults(run=cmd_predict)
 
     from emoji_lab.models.registry import MODEL_NAMES
-    from emoji_lab.training.distill import STUDENT
 
     bench = commands.add_parser("bench", help="size, speed and quality of every model, measured in one run",
                                 description="Train the course's models and reference rows on one data source "
                                 "and measure them: scores, .tflite sizes, LiteRT and Keras latency, start-up.")
     bench.add_argument("--data", default="sample", metavar="SOURCE", help="a data source (default sample)")
-    bench.add_argument("--models", nargs="+", default=[*MODEL_NAMES, STUDENT], metavar="NAME",
-                       help=f"course models to train (default: all; {STUDENT} after the bytegrams it learns from)")
+    bench.add_argument("--models", nargs="+", default=list(MODEL_NAMES), metavar="NAME",
+                       help="course models to train (default: all; a student after the model it learns from)")
     bench.add_argument("--epochs", type=int, help="at most this many epochs per model (default: each model's "
                        "full lesson budget)")
     bench.add_argument("--max-train", type=int, metavar="N", help="train on a seeded N of the training texts")

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
@@ -34,6 +35,20 @@ from emoji_lab.training.heldout import HeldOut, held_out, held_out_scores, refer
 from emoji_lab.training.metrics import headline
 
 LATENCY_TEXT = "I wanna go home and go to sleep"  # the talk's sentence
+
+
+@dataclass(frozen=True)
+class BenchSettings:
+    """How a benchmark run trains and measures: `epochs` per model (None: each model's full lesson budget),
+    `max_train` texts (None: the lesson's), the text versions ("both", "cleaned", "published"), the latency's timed
+    runs, the yardstick's epochs and the start-up measurement's repeats."""
+
+    epochs: Optional[int] = None
+    max_train: Optional[int] = None
+    text: str = "both"
+    latency_runs: int = 200
+    ngram_epochs: int = YARDSTICK_EPOCHS
+    startup_runs: int = 3
 NGRAM_ROW = "char n-grams"
 TEXT_NOTES = {"cleaned": "orphan variation selectors removed (the default; what a phone sees)",
               "published": "TweetEval's text exactly as published, with its label leak",
@@ -74,24 +89,23 @@ def ngram_row(ds: Any, phone_ds: Any, epochs: int, max_train: Optional[int],
             **test_scores(model.scores, part, ds.labels)}, model
 
 
-def model_row(name: str, ds: Any, phone_ds: Any, epochs: Optional[int], max_train: Optional[int], runs_root: Path,
-              latency_runs: int, made: dict, part: Optional[HeldOut] = None) -> tuple[dict, Any]:
-    """Train one course model (`epochs` None: its lessons' full budget), then measure its sizes and latencies.
-
-    The student learns from `made` (what this run trained so far): the bytegrams run and the n-gram model.
+def model_row(name: str, ds: Any, phone_ds: Any, settings: BenchSettings, runs_root: Path, made: dict,
+              part: Optional[HeldOut] = None) -> tuple[dict, Any]:
+    """Train one course model (its lessons' full budget, unless the settings say otherwise), then measure its
+    sizes and latencies. A student learns from `made` (what this run trained so far): its teacher and the n-grams.
     """
-    from emoji_lab.models.budgets import budget
-    from emoji_lab.training.distill import STUDENT, TEACHER, distill
+    from emoji_lab.training.distill import distill
+    from emoji_lab.training.plan import Plan
     from emoji_lab.training.train import train
 
-    epochs = epochs or budget(False, TEACHER if name == STUDENT else name)["epochs"]
-    common = {"epochs": epochs, "max_train": "budget" if max_train is None else max_train, "runs_root": runs_root,
-              "progress": sys.stdout.isatty()}  # the lesson's texts and minutes unless told
-    if name == STUDENT:
-        run = distill(made[TEACHER], ds, yard=made[NGRAM_ROW], **common)
+    sizes = {key: value for key, value in (("epochs", settings.epochs), ("max_train", settings.max_train)) if value}
+    plan = Plan.of(name, runs_root=runs_root, **sizes)  # the lesson's texts and minutes unless told
+    if plan.spec.teacher:
+        run = distill(made[plan.spec.teacher], ds, yard=made[NGRAM_ROW], progress=sys.stdout.isatty(), plan=plan)
     else:
-        run = train(name, ds, **common)
-    return {**measured_row(name, run, phone_ds, latency_runs), **test_scores(run.probabilities, part, ds.labels)}, run
+        run = train(plan, ds, progress=sys.stdout.isatty())
+    return ({**measured_row(name, run, phone_ds, settings.latency_runs), **test_scores(run.probabilities, part,
+                                                                                         ds.labels)}, run)
 
 
 def measured_row(name: str, run: Any, phone_ds: Any, latency_runs: int) -> dict:
@@ -147,26 +161,26 @@ def text_versions(source: str, wanted: str) -> list[tuple[str, Any]]:
     return [(name, versions[name]) for name in (("cleaned", "published") if wanted == "both" else (wanted,))]
 
 
-def run_bench(data: str, models: Sequence[str], epochs: Optional[int], max_train: Optional[int], text: str = "both",
-              latency_runs: int = 200, ngram_epochs: int = YARDSTICK_EPOCHS, out: Optional[Path] = None,
-              log: Any = print, startup_runs: int = 3) -> dict:
+def run_bench(data: str, models: Sequence[str], settings: BenchSettings = BenchSettings(),
+              out: Optional[Path] = None, log: Any = print) -> dict:
     """Every row, in one run; with `out`, the JSON is rewritten after every row so a stopped run keeps it."""
-    versions = text_versions(data, text)
+    versions = text_versions(data, settings.text)
     phone_ds = versions[0][1]
     part = held_out(phone_ds)  # scored after training, never seen by a choice: each row's test columns
     result = {"data": phone_ds.source, "train": len(phone_ds.train), "val": len(phone_ds.val),
               "test": len(part.y) if part else 0, "test_leak_free": int(part.leak_free.sum()) if part else 0,
-              "max_epochs": epochs or "each model's full lesson budget", "max_train": max_train or "the lesson's",
+              "max_epochs": settings.epochs or "each model's full lesson budget",
+              "max_train": settings.max_train or "the lesson's",
               "latency_text": LATENCY_TEXT, "text": TEXT_NOTES,
-              "complete": False, "rows": [], "startup": startup(startup_runs), "machine": machine(),
+              "complete": False, "rows": [], "startup": startup(settings.startup_runs), "machine": machine(),
               "date": time.strftime("%Y-%m-%d"), "command": "python -m emoji_lab " + shlex.join(sys.argv[1:])}
     with tempfile.TemporaryDirectory(prefix="emoji_lab_bench_") as runs_root:
         for name, ds in versions:
             made: dict[str, Any] = {}  # what this text version's jobs trained, by label
             jobs = [("keywords", lambda: (keyword_row(ds, phone_ds, part), None)),
-                    (NGRAM_ROW, lambda: ngram_row(ds, phone_ds, ngram_epochs, max_train, part))]
-            jobs += [(m, lambda m=m: model_row(m, ds, phone_ds, epochs, max_train, Path(runs_root) / name,
-                                               latency_runs, made, part)) for m in models]
+                    (NGRAM_ROW, lambda: ngram_row(ds, phone_ds, settings.ngram_epochs, settings.max_train, part))]
+            jobs += [(m, lambda m=m: model_row(m, ds, phone_ds, settings, Path(runs_root) / name, made, part))
+                     for m in models]
             for label, job in jobs:
                 log(f"{label} on {ds.source}, {name} text ...")
                 row, made[label] = job()

@@ -1,4 +1,5 @@
-"""The course's models, one Keras Functional builder each, named as the seed talk's TensorBoard runs.
+"""The course's models by name (`SPECS`: each one's architecture, input, family, lesson, budgets and training recipe)
+and the Keras Functional builders they are made with; named as the seed talk's TensorBoard runs.
 
 Every byte model reads int32 ids [batch, max_len] from `encoders.ByteEncoder` (the text's UTF-8
 bytes + 1, padded with 0 at the end) and returns softmax probabilities [batch, n_classes].
@@ -26,29 +27,12 @@ for a fixed number of epochs with a decaying learning rate, and kept at its last
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Optional
 
 from emoji_lab.common.errors import EmojiLabError
 from emoji_lab.data.encoders import MAX_LEN
+from emoji_lab.models.budgets import GRAMS, SEQUENCE, Budget
 from emoji_lab.models.bytegrams import BUCKETS, ORDERS
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    """What a model is called and what it reads, for tables and for choosing the encoder."""
-
-    name: str
-    summary: str  # one line, for tables
-    input: str  # "bytes" or "words"
-    learning_rate: float = 1e-3  # Adam's default, as in the seed
-    fixed_epochs: bool = False  # train the whole budget, learning rate decayed to 0, keep the last epoch
-    # Class weights' power (`train.class_weights`): each training text weighs (1 / its emoji's share) ** power.
-    # Sequence models: 0.5, halfway to full: they learn faster with it. On `sample`, chcnn-blstm's validation
-    # macro-F1 after 10 minutes here was 62.8 with 0.5 against 59.6 with 1.0 (16 epochs each, still rising); on
-    # TweetEval, 13.2 against 4.5 (4 epochs). Lesson 9's bytegrams: 1.0 (on TweetEval validation 0.5 scored
-    # higher and chose a model that scored lower on the test split: `emoji_lab.training.train`'s docstring).
-    class_weight_power: float = 0.5
-
 
 BYTE_EMBED_DIM = 64  # the seed's byte embedding
 WORD_EMBED_DIM = 128  # the seed's word-embedding arithmetic (lesson 3)
@@ -62,24 +46,84 @@ POOL = 2
 GRAM_DIM = 16  # lesson 9: one 16-number vector per hash bucket
 
 
+@dataclass(frozen=True)
+class Architecture:
+    """How `build_model` builds a model: `kind` "recurrent" (vectors -> LSTMs), "char-cnn" (the talk's) or "grams"
+    (lesson 9's bag of hashed byte n-grams), with the parts each kind has."""
+
+    kind: str
+    vectors: str = ""  # recurrent: "one-hot" bytes, or a learned "embedding"
+    embed_dim: int = BYTE_EMBED_DIM
+    recurrent: str = ""  # recurrent: "lstm" (the last output), "blstm" (both directions) or "2lstm" (stacked)
+    filters: tuple[int, ...] = ()  # char-cnn: the three convolutions' filters
+    dense_layers: int = 1  # char-cnn: Dense layers after the BiLSTM
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Everything the course knows about one of its models; no code elsewhere reads a model's name for it."""
+
+    name: str
+    summary: str  # one line, for tables
+    input: str  # what it reads: "bytes" (what the phone sends) or "words"
+    family: str  # for comparisons: "naive" (lessons 4-5), "char-cnn" (the talk's), "words", "bytegrams"
+    lesson: str  # the lesson that teaches it
+    architecture: Architecture
+    budgets: tuple[Budget, Budget] = SEQUENCE  # (full, quick): a lesson's training of it
+    learning_rate: float = 1e-3  # Adam's default, as in the seed
+    fixed_epochs: bool = False  # train the whole budget, learning rate decayed to 0, keep the last epoch
+    # Class weights' power (`emoji_lab.training.train.class_weights`): each training text weighs (1 / its emoji's
+    # share) ** power. Sequence models 0.5, halfway to full (they learn faster with it); bytegrams 1.0 (chosen on
+    # the held-out measurements of bench/results/bench_tweeteval_testdev.json).
+    class_weight_power: float = 0.5
+    teacher: Optional[str] = None  # a student: trained on from this model's run, taught by it (its graph is that one's)
+
+    @property
+    def exportable(self) -> bool:
+        """Whether the app can run it: it reads the bytes the phone sends (a word model needs a tokenizer)."""
+        return self.input == "bytes"
+
+    @property
+    def graph(self) -> str:
+        """The name of the Keras model it is: its own, or its teacher's for a student (the name runs record)."""
+        return self.teacher or self.name
+
+    def budget(self, quick: bool = False) -> Budget:
+        """A lesson's training of it (quick: the smaller budget); minutes capped by $EMOJI_LAB_MINUTES if set."""
+        return self.budgets[1 if quick else 0].capped()
+
+
 def _filters(filters: tuple[int, ...]) -> str:
     return "/".join(map(str, filters))
 
 
 _BILSTM, _DENSE = f"BiLSTM {LSTM_UNITS}", f"Dense {DENSE_UNITS}"
+_GRAMS = f"hashed byte {ORDERS[0]}-{ORDERS[-1]}-grams ({BUCKETS:,} x {GRAM_DIM}) -> mean -> softmax"
+_BYTEGRAMS = dict(input="bytes", family="bytegrams", lesson="09", architecture=Architecture("grams"), budgets=GRAMS,
+                  learning_rate=5e-3, fixed_epochs=True, class_weight_power=1.0)
 SPECS: dict[str, ModelSpec] = {spec.name: spec for spec in (
-    ModelSpec("naive-noembd", f"one-hot bytes -> LSTM {LSTM_UNITS}, last output", "bytes"),
-    ModelSpec("naive-noembd-2lstm", f"one-hot bytes -> 2 stacked LSTM {LSTM_UNITS}", "bytes"),
-    ModelSpec("naive-noembd-blstm", f"one-hot bytes -> {_BILSTM}", "bytes"),
-    ModelSpec("naive-embed-blstm", f"byte embedding {BYTE_EMBED_DIM} -> {_BILSTM}", "bytes"),
-    ModelSpec("chcnn-blstm", f"the seed: char-CNN {_filters(SEED_FILTERS)} -> {_BILSTM} -> {_DENSE}", "bytes"),
-    ModelSpec("chcnn-blstm-2fc", f"char-CNN {_filters(SEED_FILTERS)} -> {_BILSTM} -> 2 x {_DENSE}", "bytes"),
-    ModelSpec("chcnn-slim-blstm-2fc", f"char-CNN {_filters(SLIM_FILTERS)} -> {_BILSTM} -> 2 x {_DENSE}", "bytes"),
-    ModelSpec("word-embed-blstm", f"word embedding {WORD_EMBED_DIM} -> {_BILSTM}", "words"),
-    ModelSpec("bytegrams", f"hashed byte {ORDERS[0]}-{ORDERS[-1]}-grams ({BUCKETS:,} x {GRAM_DIM}) -> mean -> softmax",
-              "bytes", learning_rate=5e-3, fixed_epochs=True, class_weight_power=1.0),
+    ModelSpec("naive-noembd", f"one-hot bytes -> LSTM {LSTM_UNITS}, last output", "bytes", "naive", "04",
+              Architecture("recurrent", vectors="one-hot", recurrent="lstm")),
+    ModelSpec("naive-noembd-2lstm", f"one-hot bytes -> 2 stacked LSTM {LSTM_UNITS}", "bytes", "naive", "05",
+              Architecture("recurrent", vectors="one-hot", recurrent="2lstm")),
+    ModelSpec("naive-noembd-blstm", f"one-hot bytes -> {_BILSTM}", "bytes", "naive", "05",
+              Architecture("recurrent", vectors="one-hot", recurrent="blstm")),
+    ModelSpec("naive-embed-blstm", f"byte embedding {BYTE_EMBED_DIM} -> {_BILSTM}", "bytes", "naive", "04",
+              Architecture("recurrent", vectors="embedding", recurrent="blstm")),
+    ModelSpec("chcnn-blstm", f"the seed: char-CNN {_filters(SEED_FILTERS)} -> {_BILSTM} -> {_DENSE}", "bytes",
+              "char-cnn", "06", Architecture("char-cnn", filters=SEED_FILTERS)),
+    ModelSpec("chcnn-blstm-2fc", f"char-CNN {_filters(SEED_FILTERS)} -> {_BILSTM} -> 2 x {_DENSE}", "bytes",
+              "char-cnn", "06", Architecture("char-cnn", filters=SEED_FILTERS, dense_layers=2)),
+    ModelSpec("chcnn-slim-blstm-2fc", f"char-CNN {_filters(SLIM_FILTERS)} -> {_BILSTM} -> 2 x {_DENSE}", "bytes",
+              "char-cnn", "06", Architecture("char-cnn", filters=SLIM_FILTERS, dense_layers=2)),
+    ModelSpec("word-embed-blstm", f"word embedding {WORD_EMBED_DIM} -> {_BILSTM}", "words", "words", "03",
+              Architecture("recurrent", vectors="embedding", embed_dim=WORD_EMBED_DIM, recurrent="blstm")),
+    ModelSpec("bytegrams", _GRAMS, **_BYTEGRAMS),
+    ModelSpec("bytegrams-student", f"bytegrams taught by itself and the n-gram yardstick: {_GRAMS}", **_BYTEGRAMS,
+              teacher="bytegrams"),
 )}
 MODEL_NAMES = tuple(SPECS)
+TALK_MODEL = "chcnn-blstm"  # the 2017 talk's model, the course's deepest
 
 
 def spec(name: str) -> ModelSpec:
@@ -89,13 +133,18 @@ def spec(name: str) -> ModelSpec:
     return SPECS[name]
 
 
+def family(name: str) -> Optional[str]:
+    """A model's family by its name (as a run records it); None for a name the course does not know."""
+    return SPECS[name].family if name in SPECS else None
+
+
 def build_model(name: str, n_classes: int, *, max_len: int | None = MAX_LEN, vocab_size: int = 257,
                 seed: int = 2017) -> Any:
-    """A fresh, uncompiled Keras model called `name`; the same seed gives the same initial weights.
+    """A fresh, uncompiled Keras model of `name`'s architecture; the same seed gives the same initial weights.
 
     `max_len=None` accepts any length: training uses it to skip most of the padding (same weights).
     """
-    spec(name)
+    model = spec(name)
     if n_classes < 2:
         raise EmojiLabError(f"a classifier needs at least 2 classes, not {n_classes}")
     from emoji_lab.common.backend import import_tensorflow
@@ -104,32 +153,31 @@ def build_model(name: str, n_classes: int, *, max_len: int | None = MAX_LEN, voc
     import keras
 
     keras.utils.set_random_seed(seed)
-    ids = keras.Input((max_len,), dtype="int32", name=SPECS[name].input)  # [batch, max_len] (max_len may be None)
-    if name == "bytegrams":
+    shape = model.architecture
+    ids = keras.Input((max_len,), dtype="int32", name=model.input)  # [batch, max_len] (max_len may be None)
+    if shape.kind == "grams":
         hidden = _byte_grams(ids)
-    elif name.startswith("chcnn"):
-        filters = SLIM_FILTERS if "slim" in name else SEED_FILTERS
-        hidden = _char_cnn_blstm(keras, ids, vocab_size, filters, dense_layers=2 if name.endswith("2fc") else 1)
+    elif shape.kind == "char-cnn":
+        hidden = _char_cnn_blstm(keras, ids, vocab_size, shape.filters, shape.dense_layers)
     else:
-        hidden = _sequence_encoder(keras, name, ids, vocab_size)
+        hidden = _recurrent(keras, shape, ids, vocab_size)
     probs = keras.layers.Dense(n_classes, activation="softmax", name="emoji")(hidden)  # [batch, n_classes]
-    return keras.Model(ids, probs, name=name.replace("-", "_"))
+    return keras.Model(ids, probs, name=model.graph.replace("-", "_"))
 
 
-def _sequence_encoder(keras: Any, name: str, ids: Any, vocab_size: int) -> Any:
+def _recurrent(keras: Any, shape: Architecture, ids: Any, vocab_size: int) -> Any:
     """The naive and word models: ids -> vectors (masked) -> LSTM(s) -> one vector per text."""
     layers = keras.layers
-    if "noembd" in name:
+    if shape.vectors == "one-hot":
         # One-hot as a lookup: row i of the identity matrix, frozen. [batch, max_len, vocab_size]
         x = layers.Embedding(vocab_size, vocab_size, embeddings_initializer="identity", trainable=False,
                              mask_zero=True, name="one_hot")(ids)
     else:
-        dim = WORD_EMBED_DIM if name.startswith("word") else BYTE_EMBED_DIM
-        x = layers.Embedding(vocab_size, dim, mask_zero=True, name="embedding")(ids)  # [batch, max_len, dim]
-    if name.endswith("2lstm"):
+        x = layers.Embedding(vocab_size, shape.embed_dim, mask_zero=True, name="embedding")(ids)  # [batch, L, dim]
+    if shape.recurrent == "2lstm":
         x = layers.LSTM(LSTM_UNITS, return_sequences=True, name="lstm_1")(x)  # [batch, max_len, 128]
         return layers.LSTM(LSTM_UNITS, name="lstm_2")(x)  # [batch, 128]
-    if name.endswith("blstm"):
+    if shape.recurrent == "blstm":
         return layers.Bidirectional(layers.LSTM(LSTM_UNITS), name="bilstm")(x)  # [batch, 256]
     return layers.LSTM(LSTM_UNITS, name="lstm")(x)  # [batch, 128]: the output after the last byte
 

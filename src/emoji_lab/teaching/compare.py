@@ -15,7 +15,6 @@ from emoji_lab.common.errors import EmojiLabError
 from emoji_lab.common.formatting import bar, pct, plural, say, size
 
 KEYWORDS = "keywords"  # the `model` of the baseline's row
-FALLBACK_MODEL = "chcnn-blstm"  # trained when lesson 7 opens on data with no run at all
 METRIC_NAMES = {"macro_f1": "macro-F1", "top1": "top-1", "top5": "top-5"}
 
 
@@ -63,13 +62,16 @@ def budget_note(record: Mapping[str, Any]) -> str:
 def quick_note(record: Mapping[str, Any]) -> str:
     """What `--quick` costs in quality, from this run's own epochs: a run on the clock trains the same batches
     in the same order whatever its minutes, so its first minutes are what a quicker budget trains."""
-    from emoji_lab.models.budgets import budget
+    from emoji_lab.models.registry import SPECS
 
     record = record.get("record") or record
     epochs, minutes = record.get("epochs") or [], record.get("config", {}).get("minutes")
-    if not minutes or not epochs or "elapsed" not in epochs[0]:
+    model = SPECS.get(record.get("model", ""))
+    if not minutes or not epochs or "elapsed" not in epochs[0] or model is None:
         return ""
-    quick, full = budget(True, record["model"])["minutes"], budget(False, record["model"])["minutes"]
+    quick, full = model.budget(True).minutes, model.budget(False).minutes
+    if quick is None or full is None:  # a model without a clock
+        return ""
     if minutes > quick:
         early = [e["val_macro_f1"] for e in epochs if e["elapsed"] <= quick * 60]
         if not early:
@@ -154,15 +156,16 @@ def best_run(ds: Any, quick: bool, encoder: Optional[str] = None) -> Any:
 
     With none saved yet, the talk's model is trained first.
     """
+    from emoji_lab.models.registry import TALK_MODEL
     from emoji_lab.training.runs import matching_run
 
     name = best_saved(ds, encoder)
     if name is None:
         reads = {"bytes": " that reads bytes", "words": " that reads words"}.get(encoder or "", "")
-        say(f"No run{reads} on this data yet: training {FALLBACK_MODEL}, the talk's model, with the lesson budget.")
+        say(f"No run{reads} on this data yet: training {TALK_MODEL}, the talk's model, with the lesson budget.")
         from emoji_lab.training.train import train
 
-        return train(FALLBACK_MODEL, ds, quick=quick)
+        return train(TALK_MODEL, ds, quick=quick)
     run = matching_run(name, ds)
     say(f"Your best run: {name} (validation macro-F1 {pct(run.record['val']['macro_f1'])}).")
     return run

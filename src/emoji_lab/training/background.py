@@ -31,7 +31,6 @@ from typing import Any, Iterator, Optional
 from emoji_lab.common.errors import EmojiLabError
 from emoji_lab.common.formatting import plural, say, wrap
 from emoji_lab.common.paths import home_dir
-from emoji_lab.models.budgets import budget
 
 ENV = "EMOJI_LAB_BACKGROUND"  # "off": never start a worker
 MODELS = ("naive-noembd", "naive-noembd-blstm", "naive-noembd-2lstm", "chcnn-blstm")  # lessons 4, 5, 5, 6
@@ -57,7 +56,16 @@ def enabled() -> bool:
 
 def job_for(data: str, quick: bool) -> dict:
     """What a worker trains: the data source, the budget, the models in the order the lessons need them."""
-    return {"data": data, "quick": quick, "minutes": budget(quick)["minutes"], "models": list(MODELS)}
+    budgets = budgets_of(MODELS, quick)
+    return {"data": data, "quick": quick, "budgets": budgets, "models": list(MODELS),
+            "minutes": max(b["minutes"] or 0 for b in budgets.values())}  # for the sentences: "up to N minutes"
+
+
+def budgets_of(names: Any, quick: bool) -> dict:
+    """Each model's lesson budget (minutes as $EMOJI_LAB_MINUTES caps them): a worker trains with the lessons'."""
+    from emoji_lab.models.registry import spec
+
+    return {name: spec(name).budget(quick).as_dict() for name in names}
 
 
 def _lock() -> Optional[Any]:
@@ -101,7 +109,7 @@ def _write_status(state: dict) -> None:
 
 
 def _same_job(state: dict, job: dict) -> bool:
-    return all(state.get(key) == job[key] for key in ("data", "quick", "minutes", "models"))
+    return all(state.get(key) == job[key] for key in ("data", "quick", "budgets", "models"))
 
 
 def start(data: str, quick: bool) -> Optional[str]:
@@ -211,7 +219,8 @@ def finished_run(model_name: str, ds: Any, quick: bool) -> Optional[Any]:
         run = matching_run(model_name, ds)
     except EmojiLabError:
         return None
-    config, plan, spec = run.record.get("config", {}), budget(quick, model_name), models.spec(model_name)
+    spec = models.spec(model_name)
+    config, plan = run.record.get("config", {}), spec.budget(quick).as_dict()
     same = all(config.get(key) == plan[key] for key in ("epochs", "max_train", "batch_size")) and \
         config.get("learning_rate") == spec.learning_rate and \
         config.get("class_weight_power") == spec.class_weight_power and \
@@ -251,7 +260,7 @@ def _worker_has(model_name: str, ds: Any, quick: bool) -> bool:
     from emoji_lab.training.runs import fingerprint
 
     state = status()
-    if not alive() or state.get("quick") != quick or state.get("minutes") != budget(quick)["minutes"]:
+    if not alive() or state.get("quick") != quick or state.get("budgets") != budgets_of(state.get("models", []), quick):
         return False
     if model_name not in state.get("models", []) or model_name in state.get("done", {}):
         return False
@@ -269,7 +278,8 @@ def _wait(done: Any) -> None:
 def _show_record(record: dict, model_name: str) -> None:
     """A finished run's epochs, as the training display showed them."""
     from emoji_lab.models import registry as models
-    from emoji_lab.training.train import Monitor, TrainingDisplay
+    from emoji_lab.training.display import TrainingDisplay
+    from emoji_lab.training.train import Monitor
 
     display = TrainingDisplay(record["config"]["epochs"], 1, lambda: record["best_epoch"], None)
     display.live = False
@@ -281,7 +291,7 @@ def _show_record(record: dict, model_name: str) -> None:
 def _watch(model_name: str) -> Optional[Any]:
     """Show the worker's training of `model_name` as it goes, from its first epoch, until it ends; returns the
     display (None if no epoch began). Ctrl-C stops watching, not the worker."""
-    from emoji_lab.training.train import TrainingDisplay
+    from emoji_lab.training.display import TrainingDisplay
 
     state = status()
     if state.get("current") != model_name:

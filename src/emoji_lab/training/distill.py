@@ -1,5 +1,6 @@
-"""Lesson 9's student: its `bytegrams` teacher, trained on from its own weights to learn from two teachers,
-so that one phone-sized model can learn what a pair knows that would not fit in the app.
+"""Lesson 9's student (`bytegrams-student` in the registry): its `bytegrams` teacher, trained on from its own
+weights to learn from two teachers, so that one phone-sized model can learn what a pair knows that would not fit in
+the app.
 
 The teachers are the lesson's `bytegrams` run and the classical yardstick (`emoji_lab.training.yardstick`: 5.2M
 parameters, its hashing in Python). On every training text their probabilities are combined as a
@@ -10,16 +11,8 @@ epoch with the learning rate decaying to 0, the last one kept (`emoji_lab.traini
 The teachers predict the very texts they were trained on, which keeps the recipe inside one lesson's
 minutes (held-out predictions would mean training each teacher several times).
 
-Why it starts from its teacher's weights (measured with the course's earlier recipe, half class weights and
-the best validation epoch kept: TweetEval validation, yardstick 23.80, 20 epochs; five teacher/student seed
-pairs, each run both ways): from fresh weights the students kept 25.66,
-25.26, 25.79 (teacher seed 2017; student seeds 2017-2019), 25.99 (teacher 2018) and 25.43 (teacher 2019),
-mean 25.63; from their teacher's weights 25.99, 26.16, 25.90, 25.27 and 26.10, mean 25.88, higher in four
-pairs of five. The difference is about the size of the seed-to-seed spread: a modest gain, not a sure one.
-
-The mix's weights were chosen once, when the course was built, on TweetEval validation with a first version
-of this recipe (fixed-length batches; two settings tried, seed 2017: the bytegrams teacher at 0.5 and
-the label at 0.5 gave the student 25.1 macro-F1, both at 0.3 gave 26.0): constants, not tuned per run.
+It starts from its teacher's weights, and the mix's weights are constants chosen once, when the course was
+built, on TweetEval validation: what they gave is measured in bench/results and the workshop guide's chapter 9.
 """
 
 from __future__ import annotations
@@ -29,8 +22,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-STUDENT = "bytegrams-student"  # the student's run name
-TEACHER = "bytegrams"
+STUDENT = "bytegrams-student"  # the student's registry entry, and its run's name
 GRAM_WEIGHT = 0.3  # the bytegrams teacher's share of the mix; the yardstick has the rest
 LABEL_SHARE = 0.3  # the one-hot label's share of the student's target; the teachers' mix has the rest
 
@@ -49,37 +41,42 @@ def student_targets(y: np.ndarray, mix: np.ndarray, label_share: float = LABEL_S
     return label_share * one_hot + (1 - label_share) * mix
 
 
-def fit_yardstick(ds: Any, quick: bool, epochs: Optional[int] = None, max_train: Any = None) -> Any:
-    """The classical yardstick with its lesson budget (`budgets.YARDSTICK_EPOCHS`; quick: its teacher's)."""
-    from emoji_lab.models.budgets import YARDSTICK_EPOCHS, budget
-    from emoji_lab.training import yardstick as classical
+def fit_yardstick(ds: Any, quick: bool, plan: Optional[Any] = None) -> Any:
+    """The classical yardstick with its lesson budget (`budgets.YARDSTICK_EPOCHS`; quick: its teacher's), or with
+    the epochs and training texts of the student's `plan` when one was given (the CLI's, the benchmark's)."""
+    from emoji_lab.models.budgets import YARDSTICK_EPOCHS
+    from emoji_lab.models.registry import spec
+    from emoji_lab.training import yardstick
 
-    return classical.fit_on(ds, epochs=epochs or (budget(True, TEACHER)["epochs"] if quick else YARDSTICK_EPOCHS),
-                            max_train=max_train if isinstance(max_train, int) else None)
+    if plan is not None:
+        return yardstick.fit_on(ds, epochs=plan.budget.epochs, max_train=plan.budget.max_train)
+    return yardstick.fit_on(ds, epochs=spec(STUDENT).budget(True).epochs if quick else YARDSTICK_EPOCHS)
 
 
 def distill(run: Any, ds: Any, *, yard: Optional[Any] = None, quick: bool = False, progress: bool = True,
-            run_name: str = STUDENT, **train_args: Any) -> Any:
+            plan: Optional[Any] = None) -> Any:
     """Train the student from `run` (a bytegrams run on `ds`) and the yardstick (`yard`, trained now if None).
 
-    The student starts from `run`'s weights. `train_args` go to `emoji_lab.training.train.train` (runs_root, seed,
-    epochs, ...). The run's record keeps the teachers: their weights, the yardstick's scores and the pair's
+    The student starts from `run`'s weights and trains as `plan` says (default: its lesson budget, quick or not),
+    every epoch of it. The run's record keeps the teachers: their weights, the yardstick's scores and the pair's
     validation scores, and their seconds.
     """
     from emoji_lab.common.errors import EmojiLabError
-    from emoji_lab.models.budgets import budget
     from emoji_lab.training.metrics import evaluate, headline
+    from emoji_lab.training.plan import Plan, Teaching
     from emoji_lab.training.runs import YARDSTICK_FILE, fingerprint, model_sha
     from emoji_lab.training.train import train
 
-    if run.record.get("model") != TEACHER:
-        raise EmojiLabError(f"the teacher must be a {TEACHER} run, not {run.record.get('model', run.name)!r}")
+    student = Plan.of(STUDENT, quick) if plan is None else plan
+    teacher = student.spec.teacher
+    if run.record.get("model") != teacher:
+        raise EmojiLabError(f"the teacher must be a {teacher} run, not {run.record.get('model', run.name)!r}")
     if run.record.get("data", {}).get("fingerprint") != fingerprint(ds):
         raise EmojiLabError(f"the teacher {run.name!r} was trained on other data than {ds.source}")
     if yard is None:
         if progress:
             print("training the classical yardstick, the second teacher ...", flush=True)
-        yard = fit_yardstick(ds, quick, train_args.get("epochs"), train_args.get("max_train"))
+        yard = fit_yardstick(ds, quick, plan)
     if progress:
         print("both teachers predict every training text ...", flush=True)
     started = time.perf_counter()
@@ -89,7 +86,7 @@ def distill(run: Any, ds: Any, *, yard: Optional[Any] = None, quick: bool = Fals
     teachers = {
         "gram_run": run.name, "gram_sha256": model_sha(run), "gram_val": headline(run.record["val"]),
         "gram_weight": GRAM_WEIGHT, "label_share": LABEL_SHARE,
-        "seconds": {"bytegrams": run.record["seconds"], "yardstick": round(yard.fit_seconds, 2),
+        "seconds": {teacher: run.record["seconds"], "yardstick": round(yard.fit_seconds, 2),
                     "predict": round(predict_seconds, 2)},
         "yardstick": {"params": yard.params, "best_epoch": yard.best_epoch,
                       "val": headline(evaluate(ds.val.y, val_yard, ds.labels))},
@@ -100,10 +97,9 @@ def distill(run: Any, ds: Any, *, yard: Optional[Any] = None, quick: bool = Fals
 
         say("the student learns (its training top-1 and top-5 count the targets' most likely emoji; "
             "validation counts the true labels) ...")
-    whole = train_args.get("epochs") or budget(quick, TEACHER)["epochs"]
-    return train(TEACHER, ds, quick=quick, run_name=run_name, progress=progress, patience=whole, start_from=run,
-                 targets=student_targets(ds.train.y, mix), teachers=teachers,
-                 keep=lambda folder: yard.save(folder / YARDSTICK_FILE), **train_args)
+    taught = Teaching(student_targets(ds.train.y, mix), teachers,
+                      keep=lambda folder: yard.save(folder / YARDSTICK_FILE))
+    return train(student.replace(patience=student.budget.epochs), ds, progress=progress, start_from=run, taught=taught)
 
 
 def kept_yardstick(student: Any) -> Any:

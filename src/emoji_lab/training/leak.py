@@ -92,6 +92,9 @@ def residue_story(rule: Optional[ResidueRule], source: str) -> str:
 def published_run(run: Any, published: Any) -> Any:
     """`run`'s model trained again, same settings, on the published text: reloaded when already trained."""
     from emoji_lab.common.errors import EmojiLabError
+    from emoji_lab.models.budgets import Budget
+    from emoji_lab.models.registry import spec
+    from emoji_lab.training.plan import Plan
     from emoji_lab.training.runs import matching_run
     from emoji_lab.training.train import train
 
@@ -103,8 +106,8 @@ def published_run(run: Any, published: Any) -> Any:
         minutes = config.get("minutes")  # None: a run made without a clock
         say(f"Training {run.record['model']} again on the text as published, with the same settings as "
             f"{run.name} (up to {config['epochs']} epochs" + (f" or {plural(minutes, 'minute')}):" if minutes else "):"))
-        return train(run.record["model"], published, epochs=config["epochs"], batch_size=config["batch_size"],
-                     max_train=config["max_train"], seed=config["seed"], run_name=name, minutes=minutes)
+        budget = Budget(config["epochs"], minutes, config["max_train"], config["batch_size"])
+        return train(Plan(spec(run.record["model"]), budget, seed=config["seed"], name=name), published)
 
 
 def leak_scores(run: Any, ds: Any) -> Optional[dict]:

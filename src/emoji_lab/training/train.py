@@ -2,33 +2,23 @@
 TensorBoard logs and a record of the run. The run is built aside and kept only when the training ends
 by itself: Ctrl-C discards it and leaves the earlier run of the same name as it was (`runs.building`).
 
-Two things make it fit a lesson's minutes on a 2-core laptop:
-- Batches of similar length, cut just after their longest text: tweets are short (a median of 34
-  of the 128 bytes on `sample`) and every model ignores padding, so the LSTMs skip most of it.
-  A model built for any length trains; the fixed-length model (128 ids in, what the phone runs)
-  gets its weights and is what is saved and returned.
-- Validation is one pass over the val split per epoch in our own hook, which adds val loss, top-1,
-  top-5 and macro-F1 to Keras's epoch logs before EarlyStopping and TensorBoard read them.
+What is trained, for how long and where it is kept is a `Plan` (`emoji_lab.training.plan`); the model's own
+recipe (learning rate, class weights, fixed epochs) is its registry entry. Two things make it fit a lesson's
+minutes on a 2-core laptop: batches of similar length with their padding trimmed (`emoji_lab.training.batches`),
+and validation as one pass over the val split per epoch in our own hook, which adds val loss, top-1, top-5 and
+macro-F1 to Keras's epoch logs before EarlyStopping and TensorBoard read them.
 
 Every model weighs each training text by its emoji's inverse frequency to a power (`class_weights`,
-`ModelSpec.class_weight_power`: 1 counts each emoji as much in all as any other, as macro-F1 counts them;
-the sequence models take 0.5, which they learn faster with); unweighted, a model learns to answer the common
-emoji (on TweetEval the talk's model answered ❤️ for half of the test tweets). It keeps the epoch with the highest
-val macro-F1 and stops when that has not improved for PATIENCE epochs, or when another epoch would pass the
-budget's minutes (`Clock`): with rare emoji weighted up, the (unweighted) val loss can rise while macro-F1
-still improves, and stopping on the loss would stop too soon.
+`ModelSpec.class_weight_power`): unweighted, a model learns to answer the common emoji. It keeps the epoch with
+the highest val macro-F1 and stops when that has not improved for the plan's patience, or when another epoch would
+pass the budget's minutes (`Clock`): with rare emoji weighted up, the (unweighted) val loss can rise while macro-F1
+still improves, and stopping on the loss would stop too soon. A `fixed_epochs` model (lesson 9's bag of n-grams)
+chooses no epoch at all: it trains its whole budget with the learning rate decayed to 0 (cosine) and keeps the
+last epoch, because on TweetEval an epoch picked on validation picked memorising (the measurements are in
+bench/results and the workshop guide's chapter 9).
 
-Lesson 9's bag of n-grams (`ModelSpec.fixed_epochs`) chooses no epoch at all: it trains its whole budget
-with the learning rate decayed to 0 (cosine) and keeps the last epoch. Measured on TweetEval, cleaned
-(validation macro-F1 / test-dev leak-free macro-F1, `python -m emoji_lab bench`): the earlier recipe, half
-class weights and the best validation epoch kept (10 of 12), 25.0 / 20.5; this one 22.7 / 22.6 (seeds 2018
-and 2019: 23.0 / 22.2, 22.6 / 22.4); the yardstick 23.8 / 21.9. In a copy of the model fed NumPy buckets, full
-class weights at a constant rate scored 22.3 leak-free after epoch 7 and 19.5 after epoch 14 while validation
-rose from 23.5 to 23.9: the validation split shares its period and 213 of its 5,000 tweets with training, the
-test split neither, so an epoch picked on validation picks memorising.
-
-`targets` trains on probabilities instead of class ids (lesson 9's student learns from its teachers,
-`emoji_lab.training.distill`); class weights still follow each text's true label.
+A student (`Teaching`) trains on probabilities instead of class ids (`emoji_lab.training.distill`); class
+weights still follow each text's true label.
 """
 
 from __future__ import annotations
@@ -41,101 +31,85 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional, Sequence
+from typing import Any, Iterator, Optional, Sequence
 
 import numpy as np
 
 from emoji_lab.common.errors import EmojiLabError
 from emoji_lab.common.files import WriteError
-from emoji_lab.common.formatting import plural, say, wrap
+from emoji_lab.common.formatting import say
 from emoji_lab.data.cleaning import text_cleaner
 from emoji_lab.data.dataset import training_rows
 from emoji_lab.data.encoders import ByteEncoder, WordEncoder
 from emoji_lab.models import registry as models
-from emoji_lab.models.budgets import budget
 from emoji_lab.training import metrics
-from emoji_lab.training.runs import (MODEL_FILE, PREDICT_BATCH, Run, TensorBoardLog, building,  # noqa: F401 (API)
-                                     check_run_folder, fingerprint, list_runs, load_run, matching_run, open_run,
-                                     run_dir, save_encoder, sigint_held, tensorboard_command, write_record)
+from emoji_lab.training.batches import predict_trimmed, training_data
+from emoji_lab.training.display import TrainingDisplay
+from emoji_lab.training.plan import Plan, Teaching
+from emoji_lab.training.runs import (MODEL_FILE, Run, TensorBoardLog, building, check_run_folder, fingerprint, run_dir,
+                                     save_encoder, sigint_held, write_record)
 
-PATIENCE = 3  # epochs without a better val macro-F1 before stopping (it is noisier than the loss)
 MAX_WORDS = 100_000  # the seed's word vocabulary (lesson 3's 51.2 MB)
-POOL_BATCHES = 32  # batches drawn together, then grouped by length
-TRIM_MARGIN = 6  # ids kept after a batch's longest text: the char-CNN's last pooled step reads 5 bytes on
 HOOKS = ("on_epoch_begin", "on_train_batch_end", "on_epoch_end")
-def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None = None,
-          batch_size: int | None = None, run_name: str | None = None, runs_root: Path | None = None,
-          out: Path | None = None, progress: bool = True, seed: int = 2017,
-          max_train: int | None | str = "budget", callbacks: Sequence[Any] = (),
-          targets: Optional[np.ndarray] = None, teachers: Optional[dict] = None, patience: int = PATIENCE,
-          start_from: Optional[Run] = None, keep: Optional[Callable[[Path], None]] = None,
-          minutes: float | None | str = "budget") -> Run:
-    """Train `model_name` on `ds` and keep the run under its name (or in `out`); returns the best model.
+def train(what: Plan | str, ds: Any, *, quick: bool = False, progress: bool = True, callbacks: Sequence[Any] = (),
+          start_from: Optional[Run] = None, taught: Optional[Teaching] = None) -> Run:
+    """Train what `what` plans (a `Plan`, or a model's name: its lesson budget, quick or not) on `ds` and keep the run
+    under its name (or in the plan's `out`); returns the kept model.
 
-    `epochs`, `batch_size`, `max_train` (None: every training text) and `minutes` (None: no clock) override
-    the lesson budget;
-    `callbacks` are extra Keras callbacks, run after the course's own; `patience`: epochs without a better
-    val score before stopping. `targets`, [len(ds.train), classes] probabilities, replace the one-hot
-    labels as what the model learns to output; `teachers` (where they came from) is kept in the record.
-    `start_from`: a run of the same model whose weights (and encoder) the training starts from, instead of
-    fresh ones. `keep(folder)` writes what else the run keeps (a student's yardstick) into its folder.
+    `callbacks` are extra Keras callbacks, run after the course's own. `start_from`: a run of the same model whose
+    weights (and encoder) the training starts from, instead of fresh ones. `taught`: a student's targets, teachers
+    and what else its run keeps.
     """
-    spec = models.spec(model_name)
-    plan = budget(quick, model_name)
-    plan["epochs"] = _positive("epochs", epochs if epochs is not None else plan["epochs"])
-    plan["batch_size"] = _positive("batch_size", batch_size if batch_size is not None else plan["batch_size"])
-    patience = _positive("patience", patience)
-    if start_from is not None and start_from.record.get("model") != model_name:
-        raise EmojiLabError(f"a {model_name} can start only from a {model_name} run, "
+    plan = what if isinstance(what, Plan) else Plan.of(what, quick)
+    spec, budget, graph = plan.spec, plan.budget, plan.spec.graph
+    if start_from is not None and start_from.record.get("model") != graph:
+        raise EmojiLabError(f"a {graph} can start only from a {graph} run, "
                             f"not {start_from.record.get('model', start_from.name)!r}")
     if start_from is not None and list(start_from.labels) != list(ds.labels):
         raise EmojiLabError(f"{start_from.name!r} answers with other emoji (or in another order) than "
                             f"{ds.source}'s {' '.join(ds.labels)}: it cannot start this training")
-    if max_train != "budget":
-        plan["max_train"] = None if max_train is None else _positive("max_train", max_train)
-    if minutes != "budget":
-        plan["minutes"] = None if minutes is None else _positive_minutes(minutes)
-    folder = check_run_folder(Path(out) if out else run_dir(run_name or model_name, ds.source, runs_root))
-    name = run_name or (folder.name if out else model_name)
+    folder = check_run_folder(Path(plan.out) if plan.out else run_dir(plan.run_name, ds.source, plan.runs_root))
+    name = plan.run_name
     check_splits(ds)
     from emoji_lab.common.backend import import_tensorflow
 
     tf = import_tensorflow()
-    rows = training_rows(len(ds.train), plan["max_train"], seed)
+    seed = plan.seed
+    rows = training_rows(len(ds.train), budget.max_train, seed)
     texts, y = [ds.train.texts[i] for i in rows], np.asarray(ds.train.y)[rows]
-    if targets is not None:
-        targets = soft_targets(targets, len(ds.train), len(ds.labels))[rows]
+    targets = None if taught is None else soft_targets(taught.targets, len(ds.train), len(ds.labels))[rows]
     if start_from is not None:  # its weights are for its encoder: a word model keeps the run's vocabulary
         encoder = start_from.encoder
     else:
         cleaning = text_cleaner() if ds.cleaned else None  # the texts' own cleaning, repeated at every prediction
         encoder = (WordEncoder.fit(texts, max_words=MAX_WORDS, cleaning=cleaning) if spec.input == "words"
                    else ByteEncoder(cleaning=cleaning))
-    steps = -(-len(texts) // plan["batch_size"])  # batches per epoch, the last one maybe short
-    trainer = compiled_model(model_name, len(ds.labels), encoder, seed, soft=targets is not None,
-                             decay_steps=steps * plan["epochs"])
+    steps = -(-len(texts) // budget.batch_size)  # batches per epoch, the last one maybe short
+    trainer = compiled_model(spec, len(ds.labels), encoder, seed, soft=targets is not None,
+                             decay_steps=steps * budget.epochs)
     if start_from is not None:
         trainer.set_weights(start_from.model.get_weights())
-    fixed_length = models.build_model(model_name, len(ds.labels), max_len=encoder.max_len,
+    fixed_length = models.build_model(spec.name, len(ds.labels), max_len=encoder.max_len,
                                       vocab_size=encoder.vocab_size)  # what the phone runs: 128 ids in
     monitor = Monitor.of(spec)
     weights = row_weights(y, len(ds.labels), spec.class_weight_power)
-    data = training_data(tf, encoder.encode_batch(texts), y if targets is None else targets, plan["batch_size"],
+    data = training_data(tf, encoder.encode_batch(texts), y if targets is None else targets, budget.batch_size,
                          seed, weights)
     had_run = (folder / "record.json").is_file()
     with building(folder) as build, interrupted_note(folder, had_run), disk_errors(folder, had_run):
         log = EpochLog(trainer, fixed_length, encoder.encode_batch(ds.val.texts), ds.val.y, build / MODEL_FILE,
                        monitor)
-        display = (TrainingDisplay(plan["epochs"], steps, lambda: None if monitor.last else log.best_epoch,
-                                   plan["minutes"]) if progress else None)
+        display = (TrainingDisplay(budget.epochs, steps, lambda: None if monitor.last else log.best_epoch,
+                                   budget.minutes) if progress else None)
         started = time.perf_counter()
-        clock = Clock(trainer, plan["minutes"], plan["epochs"])
-        fit(trainer, data, plan["epochs"], seed, [log, clock, TensorBoardLog(tf, build, fixed_length), display],
-            list(callbacks), monitor, patience)
+        clock = Clock(trainer, budget.minutes, budget.epochs)
+        fit(trainer, data, budget.epochs, seed, [log, clock, TensorBoardLog(tf, build, fixed_length), display],
+            list(callbacks), monitor, plan.patience)
         log.keep_best()
         record = {
-            "name": name, "model": model_name, "summary": spec.summary,
-            "config": {**plan, "seed": seed, "learning_rate": spec.learning_rate, "patience": patience,
+            "name": name, "model": graph, "summary": spec.summary,
+            "config": {**budget.as_dict(), "seed": seed, "learning_rate": spec.learning_rate,
+                       "patience": plan.patience,
                        "learning_rate_schedule": "cosine to 0" if spec.fixed_epochs else "constant",
                        "class_weight_power": spec.class_weight_power,
                        "kept_by": "last epoch" if monitor.last else monitor.key,
@@ -149,14 +123,14 @@ def train(model_name: str, ds: Any, *, quick: bool = False, epochs: int | None =
             "model_file_bytes": (build / MODEL_FILE).stat().st_size,
             "epochs": log.epochs, "best_epoch": log.best_epoch, "seconds_per_epoch": log.seconds_per_epoch(),
             "seconds": round(time.perf_counter() - started, 2), "val": log.best_scores(),
-            "stopped_early": len(log.epochs) < plan["epochs"],
-            "stopped_by": stopped_by(len(log.epochs), plan["epochs"], clock.stopped),
+            "stopped_early": len(log.epochs) < budget.epochs,
+            "stopped_by": stopped_by(len(log.epochs), budget.epochs, clock.stopped),
             "versions": {"tensorflow": tf.__version__, "keras": sys.modules["keras"].__version__},
             "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-            **({"teachers": teachers} if teachers else {}),
+            **({"teachers": taught.teachers} if taught is not None and taught.teachers else {}),
         }
-        if keep is not None:
-            keep(build)
+        if taught is not None and taught.keep is not None:
+            taught.keep(build)
         write_record(build, record)
     if display:
         display.summary(record, monitor)
@@ -201,12 +175,6 @@ def disk_errors(folder: Path, had_run: bool) -> Iterator[None]:
         raise WriteError(Path(exc.filename or folder), exc, _what_stays(folder, had_run)) from None
 
 
-def _positive_minutes(value: float) -> float:
-    if not float(value) > 0:
-        raise EmojiLabError(f"minutes must be more than 0, not {value}")
-    return float(value)
-
-
 def stopped_by(epochs_run: int, epochs: int, clock_stopped: bool) -> str:
     """Why training ended, for the record and the lessons: "the clock", "early stopping" or "epochs"."""
     if clock_stopped:
@@ -233,13 +201,7 @@ class Clock:
         """Nothing to release."""
 
 
-def _positive(what: str, value: int) -> int:
-    if int(value) < 1:
-        raise EmojiLabError(f"{what} must be at least 1, not {value}")
-    return int(value)
-
-
-def compiled_model(model_name: str, n_classes: int, encoder: Any, seed: int, soft: bool = False,
+def compiled_model(spec: models.ModelSpec, n_classes: int, encoder: Any, seed: int, soft: bool = False,
                    decay_steps: int = 1) -> Any:
     """The model to train: any input length, compiled as the seed did (Adam), with top-1 and top-5 accuracy.
 
@@ -248,14 +210,13 @@ def compiled_model(model_name: str, n_classes: int, encoder: Any, seed: int, sof
     """
     import keras
 
-    model = models.build_model(model_name, n_classes, max_len=None, vocab_size=encoder.vocab_size, seed=seed)
+    model = models.build_model(spec.name, n_classes, max_len=None, vocab_size=encoder.vocab_size, seed=seed)
     if soft:
         loss, top1, top5 = ("categorical_crossentropy", keras.metrics.CategoricalAccuracy(name="top1"),
                             keras.metrics.TopKCategoricalAccuracy(k=5, name="top5"))
     else:
         loss, top1, top5 = ("sparse_categorical_crossentropy", keras.metrics.SparseCategoricalAccuracy(name="top1"),
                             keras.metrics.SparseTopKCategoricalAccuracy(k=5, name="top5"))
-    spec = models.spec(model_name)
     rate = (keras.optimizers.schedules.CosineDecay(spec.learning_rate, max(decay_steps, 1)) if spec.fixed_epochs
             else spec.learning_rate)
     model.compile(optimizer=keras.optimizers.Adam(rate), loss=loss,
@@ -336,60 +297,6 @@ def soft_targets(targets: Any, n_texts: int, n_classes: int) -> np.ndarray:
     return t
 
 
-# -- data: batches of similar length, trimmed padding --------------------------------------------------------
-def text_lengths(x: np.ndarray) -> np.ndarray:
-    """Ids before the padding, per row (padding is only ever at the end)."""
-    return (x != 0).sum(axis=1)
-
-
-def trimmed(x: np.ndarray, rows: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Those rows, cut TRIM_MARGIN ids after the longest of them: [len(rows), width <= max_len]."""
-    return x[rows, : min(x.shape[1], int(lengths[rows].max()) + TRIM_MARGIN)]
-
-
-def length_batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
-    """Row numbers of one epoch's batches: random pools of 32 batches, grouped by length, in random order."""
-    order = rng.permutation(len(lengths))
-    batches = []
-    for start in range(0, len(order), batch_size * POOL_BATCHES):
-        pool = order[start: start + batch_size * POOL_BATCHES]
-        pool = pool[np.argsort(lengths[pool], kind="stable")]
-        batches += [pool[i: i + batch_size] for i in range(0, len(pool), batch_size)]
-    return [batches[i] for i in rng.permutation(len(batches))]
-
-
-def training_data(tf: Any, x: np.ndarray, y: np.ndarray, batch_size: int, seed: int,
-                  weights: Optional[np.ndarray] = None) -> Any:
-    """A tf.data source of (ids [batch, width], targets[, weights]), reshuffled (seeded) every epoch.
-
-    Targets are class ids [batch] or probabilities [batch, classes]; weights, one per text, scale its loss.
-    (The number of batches is ceil(n / batch_size): pools hold a whole number of batches.)
-    """
-    lengths, rng = text_lengths(x), np.random.default_rng(seed)
-    y = np.asarray(y, dtype=np.int32 if np.ndim(y) == 1 else np.float32)
-    signature = (tf.TensorSpec([None, None], tf.int32), tf.TensorSpec([None, *y.shape[1:]], tf.as_dtype(y.dtype)))
-    if weights is not None:
-        signature += (tf.TensorSpec([None], tf.float32),)
-
-    def epoch() -> Iterator[tuple[np.ndarray, ...]]:
-        for rows in length_batches(lengths, batch_size, rng):
-            yield (trimmed(x, rows, lengths), y[rows]) + (() if weights is None else (weights[rows],))
-
-    data = tf.data.Dataset.from_generator(epoch, output_signature=signature)
-    return data.apply(tf.data.experimental.assert_cardinality(-(-len(x) // batch_size)))  # Keras knows the steps
-
-
-def predict_trimmed(model: Any, x: np.ndarray) -> np.ndarray:
-    """Probabilities [n, classes] from a model for any length, batch by batch of similar length."""
-    lengths = text_lengths(x)
-    order = np.argsort(lengths, kind="stable")
-    out = np.empty((len(x), int(model.output.shape[-1])), dtype=np.float32)
-    for start in range(0, len(x), PREDICT_BATCH):
-        rows = order[start: start + PREDICT_BATCH]
-        out[rows] = model.predict_on_batch(trimmed(x, rows, lengths))
-    return out
-
-
 def validation_scores(model: Any, x_val: np.ndarray, y_val: np.ndarray) -> dict:
     """val loss, top-1, top-5 and macro-F1 from one pass over the validation split."""
     probs = predict_trimmed(model, x_val)  # [n, classes]
@@ -454,75 +361,3 @@ class EpochLog:
             row = self.epochs[self.best_epoch - 1]
         return {"loss": row["val_loss"], "top1": row["val_top1"], "top5": row["val_top5"],
                 "macro_f1": row["val_macro_f1"]}
-
-
-class TrainingDisplay:
-    """One line per epoch; in a terminal or notebook also a live bar with loss, top-1 and top-5 so far.
-
-    Piped output gets plain lines only (no control codes); NO_COLOR is honoured by rich. The lines fit
-    80 columns.
-    """
-
-    HEADER = (f"{'epoch':<5} {'seconds':>8} {'loss':>6} {'top-1':>6} {'top-5':>6} | {'val loss':>8} {'top-1':>6}"
-              f" {'top-5':>6} {'macro-F1':>9}")
-
-    def __init__(self, epochs: int, steps: int, best_epoch: Callable[[], int | None], minutes: Optional[float] = None):
-        from rich.console import Console
-
-        self.console = Console(highlight=False, emoji=False)
-        self.epochs, self.steps, self.best_epoch = epochs, steps, best_epoch
-        self.live = self.console.is_jupyter or (self.console.is_terminal and not self.console.is_dumb_terminal)
-        self.progress, self.task = None, None
-        if minutes is not None:
-            self._print(wrap(f"Up to {plural(epochs, 'epoch')} or {plural(minutes, 'minute')}; sooner if val macro-F1 "
-                             "stops improving."))
-        self._print(self.HEADER)
-
-    def _print(self, line: str) -> None:
-        if self.live:
-            self.console.print(line, markup=False, soft_wrap=True)
-        else:
-            print(line, flush=True)
-
-    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
-        if not self.live:
-            return
-        if self.progress is None:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-            self.progress = Progress(TextColumn("epoch {task.fields[epoch]}"), BarColumn(bar_width=20),
-                                     MofNCompleteColumn(), TextColumn("{task.fields[scores]}"),
-                                     console=self.console, transient=True)
-            self.progress.start()
-            self.task = self.progress.add_task("train", total=self.steps, epoch="", scores="")
-        self.progress.update(self.task, completed=0, epoch=f"{epoch + 1}/{self.epochs}", scores="")
-
-    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        if self.progress is not None and logs:
-            scores = f"loss {logs['loss']:.3f}  top-1 {logs['top1']:.1%}  top-5 {logs['top5']:.1%}"
-            self.progress.update(self.task, completed=batch + 1, scores=scores)
-
-    def on_epoch_end(self, epoch: int, logs: dict) -> None:
-        line = (f"{epoch + 1:>2}/{self.epochs:<2} {logs['seconds']:>8.1f} {logs['loss']:>6.3f} {logs['top1']:>6.1%}"
-                f" {logs['top5']:>6.1%} | {logs['val_loss']:>8.3f} {logs['val_top1']:>6.1%} {logs['val_top5']:>6.1%}"
-                f" {logs['val_macro_f1']:>9.1%}" + ("  best" if self.best_epoch() == epoch + 1 else ""))
-        if self.progress is not None:
-            self.progress.console.print(line, markup=False, soft_wrap=True)
-        else:
-            print(line, flush=True)
-
-    def close(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()
-            self.progress = None
-
-    def summary(self, record: dict, monitor: Monitor) -> None:
-        """One closing line: which epoch was kept and why training ended."""
-        best = record["epochs"][record["best_epoch"] - 1][monitor.key]
-        line = f"kept epoch {record['best_epoch']} ({monitor.words} {monitor.shown(best)})"
-        if record.get("stopped_by") == "the clock":
-            line += f"; stopped: another epoch would pass the {record['config']['minutes']:g}-minute budget"
-        elif record["stopped_early"]:
-            line += (f"; stopped early: {monitor.words.split(' ', 1)[1]} did not improve for "
-                     f"{record['config']['patience']} epochs")
-        self._print(wrap(line))
