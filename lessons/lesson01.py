@@ -1,7 +1,7 @@
 """Lesson 01 (the problem and the data): the checks of its exercises, `count_emoji` and `top_share`.
 
 What the lesson shows (the data at a glance, popularity, the emoji card, the traps) is in
-`emoji_lab.teaching.explore`, which a learner calls from any prompt too.
+`emoji_lab.teaching.explore` and `emoji_lab.teaching.traps`, which a learner calls from any prompt too.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """What lesson 02 shows and checks, built on `baselines`: sentences, tables and the checks of its exercises.
 
-`baselines` holds the reusable part (the keyword model, log-odds, the majority baseline, failure analysis,
-rule suggestions and their effect), which the CLI and the benchmarks use too. This module turns its
+`emoji_lab.models.baselines` holds the reusable part (the keyword model, log-odds, the majority baseline), which
+the CLI and the benchmarks use too, and `emoji_lab.teaching.keyword_failures` the failure analysis, rule
+suggestions and their effect. This module turns their
 results into what the lesson prints: sentences with the learner's own numbers (`names_story`,
 `majority_story`, `coverage_story`, `rule_story`), rich views (`keywords_table`, `failures_view`,
 `ideas_table`), and the checks of the exercises (`check_my_top1`, `check_rule`).

@@ -230,13 +230,15 @@ def versus_keywords(name: str, scores: Mapping[str, float], keyword_scores: Mapp
     if record is not None:
         sentence += " ".join(["", budget_note(record), *filter(None, [quick_note(record)]),
                               "Lesson 7 compares every run you train."])
-        model, source = record.get("model"), record.get("data", {}).get("source")
+        model, data = record.get("model"), record.get("data", {})
         if record.get("stopped_by") == "early stopping":
             sentence += (" More minutes are unlikely to help: it had stopped improving. The next lessons change the "
                          "model instead.")
-        elif model and source:
+        elif model and data.get("source"):
+            from emoji_lab.data.source import flags
             from emoji_lab.models.budgets import CLI_EPOCHS
+            words = flags(data["source"], data.get("options", {}))
             sentence += (" To train it with no clock, until its validation score stops improving (many minutes; "
                          "the new run replaces this one, and lesson 7 shows it):\n"
-                         f"  python -m emoji_lab train --data {shlex.quote(source)} --model {model} --epochs {CLI_EPOCHS}")
+                         f"  python -m emoji_lab train {shlex.join(words)} --model {model} --epochs {CLI_EPOCHS}")
     return wrap(sentence)

@@ -1,7 +1,7 @@
 """Lesson 09 (beyond the seed): a bag of hashed byte n-grams against the talk's deep model, measured for a phone.
 
-The model is `bytegrams` in `emoji_lab.models.registry` (its hash in `emoji_lab.models.bytegrams`), then a student of the
-same shape taught by it and the classical yardstick (`emoji_lab.training.distill`). Nothing heavy is
+The model is `bytegrams` in `emoji_lab.models.registry` (its hash in `emoji_lab.models.bytegrams`), then a
+student of the same shape taught by it and the classical yardstick (`emoji_lab.training.distill`). Nothing heavy is
 imported at import time, and every sentence is built from what was measured on the learner's data,
 whichever way it went: the lesson's point (the best phone model is not the deepest one) is shown
 when it holds and the measured opposite when it does not.

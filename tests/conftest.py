@@ -37,7 +37,8 @@ def small_chcnn_run(tmp_path_factory):
     from emoji_lab.training.plan import Plan
     from emoji_lab.training.train import train
 
-    return train(Plan.of("chcnn-blstm", epochs=1, max_train=512, runs_root=tmp_path_factory.mktemp("runs")), load("sample"), progress=False)
+    return train(Plan.of("chcnn-blstm", epochs=1, max_train=512, runs_root=tmp_path_factory.mktemp("runs")),
+                 load("sample"), progress=False)
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ import pytest
 from emoji_lab.common.errors import EmojiLabError
 from emoji_lab.models import baselines
 from emoji_lab.models.baselines import KeywordModel
+from emoji_lab.teaching import keyword_failures
 from emoji_lab.training.metrics import evaluate
 
 LABELS = ["😂", "❤️", "🎉"]
@@ -169,29 +170,29 @@ def test_majority_scores():
 
 
 def test_typo_rules():
-    words, deleted = {"love", "banger"}, {d: k for k in ["love", "banger"] for d in baselines._deletions(k)}
-    assert baselines.typo_of("lovvvve", words, deleted) == "love"  # elongation
-    assert baselines.typo_of("bannger", words, deleted) == "banger"  # a letter too many
-    assert baselines.typo_of("lpve", words, deleted) is None  # too short for one-letter edits
-    assert baselines.typo_of("bagner", words, deleted) == "banger"  # two letters swapped
-    assert baselines.typo_of("banter", words, deleted) == "banger"  # a letter changed
-    assert baselines.typo_of("banter", words, deleted, frozenset({"banter"})) is None  # a known word
-    assert baselines.typo_of("angers", words, deleted) is None  # two edits apart
-    assert baselines.one_edit_apart("apart", "parts") is False
+    words, deleted = {"love", "banger"}, {d: k for k in ["love", "banger"] for d in keyword_failures._deletions(k)}
+    assert keyword_failures.typo_of("lovvvve", words, deleted) == "love"  # elongation
+    assert keyword_failures.typo_of("bannger", words, deleted) == "banger"  # a letter too many
+    assert keyword_failures.typo_of("lpve", words, deleted) is None  # too short for one-letter edits
+    assert keyword_failures.typo_of("bagner", words, deleted) == "banger"  # two letters swapped
+    assert keyword_failures.typo_of("banter", words, deleted) == "banger"  # a letter changed
+    assert keyword_failures.typo_of("banter", words, deleted, frozenset({"banter"})) is None  # a known word
+    assert keyword_failures.typo_of("angers", words, deleted) is None  # two edits apart
+    assert keyword_failures.one_edit_apart("apart", "parts") is False
 
 
 def test_failure_examples_sorted_by_kind(model):
     texts = ["lovvve", "i do not love this", "silence", "lol love"]
     y = np.array([1, 0, 2, 2])
-    report = baselines.failure_examples(model, texts, y, LABELS, n=5)
+    report = keyword_failures.failure_examples(model, texts, y, LABELS, n=5)
     assert report["texts"] == 4 and report["wrong"] == 4
     kinds = {kind: [e["text"] for e in found["examples"]] for kind, found in report["kinds"].items()}
     assert kinds == {"typo or elongation": ["lovvve"], "negation": ["i do not love this"],
                      "no keyword": ["silence"], "other": ["lol love"]}
     assert report["kinds"]["negation"]["examples"][0]["clue"] == "'not' in the text"
     assert sum(found["count"] for found in report["kinds"].values()) == report["wrong"]
-    assert baselines.NEGATION.search("I can’t") and baselines.NEGATION.search("dont")
-    assert not baselines.NEGATION.search("another note")
+    assert keyword_failures.NEGATION.search("I can’t") and keyword_failures.NEGATION.search("dont")
+    assert not keyword_failures.NEGATION.search("another note")
 
 
 def test_suggest_rules_and_their_effect():
@@ -199,14 +200,14 @@ def test_suggest_rules_and_their_effect():
     y = np.array([2] * 6 + [1] * 6 + [0] * 6)
     fitted = KeywordModel.fit(texts, y, 3, min_count=1, per_class=1, labels=LABELS)
     before = fitted.scores(texts).argmax(axis=1)
-    ideas = baselines.suggest_rules(fitted, texts, y, LABELS, min_count=5)
+    ideas = keyword_failures.suggest_rules(fitted, texts, y, LABELS, min_count=5)
     assert ideas and all(" " in idea["phrase"] for idea in ideas)
     best = ideas[0]
     mine = fitted.copy().add_rule(best["phrase"], best["emoji"])
     after = mine.scores(texts).argmax(axis=1)
     gain = int((after == y).sum() - (before == y).sum())
     assert gain == best["gain"] > 0  # the gain promised is the gain measured
-    effect = baselines.rule_effect(fitted, mine, texts, y)
+    effect = keyword_failures.rule_effect(fitted, mine, texts, y)
     assert effect["fixed"] - effect["broken"] == gain and effect["fired"] >= effect["changed"]
 
 

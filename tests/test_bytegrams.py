@@ -27,7 +27,8 @@ def run(ds, tmp_path_factory):
     from emoji_lab.training.plan import Plan
     from emoji_lab.training.train import train
 
-    return train(Plan.of("bytegrams", epochs=3, max_train=3000, runs_root=tmp_path_factory.mktemp("runs")), ds, progress=False)
+    return train(Plan.of("bytegrams", epochs=3, max_train=3000, runs_root=tmp_path_factory.mktemp("runs")), ds,
+                 progress=False)
 
 
 def test_numpy_hash_buckets_every_ngram_once_and_skips_padding():

@@ -5,6 +5,7 @@ import pytest
 
 from emoji_lab.common.errors import DataError
 from emoji_lab.data.dataset import from_raw_lines, label_lines, stratified_split
+from emoji_lab.data.source import named_lines
 
 LINES = (["so funny 😂"] * 6 + ["love you ❤️"] * 4 + ["love u ❤"] * 2 + ["sleepy 😴"] * 3
          + ["tired 😩 but lol 😂"] + ["rare one 🦑"] + ["no emoji at all"] + ["😂😂"])
@@ -55,7 +56,7 @@ def test_split_is_seeded_stratified_and_keeps_copies_together():
 
 def test_dataset_summary_has_what_the_cli_promises():
     lines = [f"fun {i} 😂" for i in range(30)] + [f"love {i} ❤️" for i in range(20)] + ["x"]
-    ds = from_raw_lines(lines, "test", top_k=5)
+    ds = from_raw_lines(lines, named_lines("test", top_k=5))
     summary = ds.summary()
     assert summary["lines"] == 51 and summary["examples"] == 50
     assert summary["labels"] == ["😂", "❤️"] and summary["counts"] == [30, 20]

@@ -32,7 +32,8 @@ def curve(run, key="val_loss"):
 
 def test_one_hot_targets_train_exactly_as_the_labels_do(ds, teacher, runs_root):
     one_hot = np.eye(len(ds.labels), dtype=np.float32)[ds.train.y]
-    same = train(Plan.of("bytegrams", epochs=3, runs_root=runs_root, name="one-hot"), ds, progress=False, taught=Teaching(one_hot, {}))
+    same = train(Plan.of("bytegrams", epochs=3, runs_root=runs_root, name="one-hot"), ds, progress=False,
+                 taught=Teaching(one_hot, {}))
     assert curve(same) == pytest.approx(curve(teacher), rel=1e-4)
     assert curve(same, "val_macro_f1") == pytest.approx(curve(teacher, "val_macro_f1"))
     assert same.record["config"]["targets"] == "probabilities"
@@ -43,7 +44,8 @@ def test_the_model_learns_what_the_targets_say_not_the_labels(ds, runs_root):
     heart = ds.labels.index("❤️")
     targets = np.zeros((len(ds.train), len(ds.labels)), dtype=np.float32)
     targets[:, heart] = 1  # every text "is" a heart, whatever its label
-    run = train(Plan.of("naive-noembd", epochs=2, runs_root=runs_root, name="hearts"), ds, progress=False, taught=Teaching(targets, {}))
+    run = train(Plan.of("naive-noembd", epochs=2, runs_root=runs_root, name="hearts"), ds, progress=False,
+                taught=Teaching(targets, {}))
     assert (run.probabilities(ds.val.texts).argmax(axis=1) == heart).all()
 
 
@@ -58,7 +60,8 @@ def test_a_run_can_start_from_another_runs_weights(ds, teacher, runs_root):
     starts = {}
     for name, start in (("warm", teacher), ("cold", None)):
         keep = FirstWeights()
-        run = train(Plan.of("bytegrams", epochs=1, runs_root=runs_root, name=name), ds, progress=False, callbacks=[keep], start_from=start)
+        run = train(Plan.of("bytegrams", epochs=1, runs_root=runs_root, name=name), ds, progress=False,
+                    callbacks=[keep], start_from=start)
         starts[name] = (keep.first, run.record["config"]["start_from"])
     assert starts["warm"][1] == "bytegrams" and starts["cold"][1] is None
     taught = teacher.model.get_weights()
@@ -68,9 +71,11 @@ def test_a_run_can_start_from_another_runs_weights(ds, teacher, runs_root):
 
 def test_a_run_starts_only_from_a_run_of_its_own_model_and_keeps_its_encoder(ds, teacher, runs_root):
     with pytest.raises(EmojiLabError, match="a naive-noembd can start only from a naive-noembd run, not 'bytegrams'"):
-        train(Plan.of("naive-noembd", epochs=1, runs_root=runs_root, name="bad"), ds, progress=False, start_from=teacher)
+        train(Plan.of("naive-noembd", epochs=1, runs_root=runs_root, name="bad"), ds, progress=False,
+              start_from=teacher)
     words = train(Plan.of("word-embed-blstm", epochs=1, runs_root=runs_root, name="words"), ds, progress=False)
-    again = train(Plan.of("word-embed-blstm", epochs=1, max_train=20, runs_root=runs_root), ds, progress=False, start_from=words)  # 20 texts: fitted on them, a vocabulary would be much smaller
+    again = train(Plan.of("word-embed-blstm", epochs=1, max_train=20, runs_root=runs_root), ds, progress=False,
+                  start_from=words)  # 20 texts: fitted on them, a vocabulary would be much smaller
     assert again.encoder.vocabulary == words.encoder.vocabulary  # its weights' word ids still mean the same words
     other = from_raw_lines(tiny_lines(seed=1), "other")
     assert other.labels != ds.labels  # the same emoji, another order
@@ -89,7 +94,8 @@ def test_targets_that_are_not_one_row_of_probabilities_per_text_fail_clearly(ds,
     bad = {"wide": np.full((n, k + 1), 1 / (k + 1)), "negative": np.tile([1.5, -0.5] + [0] * (k - 2), (n, 1)),
            "unnormalised": np.full((n, k), 0.5)}
     with pytest.raises(EmojiLabError, match=re.escape(says)):
-        train(Plan.of("bytegrams", epochs=1, runs_root=runs_root, name="bad"), ds, progress=False, taught=Teaching(bad.get(targets, targets) if isinstance(targets, str) else targets, {}))
+        train(Plan.of("bytegrams", epochs=1, runs_root=runs_root, name="bad"), ds, progress=False,
+              taught=Teaching(bad.get(targets, targets) if isinstance(targets, str) else targets, {}))
 
 
 def test_teachers_mix_is_a_weighted_geometric_mean():
@@ -110,7 +116,8 @@ def test_student_targets_blend_the_label_and_the_teachers():
 
 @pytest.fixture(scope="module")
 def student(ds, teacher, runs_root):
-    return dl.distill(teacher, ds, quick=True, progress=False, plan=Plan.of(dl.STUDENT, True, epochs=3, runs_root=runs_root))
+    plan = Plan.of(dl.STUDENT, True, epochs=3, runs_root=runs_root)
+    return dl.distill(teacher, ds, quick=True, progress=False, plan=plan)
 
 
 def test_the_student_is_a_bytegrams_run_that_records_its_teachers(ds, teacher, student):

@@ -14,9 +14,10 @@ from rich.console import Console
 from emoji_lab.common.errors import EmojiLabError
 from emoji_lab.data.dataset import Dataset, Split, from_presplit, from_raw_lines
 from emoji_lab.data.emojis import find_emoji, normalize_emoji
+from emoji_lab.data.source import named_lines, parse_source
 from emoji_lab.data.sources import load
 from emoji_lab.lessons import lesson01
-from emoji_lab.teaching import explore
+from emoji_lab.teaching import explore, traps
 from emoji_lab.teaching.widgets import popularity
 
 # Counts below are derived by hand from these lines (see each comment).
@@ -37,7 +38,7 @@ LINES = (["so funny 😂"] * 6          # one emoji
 
 @pytest.fixture(scope="module")
 def ds():
-    return from_raw_lines(LINES, "test-lines", top_k=3)
+    return from_raw_lines(LINES, named_lines("test-lines", top_k=3))
 
 
 def render(thing, width=80, **kwargs) -> str:
@@ -48,47 +49,47 @@ def render(thing, width=80, **kwargs) -> str:
 
 # -- traps on raw lines ---------------------------------------------------------------------------------------------
 def test_variation_selectors_are_counted_per_form(ds):
-    t = explore.traps(ds, LINES)
+    t = traps.traps(ds, LINES)
     assert t.raw and not t.cannot_show
     assert [(f.emoji, f.with_selector, f.without) for f in t.selectors] == [("❤️", 6, 3)]
     assert "❤️ typed with it 6 times and without it 3 times" in " ".join(
-        explore.trap_findings(t, "variation selectors"))
+        traps.trap_findings(t, "variation selectors"))
 
 
 def test_skin_tones_merged_into_their_plain_emoji(ds):
-    t = explore.traps(ds, LINES)
+    t = traps.traps(ds, LINES)
     assert [(x.emoji, x.toned, x.plain, x.is_class) for x in t.skin_tones] == [("👍", 3, 3, True)]
-    assert "3 emoji occurrences carry a skin-tone modifier" in explore.trap_findings(t, "skin tones")[0]
+    assert "3 emoji occurrences carry a skin-tone modifier" in traps.trap_findings(t, "skin tones")[0]
 
 
 def test_lines_with_several_emoji_split_into_repeated_and_different(ds):
-    s = explore.traps(ds, LINES).several
+    s = traps.traps(ds, LINES).several
     assert (s.with_emoji, s.one, s.repeated, s.different) == (len(LINES) - 1, 16, 4, 3)
     # "miss you ❤️ lol 😂" only: "😂❤️" has no text left and is dropped, like the pipeline does.
     assert s.several_classes == 1 == ds.notes["several top emoji, labelled by the first"]
 
 
 def test_dropped_lines_are_reported_with_their_reasons(ds):
-    t = explore.traps(ds, LINES)
-    rows = explore.trap_rows(t, "dropped")
+    t = traps.traps(ds, LINES)
+    rows = traps.trap_rows(t, "dropped")
     assert {"what": "dropped: no emoji", "lines": 1} in rows
     assert {"what": "dropped: no text besides emoji", "lines": 1} in rows
-    assert "3 lines were dropped" in explore.trap_findings(t, "dropped")[0]
+    assert "3 lines were dropped" in traps.trap_findings(t, "dropped")[0]
 
 
 def test_traps_read_the_raw_lines_of_an_own_file(tmp_path):
     path = tmp_path / "mine.txt"
     path.write_text("\n".join(LINES) + "\n", encoding="utf-8")
-    t = explore.traps(load(str(path), top_k=3))
+    t = traps.traps(load(str(path), top_k=3))
     assert t.several.several_classes == 1 and t.selectors[0].with_selector == 6
 
 
 def test_unreadable_raw_lines_say_why_instead_of_failing(ds):
-    t = explore.traps(ds)  # "test-lines" is not a file
+    t = traps.traps(ds)  # "test-lines" is not a file
     assert set(t.cannot_show) == {"variation selectors", "skin tones", "several emoji"}
-    assert "could not be read" in explore.trap_findings(t, "skin tones")[0]
+    assert "could not be read" in traps.trap_findings(t, "skin tones")[0]
     with pytest.raises(EmojiLabError, match="unknown trap"):
-        explore.trap_findings(t, "colours")
+        traps.trap_findings(t, "colours")
 
 
 @pytest.fixture
@@ -104,22 +105,22 @@ def published(tmp_path):
 
 
 def test_prelabelled_data_measures_the_leftover_selectors(published):
-    t = explore.traps(published)
+    t = traps.traps(published)
     assert not t.raw
     assert [(l.split, l.emoji, l.with_selector, l.texts) for l in t.leftovers] == [("train", "❤️", 3, 4),
                                                                                     ("val", "❤️", 1, 2)]
     assert t.trailing_space == {"train": (9, 9), "val": (0, 5)}
-    train_line = explore.trap_findings(t, "variation selectors")[0]
+    train_line = traps.trap_findings(t, "variation selectors")[0]
     assert "75.0% of the texts labelled ❤️ (3 of 4)" in train_line and "0.0% of the other texts (0 of 5)" in train_line
 
 
 def test_prelabelled_data_says_which_traps_it_cannot_show(published):
-    t = explore.traps(published)
+    t = traps.traps(published)
     assert set(t.cannot_show) == {"skin tones", "several emoji"}
-    tones = explore.trap_findings(t, "skin tones")
+    tones = traps.trap_findings(t, "skin tones")
     assert tones[0].startswith("Cannot be shown") and "0 skin-tone modifiers" in tones[1]
-    assert explore.trap_findings(t, "several emoji")[0].startswith("Cannot be shown")
-    assert explore.trap_rows(t, "several emoji") == []
+    assert traps.trap_findings(t, "several emoji")[0].startswith("Cannot be shown")
+    assert traps.trap_rows(t, "several emoji") == []
     assert "VARIATION SELECTORS" in render(t)
 
 
@@ -191,11 +192,11 @@ def test_the_card_compares_with_the_talks_card(ds, published):
 
 
 def test_about_data_is_honest_about_the_source(ds, published):
-    sample_like = Dataset("sample", ds.labels, ds.splits, ds.popularity, ds.lines, ds.dropped, ds.notes)
+    sample_like = Dataset(parse_source("sample"), ds.labels, ds.splits, ds.popularity, ds.lines, ds.dropped, ds.notes)
     assert "generated by this project" in explore.about_data(sample_like).words
     assert "real English tweets" in explore.about_data(published).words
     about = explore.about_data(ds)
-    assert about.kind == "file" and about.examples == ds.examples and "lines read" in render(about)
+    assert about.kind == "lines" and about.examples == ds.examples and "lines read" in render(about)
 
 
 # -- checks ---------------------------------------------------------------------------------------------------------

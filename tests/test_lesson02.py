@@ -10,7 +10,8 @@ from rich.console import Console
 from test_baselines import LABELS, corpus  # the made-up data of the baseline tests
 
 from emoji_lab.lessons import lesson02
-from emoji_lab.models.baselines import KeywordModel, failure_examples, majority_scores
+from emoji_lab.models.baselines import KeywordModel, majority_scores
+from emoji_lab.teaching.keyword_failures import failure_examples
 from emoji_lab.training.metrics import evaluate
 
 

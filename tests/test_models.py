@@ -25,7 +25,8 @@ def ids(texts: list[str], max_len: int) -> np.ndarray:
 
 def test_importing_the_training_modules_does_not_load_tensorflow():
     """The console imports check modules at start-up: TensorFlow (5 s) must wait for a step that needs it."""
-    code = "import sys, emoji_lab.models.registry, emoji_lab.training.train, emoji_lab.training.runs; print('tensorflow' in sys.modules)"
+    code = ("import sys, emoji_lab.models.registry, emoji_lab.training.train, emoji_lab.training.runs; "
+            "print('tensorflow' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "False", result.stderr
 

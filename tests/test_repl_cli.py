@@ -100,15 +100,63 @@ def test_auto_dry_run_from_the_command_line(tmp_path, monkeypatch):
     assert record["seconds"] >= sum(l["seconds"] for l in record["lessons"]) > 0
 
 
+def _csv_of_sample_lines(path: Path) -> Path:
+    """The practice corpus as a learner's own spreadsheet export: an id column, then the text in `body`."""
+    import csv
+
+    from emoji_lab.data.corpus import read_sample_lines
+
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "body"])
+        writer.writerows(enumerate(read_sample_lines()))
+    return path
+
+
+def test_dry_run_on_an_own_csv_with_its_text_column(tmp_path):
+    """An instructor checks the room's own export: the option reaches every lesson's load(DATA)."""
+    data = _csv_of_sample_lines(tmp_path / "room.csv")
+    timings = tmp_path / "timings.json"
+    args = ["--auto", "--quick", "--lessons", "0-3", "--data", str(data), "--text-column", "body"]
+    result = repl(tmp_path, args=[*args, "--timings", str(timings)], timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    record = json.loads(timings.read_text(encoding="utf-8"))
+    assert record["data"] == str(data) and record["options"] == {"text_column": "body"}
+    wrong = repl(tmp_path, args=["--auto", "--quick", "--lessons", "1", "--data", str(data)], timeout=600)
+    assert wrong.returncode == 1 and "no column named 'text'" in " ".join(wrong.stdout.split()), wrong.stdout
+
+
+def test_the_data_and_its_options_are_remembered(tmp_path):
+    data = _csv_of_sample_lines(tmp_path / "mine.csv")
+    first = repl(tmp_path, ["DATA", "bye"], args=["--data", str(data), "--text-column", "body"])
+    assert first.returncode == 0, first.stderr
+    assert f"checking --data {data} --text-column body" in first.stdout
+    assert f"Source({str(data)!r}, text_column='body')" in first.stdout
+    again = repl(tmp_path, ["DATA", "bye"])
+    assert "checking" not in again.stdout and f"Source({str(data)!r}, text_column='body')" in again.stdout
+    assert f"data: {data}" in repl(tmp_path, args=["--list"]).stdout
+    split = repl(tmp_path, ["bye"], args=["--seed", "7"])  # an option alone changes the remembered source
+    assert f"checking --data {data} --seed 7 --text-column body" in split.stdout
+    saved = json.loads((tmp_path / "progress.json").read_text(encoding="utf-8"))
+    assert saved["source"] == {"source": str(data), "path": str(data), "text_column": "body", "seed": 7}
+    bad = repl(tmp_path, ["bye"], args=["--text-column", "nope"])
+    assert bad.returncode == 2 and "nope" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+    assert json.loads((tmp_path / "progress.json").read_text(encoding="utf-8"))["source"] == saved["source"]
+
+
 def test_dry_run_keeps_the_learners_home_and_app(tmp_path, monkeypatch):
-    """Lesson 8 fills the iPhone app: in a dry run it fills a throwaway copy, in a throwaway home."""
+    """The lessons that fill the iPhone app name a dry-run sandbox: a dry run fills a throwaway copy, in a throwaway
+    home, entered once for all of them."""
     import os
 
     from emoji_lab.repl import auto
+    from emoji_lab.repl.lesson import load_lessons
 
     monkeypatch.setenv("EMOJI_LAB_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("EMOJI_LAB_IOS")
-    with auto.throwaway_home() as tmp, auto.throwaway_app(tmp):
+    fillers = [lesson for lesson in load_lessons() if lesson.dry_run]
+    assert [lesson.id for lesson in fillers] == ["08", "09"]
+    with auto.throwaway_home() as tmp, auto.sandboxes(fillers, tmp):
         assert os.environ["EMOJI_LAB_HOME"] == tmp
         app = Path(os.environ["EMOJI_LAB_IOS"])
         assert app.parent == Path(tmp) and (app / "EmojiLab.xcodeproj").is_dir()

@@ -18,12 +18,13 @@ from repl_driver import GOOD  # noqa: E402
 
 from emoji_lab.common import paths  # noqa: E402
 from emoji_lab.common import setup_check  # noqa: E402
+from emoji_lab.data.source import parse_source  # noqa: E402
 from emoji_lab.data.sources import load  # noqa: E402
 from emoji_lab.deploy import app as app_files  # noqa: E402
 from emoji_lab.lessons import lesson00  # noqa: E402
 from emoji_lab.repl import auto, commands, namespace, progress  # noqa: E402
 from emoji_lab.repl.execute import Runner, format_exception  # noqa: E402
-from emoji_lab.repl.lesson import LessonError, load_lessons, parse_lesson  # noqa: E402
+from emoji_lab.repl.lesson import LessonError, load_lessons, parse_lesson, resolve, span  # noqa: E402
 from emoji_lab.repl.render import Renderer, keep_backticks  # noqa: E402
 from emoji_lab.teaching.widgets.setup import environment_widget  # noqa: E402
 
@@ -103,6 +104,21 @@ def test_bound_names_are_what_the_code_binds_in_its_own_scope():
     assert namespace.bound_names(code) == {"keras", "os", "c", "x", "y", "z", "w", "i", "j", "f", "K", "squares", "fh"}
 
 
+def test_the_lesson_facts_name_what_exists():
+    """The models the lessons let train in the background are the registry's, each named by the lesson whose
+    `lesson` it is; a dry run's sandbox is a function that is there."""
+    from emoji_lab.models.registry import spec
+
+    lessons = load_lessons()
+    for lesson in lessons:
+        assert all(spec(name).lesson == lesson.id for name in lesson.background_models), lesson.id
+        if lesson.dry_run:
+            assert callable(resolve(lesson.dry_run))
+    assert [l.number for l in lessons if l.starts_background] == [1, 2, 3, 4, 5, 6]
+    assert span(l for l in lessons if l.background_models) == "lessons 4-6"
+    assert span([lessons[4], lessons[6]]) == "lessons 4 and 6" and span(lessons[:1]) == "lesson 0" and span([]) == ""
+
+
 def test_lesson_zero_has_the_required_kinds():
     lesson = next(l for l in load_lessons() if l.id == "00")
     kinds = {s.kind for s in lesson.steps}
@@ -126,8 +142,16 @@ def lesson_text(steps: str = GOOD_STEP, head: str = 'format_version = 1\nid = "5
 
 @pytest.mark.parametrize("text, message", [
     ("id = ", "not valid TOML"),
-    (lesson_text(head='id = "50"\ntitle = "T"\n'), "missing `format_version = 1`"),
-    (lesson_text(head='format_version = 2\nid = "50"\ntitle = "T"\n'), "written for lesson format 2"),
+    (lesson_text(head='id = "50"\ntitle = "T"\n'), "missing `format_version = 2`"),
+    (lesson_text(head='format_version = 3\nid = "50"\ntitle = "T"\n'), "written for lesson format 3"),
+    (lesson_text(head='format_version = 1\nid = "50"\ntitle = "T"\nstarts_background = true\n'),
+     "unknown top-level key(s): starts_background (lesson facts need `format_version = 2`)"),
+    (lesson_text(head='format_version = 2\nid = "50"\ntitle = "T"\nstarts_background = "yes"\n'),
+     "`starts_background` must be true or false"),
+    (lesson_text(head='format_version = 2\nid = "50"\ntitle = "T"\nbackground_models = "lstm"\n'),
+     "`background_models` must be a list of model names"),
+    (lesson_text(head='format_version = 2\nid = "50"\ntitle = "T"\ndry_run = "copy_the_app"\n'),
+     '`dry_run` \'copy_the_app\' must be "package.module:function"'),
     (lesson_text(head='format_version = 1\nid = "5"\ntitle = "T"\n'), "`id` must be two digits"),
     (lesson_text(head='format_version = 1\nid = "51"\ntitle = "T"\n'), "file name starts with 50"),
     (lesson_text(head='format_version = 1\nid = "50"\ntitle = "T"\nauthor = "me"\n'), "unknown top-level key"),
@@ -247,7 +271,7 @@ def test_check_step_notebook_helper(capsys):
 # -- progress, namespace, commands, rendering ----------------------------------------------------------------------
 def test_progress_round_trip_and_bad_files(tmp_path):
     path = tmp_path / "progress.json"
-    prog = progress.Progress(current_lesson="00", data="tweeteval", commands_used={"hint"})
+    prog = progress.Progress(current_lesson="00", source=parse_source("tweeteval"), commands_used={"hint"})
     prog.lesson("00").at = "00.4"
     prog.lesson("00").steps["00.1"] = progress.StepRecord("seen")
     prog.lesson("00").steps["00.4"] = progress.StepRecord("passed", ["greeting = 'hi 👋'"])
@@ -261,6 +285,19 @@ def test_progress_round_trip_and_bad_files(tmp_path):
         fresh, warning = progress.load(path)
         assert fresh.lessons == {} and warning and warning.startswith("warning: progress file")
         assert "\n" not in warning and not path.exists()
+
+
+def test_format_one_names_its_data_by_a_string_and_resumes_with_it_as_a_source(tmp_path, monkeypatch):
+    """Format 1 kept `data` as typed; a relative file path was read from where the console started, as now."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "progress.json"
+    path.write_text(json.dumps({"format_version": 1, "data": "mine.csv", "lessons": {}}), encoding="utf-8")
+    loaded, warning = progress.load(path)
+    assert warning is None and path.exists()  # never set aside
+    assert loaded.source == parse_source("mine.csv") and loaded.source.path == tmp_path / "mine.csv"
+    assert loaded.source.text_column == "text"  # format 1 could not say otherwise
+    path.write_text(json.dumps({"format_version": 1, "data": 3}), encoding="utf-8")
+    assert progress.load(path)[1].startswith("warning: progress file")  # damaged: set aside, as any damaged file
 
 
 def test_a_solved_exercise_keeps_its_code_unless_too_long(tmp_path):

@@ -170,7 +170,8 @@ def test_progress_saved_before_the_library_moved_into_wings_resumes_with_the_lea
     with their own code, its import pointing where the module is now, and is saved in today's format."""
     fixture = Path(__file__).resolve().parent / "fixtures" / "progress_format1.json"
     (tmp_path / "progress.json").write_text(fixture.read_text(encoding="utf-8"), encoding="utf-8")
-    result = repl(tmp_path, ["print(count_emoji('a \N{FACE WITH TEARS OF JOY} b \N{FACE WITH TEARS OF JOY}'), fe.__module__)",
+    result = repl(tmp_path,
+                  ["print(count_emoji('a \N{FACE WITH TEARS OF JOY} b \N{FACE WITH TEARS OF JOY}'), fe.__module__)",
                              "bye"], timeout=120)
     assert_clean(result)
     assert "Resuming lesson 01" in result.stdout and "at [01.10]" in result.stdout
@@ -178,6 +179,7 @@ def test_progress_saved_before_the_library_moved_into_wings_resumes_with_the_lea
     assert "reference solution's values" not in result.stdout and "moved it to" not in result.stdout
     saved = progress_of(tmp_path)
     assert saved["format_version"] == 2 and saved["current_lesson"] == "01"
+    assert saved["source"] == {"source": "sample", "path": None} and "data" not in saved  # the source, as a value
     assert saved["lessons"]["01"]["steps"]["01.9"]["code"] == [
         "from emoji_lab.data.emojis import find_emoji as fe", "count_emoji = lambda line: len(fe(line))"]
 

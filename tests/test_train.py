@@ -13,7 +13,7 @@ import pytest
 
 from emoji_lab.common.errors import DataError, EmojiLabError
 from emoji_lab.data.dataset import from_raw_lines, training_subset
-from emoji_lab.data.sources import parse_source
+from emoji_lab.data.source import parse_source
 from emoji_lab.models import registry as models
 from emoji_lab.models.registry import spec
 from emoji_lab.training.batches import TRIM_MARGIN, length_batches, text_lengths, trimmed
@@ -69,7 +69,8 @@ def test_lessons_give_minutes_and_every_text_quick_fewer_minutes(monkeypatch):
 def test_a_plan_is_the_lessons_budget_with_checked_changes():
     plan = Plan.of("chcnn-blstm", quick=True, epochs=2, runs_root=Path("/tmp/runs"))
     assert plan.budget == spec("chcnn-blstm").budget(True).replace(epochs=2) and plan.run_name == "chcnn-blstm"
-    assert plan.replace(max_train=10, name="mine").budget.max_train == 10 and Plan.of("bytegrams-student").spec.graph == "bytegrams"
+    assert plan.replace(max_train=10, name="mine").budget.max_train == 10
+    assert Plan.of("bytegrams-student").spec.graph == "bytegrams"
     for changes, says in (({"epochs": 0}, "epochs must be a whole number of at least 1"), ({"epochs": 2.5}, "epochs"),
                           ({"minutes": 0}, "minutes must be more than 0"), ({"patience": 0}, "patience"),
                           ({"colour": "red"}, "a training plan has no colour")):
@@ -106,7 +107,8 @@ def test_the_clock_ends_training_before_another_epoch_would_pass_the_minutes(ds,
     assert len(record["epochs"]) == 1 and record["stopped_by"] == "the clock" and record["config"]["minutes"] == 1e-4
     shown = " ".join(capsys.readouterr().out.split())
     assert "Up to 5 epochs or 0.0001 minutes;" in shown and "another epoch would pass the 0.0001-minute budget" in shown
-    unclocked = train(Plan.of("naive-embed-blstm", epochs=2, minutes=None, patience=5, out=tmp_path / "free"), ds, progress=False)
+    unclocked = train(Plan.of("naive-embed-blstm", epochs=2, minutes=None, patience=5, out=tmp_path / "free"), ds,
+                      progress=False)
     assert len(unclocked.record["epochs"]) == 2 and unclocked.record["stopped_by"] == "epochs"
     with pytest.raises(EmojiLabError, match="minutes must be more than 0"):
         train(Plan.of("naive-embed-blstm", minutes=0, out=tmp_path / "never"), ds)
@@ -249,7 +251,8 @@ def test_ctrl_c_discards_the_training_and_keeps_the_earlier_run(ds, run, runs_ro
 
     before = files(run.dir)
     with pytest.raises(KeyboardInterrupt):
-        train(Plan.of("naive-embed-blstm", epochs=3, runs_root=runs_root), ds, progress=False, callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=interrupt)])
+        train(Plan.of("naive-embed-blstm", epochs=3, runs_root=runs_root), ds, progress=False,
+              callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=interrupt)])
     said = " ".join(capsys.readouterr().out.split())  # wrapped at word gaps for an 80-column console
     assert f"this training is discarded; the earlier run in {run.dir} is unchanged" in said
     assert files(run.dir) == before
@@ -258,7 +261,8 @@ def test_ctrl_c_discards_the_training_and_keeps_the_earlier_run(ds, run, runs_ro
     assert np.allclose(again.probabilities(PROBE), run.probabilities(PROBE), atol=1e-6)
 
     with pytest.raises(KeyboardInterrupt):
-        train(Plan.of("naive-embed-blstm", epochs=3, name="stopped", runs_root=runs_root), ds, progress=False, callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=interrupt)])
+        train(Plan.of("naive-embed-blstm", epochs=3, name="stopped", runs_root=runs_root), ds, progress=False,
+              callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=interrupt)])
     assert "no run was saved" in capsys.readouterr().out
     assert not (runs_root / "tiny" / "stopped").exists()
     assert "stopped" not in [r["name"] for r in list_runs("tiny", runs_root)]

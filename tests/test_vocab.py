@@ -12,12 +12,14 @@ from emoji_lab.common import formatting
 from emoji_lab.common.errors import EmojiLabError
 from emoji_lab.data import vocab
 from emoji_lab.data.encoders import MAX_LEN, WordEncoder, word_tokens
+from emoji_lab.data.source import named_lines
 from emoji_lab.lessons import lesson03
 
 
 def make_ds(train: list[str], val: list[str], source: str = "synthetic"):
     """The two attributes of a Dataset that lesson 3 reads."""
-    return SimpleNamespace(source=source, train=SimpleNamespace(texts=train), val=SimpleNamespace(texts=val))
+    return SimpleNamespace(source=named_lines(source), train=SimpleNamespace(texts=train),
+                           val=SimpleNamespace(texts=val))
 
 
 SMALL = make_ds(["a a a b b c", "a b d"], ["a c e", "e f"])

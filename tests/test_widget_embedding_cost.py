@@ -11,6 +11,7 @@ from rich.console import Console
 from emoji_lab.common import formatting
 from emoji_lab.common.errors import EmojiLabError
 from emoji_lab.data import vocab
+from emoji_lab.data.source import named_lines
 from emoji_lab.teaching.widgets import embedding_cost as ec
 
 
@@ -19,7 +20,8 @@ def stats():
     words = [f"w{i:04d}" for i in range(1500)]
     train = [" ".join(words[: 100 * k]) for k in range(1, 16)]  # word i occurs 15 - i // 100 times
     val = [" ".join(words[:300]) + " brand new words"]
-    ds = SimpleNamespace(source="synthetic", train=SimpleNamespace(texts=train), val=SimpleNamespace(texts=val))
+    ds = SimpleNamespace(source=named_lines("synthetic"), train=SimpleNamespace(texts=train),
+                         val=SimpleNamespace(texts=val))
     return vocab.vocab_stats(ds)
 
 
@@ -75,7 +77,8 @@ def test_vocabulary_stops_include_the_data_s_own_size(stats):
 
 
 def test_a_data_set_is_measured_when_given_instead_of_stats():
-    ds = SimpleNamespace(source="mine.txt", train=SimpleNamespace(texts=["a b"]), val=SimpleNamespace(texts=["a c"]))
+    ds = SimpleNamespace(source=named_lines("mine.txt"), train=SimpleNamespace(texts=["a b"]),
+                         val=SimpleNamespace(texts=["a c"]))
     assert "On mine.txt:" in ec.build_embedding_cost(ds).children[-1].value
     assert "mine.txt" in render(ec.embedding_cost_terminal(ds))
 

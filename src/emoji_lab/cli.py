@@ -33,7 +33,7 @@ def check_numbers(args: argparse.Namespace) -> None:
 
 def add_data_options(parser: argparse.ArgumentParser) -> None:
     """--data and the options that shape how a source becomes labelled examples."""
-    from emoji_lab.data.dataset import DEFAULT_SEED, DEFAULT_TOP_K, MULTI_POLICIES
+    from emoji_lab.data.source import DEFAULT_SEED, DEFAULT_TEXT_COLUMN, DEFAULT_TOP_K, MULTI_POLICIES
 
     parser.add_argument("--data", default="sample", metavar="SOURCE",
                         help="sample (default), tweeteval, tweeteval:DIR, or a .txt/.csv/.tsv/.jsonl file")
@@ -41,16 +41,23 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the train/val/test split")
     parser.add_argument("--multi", choices=MULTI_POLICIES, default="first",
                         help="lines with several top emoji: label by the first, or drop them")
-    parser.add_argument("--text-column", default="text", help="text column (.csv/.tsv) or field (.jsonl)")
+    parser.add_argument("--text-column", default=DEFAULT_TEXT_COLUMN, help="text column (.csv/.tsv) or field (.jsonl)")
     parser.add_argument("--keep-published", action="store_true",
                         help="TweetEval: keep the text exactly as published (with its label leak)")
+
+
+def source_from_args(args: argparse.Namespace):
+    """The data source the command line names, with its options: read once, then carried."""
+    from emoji_lab.data.source import parse_source
+
+    return parse_source(args.data, top_k=args.top_k, seed=args.seed, multi=args.multi,
+                        text_column=args.text_column, keep_published=args.keep_published)
 
 
 def load_from_args(args: argparse.Namespace):
     from emoji_lab.data.sources import load
 
-    return load(args.data, top_k=args.top_k, seed=args.seed, multi=args.multi,
-                text_column=args.text_column, keep_published=args.keep_published)
+    return load(source_from_args(args))
 
 
 def cmd_data_stats(args: argparse.Namespace) -> int:
@@ -80,9 +87,10 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     # An unknown name, a folder that is not a run, an unwritable place: said before the data or TensorFlow load.
     model = spec(args.model)
-    folder = check_run_folder(Path(args.out) if args.out else run_dir(model.name, args.data))
+    source = source_from_args(args)
+    folder = check_run_folder(Path(args.out) if args.out else run_dir(model.name, source))
     teacher_folder = check_run_folder(folder.with_name(f"{folder.name}-teacher") if args.out
-                                      else run_dir(model.teacher, args.data)) if model.teacher else None
+                                      else run_dir(model.teacher, source)) if model.teacher else None
     check_writable(folder.parent, "choose another --out, or set EMOJI_LAB_HOME to a writable folder")
     if args.quick:  # the lessons' quick budget; --epochs, --max-train and --minutes still win
         given = {"epochs": args.epochs, "max_train": args.max_train, "minutes": args.minutes}
@@ -93,7 +101,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.batch_size:
         sizes["batch_size"] = args.batch_size
     plan = Plan.of(model, args.quick, out=Path(args.out) if args.out else None, **sizes)
-    ds = load_from_args(args)
+    from emoji_lab.data.sources import load
+
+    ds = load(source)
     from emoji_lab.training.train import train
 
     if model.teacher:  # lesson 9's student: its teacher is trained first
@@ -121,7 +131,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     run = open_run(folder)
     result = run.evaluate(ds, args.split)
     if args.json:
-        print(json.dumps({"run": run.name, "model": run.record["model"], "data": ds.source, "split": args.split,
+        print(json.dumps({"run": run.name, "model": run.record["model"], "data": str(ds.source), "split": args.split,
                           **result}, ensure_ascii=False, indent=2))
     else:
         from rich.console import Console
@@ -210,7 +220,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
     settings = BenchSettings(epochs=args.epochs, max_train=args.max_train, text=args.text,
                              latency_runs=args.latency_runs, ngram_epochs=args.ngram_epochs,
                              startup_runs=args.startup_runs)
-    result = run_bench(args.data, args.models, settings, Path(args.out) if args.out else None, log=console.print)
+    from emoji_lab.data.source import parse_source
+
+    result = run_bench(parse_source(args.data), args.models, settings, Path(args.out) if args.out else None,
+                       log=console.print)
     console.print(quality_table(result))
     if result["test"]:
         console.print(held_out_table(result))

@@ -150,24 +150,25 @@ def startup(repeat: int = 3) -> dict:
     return {"repl_to_prompt_and_bye_s": repl, "import_tensorflow_s": tf, "ratio": tf / repl, "best_of": repeat}
 
 
-def text_versions(source: str, wanted: str) -> list[tuple[str, Any]]:
+def text_versions(source: Any, wanted: str) -> list[tuple[str, Any]]:
     """(name, dataset) per text version; raw sources have one (emoji and their selectors leave together)."""
-    from emoji_lab.data.sources import load, parse_source
+    from emoji_lab.data.sources import load
 
     cleaned = load(source)
-    if parse_source(source).raw:
+    if source.raw:
         return [("cleaned", cleaned)]
-    versions = {"cleaned": cleaned, "published": load(source, keep_published=True)}
+    versions = {"cleaned": cleaned, "published": load(source.replace(keep_published=True))}
     return [(name, versions[name]) for name in (("cleaned", "published") if wanted == "both" else (wanted,))]
 
 
-def run_bench(data: str, models: Sequence[str], settings: BenchSettings = BenchSettings(),
+def run_bench(data: Any, models: Sequence[str], settings: BenchSettings = BenchSettings(),
               out: Optional[Path] = None, log: Any = print) -> dict:
-    """Every row, in one run; with `out`, the JSON is rewritten after every row so a stopped run keeps it."""
+    """Every row, in one run, on `data` (a Source); with `out`, the JSON is rewritten after every row so a stopped
+    run keeps it."""
     versions = text_versions(data, settings.text)
     phone_ds = versions[0][1]
     part = held_out(phone_ds)  # scored after training, never seen by a choice: each row's test columns
-    result = {"data": phone_ds.source, "train": len(phone_ds.train), "val": len(phone_ds.val),
+    result = {"data": str(phone_ds.source), "train": len(phone_ds.train), "val": len(phone_ds.val),
               "test": len(part.y) if part else 0, "test_leak_free": int(part.leak_free.sum()) if part else 0,
               "max_epochs": settings.epochs or "each model's full lesson budget",
               "max_train": settings.max_train or "the lesson's",

@@ -122,8 +122,8 @@ def bench_block(result: dict, name: str, models: tuple[str, ...] = ()) -> str:
 
 
 def held_out_block(result: dict, models: tuple[str, ...] = ()) -> str:
-    """The test split's table, where the benchmark scored one (`emoji_lab.training.heldout`): after every choice was made
-    on validation, the whole split and its leak-free part, with the published model's row."""
+    """The test split's table, where the benchmark scored one (`emoji_lab.training.heldout`): after every choice
+    was made on validation, the whole split and its leak-free part, with the published model's row."""
     rows = [r for r in result["rows"] if r.get("test_macro_f1") is not None
             and (not models or r.get("kind") in ("reference", "published") or r["model"] in models)]
     if not result.get("test") or not rows:

@@ -20,11 +20,9 @@ import numpy as np
 
 from emoji_lab.common.errors import DataError
 from emoji_lab.data.emojis import EmojiInfo, describe, display_emoji, normalize_emoji, split_emoji
+from emoji_lab.data.source import DEFAULT_SEED, DEFAULT_TOP_K, MULTI_POLICIES, Source, named_lines
 
 SPLIT_FRACTIONS = {"train": 0.8, "val": 0.1, "test": 0.1}
-DEFAULT_TOP_K = 20
-DEFAULT_SEED = 2017  # the year of the seed talk
-MULTI_POLICIES = ("first", "drop")
 
 
 @dataclass(frozen=True)
@@ -53,7 +51,7 @@ class EmojiStat:
 class Dataset:
     """Everything a lesson needs about the loaded data; plain values, drawn by rich or widgets."""
 
-    source: str
+    source: Source  # what was loaded, with its options; str(source) names it in messages
     labels: list[str]  # emoji to show, by class id: popularity rank for raw text, the benchmark's ids for TweetEval
     splits: dict[str, Split]
     popularity: list[EmojiStat]  # every emoji seen, by rank (the first len(labels) are the classes)
@@ -84,7 +82,8 @@ class Dataset:
     def summary(self) -> dict:
         """The machine-readable statistics printed by `emoji_lab data stats --json`."""
         return {
-            "source": self.source,
+            "source": str(self.source),
+            **({"options": self.source.options()} if self.source.options() else {}),
             "lines": self.lines,
             "examples": self.examples,
             "labels": self.labels,
@@ -187,23 +186,25 @@ def stratified_split(texts: list[str], y: np.ndarray, seed: int = DEFAULT_SEED,
     return {name: np.array(sorted(idx), dtype=np.int64) for name, idx in chosen.items()}
 
 
-def from_raw_lines(lines: list[str], source: str, top_k: int = DEFAULT_TOP_K,
-                   seed: int = DEFAULT_SEED, multi: str = "first") -> Dataset:
-    """The whole preprocessing step for raw text with emoji (the practice corpus, own files)."""
-    texts, y, classes, popularity, dropped, notes = label_lines(lines, top_k, multi)
+def from_raw_lines(lines: list[str], source: Source | str) -> Dataset:
+    """The whole preprocessing step for raw text with emoji (the practice corpus, own files, texts in memory: a
+    name stands for texts handed over), with the source's top-K, split seed and multi-emoji policy."""
+    source = named_lines(source) if isinstance(source, str) else source
+    texts, y, classes, popularity, dropped, notes = label_lines(lines, source.top_k, source.multi)
     if not texts:
-        raise DataError(f"{source}: no line has both text and one of the top {top_k} emoji")
+        raise DataError(f"{source}: no line has both text and one of the top {source.top_k} emoji")
     if len(set(y.tolist())) < 2:
         raise DataError(f"{source}: all labelled lines share one emoji; a classifier needs two or more")
-    parts = stratified_split(texts, y, seed)
+    parts = stratified_split(texts, y, source.seed)
     splits = {name: Split([texts[i] for i in idx], y[idx]) for name, idx in parts.items()}
     return Dataset(source, [stat.info.emoji for stat in classes], splits, popularity, len(lines),
                    dropped, notes)
 
 
-def from_presplit(source: str, labels: list[str], splits: dict[str, Split], notes: dict[str, int],
+def from_presplit(source: Source | str, labels: list[str], splits: dict[str, Split], notes: dict[str, int],
                   cleaned: bool = True) -> Dataset:
     """A dataset that comes labelled and split (TweetEval): popularity from its label counts."""
+    source = named_lines(source) if isinstance(source, str) else source
     total = sum(len(s) for s in splits.values())
     counts = np.zeros(len(labels), dtype=np.int64)
     for split in splits.values():

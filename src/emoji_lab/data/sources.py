@@ -1,4 +1,5 @@
-"""Data sources by name: `sample`, `tweeteval`, `tweeteval:DIR`, or a path to the learner's own file.
+"""Loading a data source (`emoji_lab.data.source`): the shipped `sample`, TweetEval, a folder in TweetEval's
+layout, or the learner's own .txt/.csv/.tsv/.jsonl file, as a `Dataset`.
 
 Every failure is a `DataError` with one line that says what is wrong and where.
 """
@@ -8,76 +9,42 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Any
 
 import numpy as np
 
 from emoji_lab.common.errors import DataError
 from emoji_lab.data import dataset, tweeteval
-from emoji_lab.data.dataset import DEFAULT_SEED, DEFAULT_TOP_K, Dataset, Split, split_lines
+from emoji_lab.data.dataset import Dataset, Split, split_lines
 from emoji_lab.data.emojis import clean_text, remove_orphan_selectors
+from emoji_lab.data.source import Source, as_source
 
 OWN_FILE_SUFFIXES = (".txt", ".csv", ".tsv", ".jsonl")
 SOURCES_HELP = ("sample (the practice corpus shipped with emoji_lab), tweeteval (downloaded and cached), "
                 "tweeteval:DIR (a folder in TweetEval's layout), or a path to a .txt/.csv/.tsv/.jsonl file")
 
 
-def load(source: str = "sample", *, top_k: int = DEFAULT_TOP_K, seed: int = DEFAULT_SEED,
-         multi: str = "first", text_column: str = "text", keep_published: bool = False,
-         download: bool = True) -> Dataset:
-    """Load a data source as labelled, split examples.
+def load(source: Source | str = "sample", *, download: bool = True, **options: Any) -> Dataset:
+    """Load a data source as labelled, split examples (`source` a Source, or what a person typed: read once here).
 
-    `keep_published` keeps TweetEval's text exactly as published (with the orphan variation
-    selectors that leak labels) for comparison with published scores; the default cleans it.
-    `download=False` makes `tweeteval` fail instead of fetching when it is not cached.
+    `options` set the source's own (`top_k`, `seed`, `multi`, `text_column`, `keep_published`: TweetEval's text
+    exactly as published, with the orphan variation selectors that leak labels, for comparison with published
+    scores; the default cleans it). `download=False` makes `tweeteval` fail instead of fetching when it is not cached.
     """
-    parsed = parse_source(source)
-    if parsed.kind == "sample":
+    source = as_source(source, **options)
+    if source.kind == "sample":
         from emoji_lab.data.corpus import read_sample_lines
 
-        return dataset.from_raw_lines(read_sample_lines(), "sample", top_k, seed, multi)
-    if parsed.kind == "tweeteval" and parsed.path is None:
-        return read_tweeteval(tweeteval.ensure_local(download=download), keep_published, name="tweeteval")
-    if parsed.kind == "tweeteval":
-        return read_tweeteval(parsed.path, keep_published, name=source)
-    if parsed.path.suffix.lower() not in OWN_FILE_SUFFIXES and not parsed.path.exists():
-        raise DataError(f"unknown data source {source!r}: use {SOURCES_HELP}")
-    return dataset.from_raw_lines(read_own_file(parsed.path, text_column), str(parsed.path), top_k, seed, multi)
-
-
-@dataclass(frozen=True)
-class Source:
-    """A data-source string, read once: what it names, and the names the course gives it."""
-
-    text: str
-    kind: str  # "sample", "tweeteval" (downloaded, or a folder in its layout at `path`), "file" (at `path`)
-    path: Optional[Path] = None
-
-    @property
-    def raw(self) -> bool:
-        """Whether it comes as raw lines with their emoji (so every trap of lesson 1 can be measured)."""
-        return self.kind != "tweeteval"
-
-    @property
-    def tag(self) -> str:
-        """The folder its runs live in: sample, tweeteval, or the own file's stem."""
-        return self.kind if self.kind != "file" else (self.path.stem or "data")
-
-    @property
-    def short(self) -> str:
-        """Short enough for a table title: 'tweeteval', 'sample', 'my_tweets.txt'."""
-        return self.kind if self.kind != "file" else (self.path.name or self.text)
-
-
-def parse_source(source: str) -> Source:
-    """The one reading of a data-source string: sample, tweeteval, tweeteval:DIR, else a file's path."""
-    if source in ("sample", "tweeteval"):
-        return Source(source, source)
-    if source.startswith("tweeteval:"):
-        return Source(source, "tweeteval", Path(source.split(":", 1)[1]).expanduser())
-    return Source(source, "file", Path(source).expanduser())  # `load` says so if there is no such file
+        return dataset.from_raw_lines(read_sample_lines(), source)
+    if source.kind == "tweeteval":
+        folder = tweeteval.ensure_local(download=download) if source.path is None else source.path
+        return read_tweeteval(folder, source)
+    if source.kind != "file":
+        raise DataError(f"{source}: texts handed over in memory cannot be loaded again; load them with their lines")
+    if source.path.suffix.lower() not in OWN_FILE_SUFFIXES and not source.path.exists():
+        raise DataError(f"unknown data source {source.text!r}: use {SOURCES_HELP}")
+    return dataset.from_raw_lines(read_own_file(source.path, source.text_column), source)
 
 
 def read_utf8(path: Path) -> str:
@@ -141,8 +108,9 @@ def _read_jsonl(path: Path, text: str, field: str) -> list[str]:
     return lines
 
 
-def read_tweeteval(folder: Path, keep_published: bool = False, name: str | None = None) -> Dataset:
+def read_tweeteval(folder: Path, source: Source) -> Dataset:
     """A folder in TweetEval's layout: mapping.txt, {train,val[,test]}_{text,labels}.txt."""
+    keep_published = source.keep_published
     if not folder.is_dir():
         raise DataError(f"{folder}: no such folder (expected TweetEval's emoji files: "
                         f"{', '.join(tweeteval.REQUIRED)})")
@@ -163,7 +131,7 @@ def read_tweeteval(folder: Path, keep_published: bool = False, name: str | None 
             notes[f"{split}: texts changed by cleaning"] = sum(a != b for a, b in zip(texts, cleaned))
             texts = cleaned
         splits[split] = Split(texts, y)
-    return dataset.from_presplit(name or f"tweeteval:{folder}", labels, splits, notes, cleaned=not keep_published)
+    return dataset.from_presplit(source, labels, splits, notes, cleaned=not keep_published)
 
 
 def _read_mapping(path: Path) -> list[str]:

@@ -28,7 +28,6 @@ from typing import Any, Mapping, Optional, Sequence
 from emoji_lab.common.errors import EmojiLabError
 from emoji_lab.common.formatting import pct, size
 from emoji_lab.data.encoders import TOKEN, ByteEncoder
-from emoji_lab.data.sources import parse_source
 
 SEED_WORDS = 100_000  # the seed talk's word vocabulary
 
@@ -293,7 +292,7 @@ def vocab_stats(ds: Any) -> VocabStats:
     val_counts = corpus_counts(ds.val.texts)
     words = sorted(train_counts, key=lambda w: (-train_counts[w], w))
     kinds = oov_kinds(ds.val.texts, train_counts)
-    stats = VocabStats(parse_source(ds.source).short, words, train_counts, val_counts,
+    stats = VocabStats(ds.source.short, words, train_counts, val_counts,
                        sum(train_counts.values()), sum(val_counts.values()), kinds, 0.0)
     stats.seconds = time.perf_counter() - start
     return stats

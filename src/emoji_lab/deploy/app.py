@@ -9,12 +9,14 @@ instead of overwriting it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Iterator, Mapping, Optional
 
 import numpy as np
 
@@ -144,6 +146,24 @@ def find_ios_starter() -> Optional[Path]:
         if (candidate / "EmojiLab.xcodeproj").is_dir():
             return candidate
     return None
+
+
+@contextlib.contextmanager
+def starter_copy(home: str) -> Iterator[None]:
+    """A dry run's app (the lessons that fill it name this as their `dry_run`): a copy in the dry run's `home`,
+    filled instead of the learner's, unless $EMOJI_LAB_IOS names an app on purpose."""
+    if os.environ.get(IOS_ENV):
+        yield
+        return
+    app = find_ios_starter()
+    if app is not None:
+        copy = os.path.join(home, "ios_starter")
+        shutil.copytree(app, copy, ignore=shutil.ignore_patterns("build", ".build", ".swiftpm", "DerivedData"))
+        os.environ[IOS_ENV] = copy
+    try:
+        yield
+    finally:
+        os.environ.pop(IOS_ENV, None)
 
 
 def on_disk(folder: Path) -> Optional[dict]:

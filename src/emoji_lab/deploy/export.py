@@ -133,7 +133,8 @@ def convert_in_child(saved_model: Path, representative: Optional[np.ndarray]) ->
     ids_path, out_path = folder / "representative.npy", folder / "int8-full.tflite.part"
     np.save(ids_path, np.asarray(representative, dtype=np.int32))
     out_path.unlink(missing_ok=True)
-    child = subprocess.run([sys.executable, "-m", "emoji_lab.deploy.export", str(saved_model), str(ids_path), str(out_path)],
+    child = subprocess.run([sys.executable, "-m", "emoji_lab.deploy.export", str(saved_model), str(ids_path),
+                            str(out_path)],
                            capture_output=True, text=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
     if child.returncode < 0:
         name = signal.Signals(-child.returncode).name

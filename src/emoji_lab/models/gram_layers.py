@@ -1,4 +1,5 @@
-"""Lesson 9's Keras layers: byte n-grams hashed inside the graph (`emoji_lab.models.bytegrams` says how), and their mean.
+"""Lesson 9's Keras layers: byte n-grams hashed inside the graph (`emoji_lab.models.bytegrams` says how), and
+their mean.
 
 Importing this module registers the layers with Keras, which loading a saved run of lesson 9 needs.
 """

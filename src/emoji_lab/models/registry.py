@@ -11,7 +11,7 @@ Padding is ignored everywhere, so a text scores the same however much padding fo
   (its id 0 has a learned vector of its own, as in the seed) and hand the BiLSTM an explicit mask
   instead: a pooled step counts when the window it summarises starts inside the text. (A pooled
   step reads 6 bytes, so this holds for texts that end 5 bytes before the input does: up to 123
-  of 128 bytes, 99.7% of TweetEval's training texts.)
+  of 128 bytes, nearly every tweet.)
 
 Dropout is never inside an LSTM: `LSTM(dropout=...)` adds variable ops (its seed generator) to the
 TFLite graph; a Dropout layer does not, and does nothing at prediction time. The seed's

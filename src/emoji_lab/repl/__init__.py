@@ -1,4 +1,6 @@
 """The guided console (`python -m emoji_lab.repl`): lessons, checks and progress, without importing TensorFlow.
+Imports `common`, `data` and `training`; what it knows of the course (which lessons start the background training
+and which models it trains, what a dry run sets aside) it reads from the lesson files.
 
 Importing this package is cheap on purpose; the heavy libraries are imported only by the steps that
 need them. `check_step("00.4", globals())` runs a step's checks from any Python prompt or notebook.

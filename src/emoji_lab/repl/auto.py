@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -15,6 +14,7 @@ from typing import Any, Callable, Iterator, Optional, Sequence
 from rich.text import Text
 
 from emoji_lab.common.errors import EmojiLabError
+from emoji_lab.data.source import Source, as_source
 from emoji_lab.repl import namespace, player
 from emoji_lab.repl.execute import Runner, format_exception, quietly
 from emoji_lab.repl.lesson import Lesson, Step, resolve, widget_arguments
@@ -59,35 +59,17 @@ def _last_line(exc: BaseException) -> str:
     return format_exception(exc).splitlines()[-1].strip()
 
 
-def _resumed(step: Step, ns: dict[str, Any]) -> Optional[str]:
-    """A resuming learner's way through an expensive step: its `restore` from what was saved.
-
-    "" when restored and its checks pass; None when there is nothing to restore from (or the restored
-    values fail the checks), so the step must run; otherwise what is wrong with the restore itself.
-    """
-    try:
-        player.restore(step, ns)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except Exception:  # noqa: BLE001 - nothing saved to restore from: the step runs
-        return None
-    missing = sorted(namespace.bound_names(step.reference) - set(ns))
-    if missing:
-        return f"restore does not bring back: {', '.join(missing)}"
-    return "" if not step.checks or player.check(step, ns).ok else None
-
-
 def play_step(step: Step, ns: dict[str, Any], runner: Runner, resume: bool = False) -> Optional[str]:
-    """Run one step the way `skip` would; None if everything holds, else what failed.
+    """Play one step the way `skip` would, through the console's lifecycle (`player`), with the lesson author's
+    checks on top; None if everything holds, else what failed.
 
-    With `resume`, an expensive step (one with `restore`) is first restored from what an earlier
-    session saved, as the console does when a learner comes back; it runs only if that fails.
+    With `resume`, an expensive step (one with `restore`) is first put back from what an earlier session saved,
+    as the console does when a learner comes back; it runs only where nothing usable was saved.
     """
     player.load_needs(step)
-    if resume and step.restore:
-        problem = _resumed(step, ns)
-        if problem is not None:
-            return problem or None
+    if resume and step.restore and player.resume(step, ns) is None:
+        missing = sorted(namespace.bound_names(step.reference) - set(ns))
+        return f"restore does not bring back: {', '.join(missing)}" if missing else None
     if step.does.draws:
         args = widget_arguments(step, ns)
         shown = resolve(step.terminal)(*args)
@@ -98,17 +80,14 @@ def play_step(step: Step, ns: dict[str, Any], runner: Runner, resume: bool = Fal
         return None  # text and choices: validated when the lesson was loaded
     if step.does.checked and player.check(step, ns).ok:
         return "the checks pass before the solution runs: any input would solve this step"
-    snap = namespace.snapshot(ns)
-    exc = player.run_reference(step, ns, runner, quiet=True)
-    if exc is not None:
-        return f"{step.does.reference_noun.removeprefix('the ')} raised {_last_line(exc)}"
-    if step.checks:
-        verdict = player.check(step, ns)
-        if not verdict.ok:
-            return f"reference fails its check: {verdict.message}"
+    played = player.play(step, ns, runner, quiet=True)
+    if played.raised is not None:
+        return f"{step.does.reference_noun.removeprefix('the ')} raised {_last_line(played.raised)}"
+    if not played.ok:
+        return f"reference fails its check: {played.verdict.message}"
     if step.restore:
-        made = namespace.changes(ns, snap)
-        trial = dict(snap.bindings)
+        made = namespace.changes(ns, played.before)
+        trial = dict(played.before.bindings)
         player.restore(step, trial)
         missing = sorted((set(made.created) | set(made.changed)) - set(trial))
         if missing:
@@ -120,7 +99,7 @@ def play_step(step: Step, ns: dict[str, Any], runner: Runner, resume: bool = Fal
     return None
 
 
-def play_lesson(lesson: Lesson, data: str = DEFAULT_DATA, quick: bool = True,
+def play_lesson(lesson: Lesson, data: Source | str = DEFAULT_DATA, quick: bool = True,
                 on_result: Optional[Callable[[StepResult], None]] = None, resume: bool = False) -> list[StepResult]:
     """Every step of one lesson, in order, in one fresh namespace (as a learner who skips everything).
 
@@ -160,22 +139,12 @@ def throwaway_home() -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def throwaway_app(tmp: str) -> Iterator[None]:
-    """Lesson 8 fills the iPhone app: a dry run fills a copy, unless $EMOJI_LAB_IOS names one on purpose."""
-    from emoji_lab.deploy.app import IOS_ENV, find_ios_starter
-
-    if os.environ.get(IOS_ENV):
+def sandboxes(lessons: Sequence[Lesson], home: str) -> Iterator[None]:
+    """Each `dry_run` the lessons name, entered once around the whole run (lesson 9 uses the app lesson 8 filled)."""
+    with contextlib.ExitStack() as stack:
+        for ref in dict.fromkeys(lesson.dry_run for lesson in lessons if lesson.dry_run):
+            stack.enter_context(resolve(ref)(home))
         yield
-        return
-    app = find_ios_starter()
-    if app is not None:
-        copy = os.path.join(tmp, "ios_starter")
-        shutil.copytree(app, copy, ignore=shutil.ignore_patterns("build", ".build", ".swiftpm", "DerivedData"))
-        os.environ[IOS_ENV] = copy
-    try:
-        yield
-    finally:
-        os.environ.pop(IOS_ENV, None)
 
 
 @contextlib.contextmanager
@@ -188,7 +157,7 @@ def _no_stdin() -> Iterator[None]:
         sys.stdin = old
 
 
-def run(lessons: Sequence[Lesson], renderer: Renderer, data: str = DEFAULT_DATA, quick: bool = False,
+def run(lessons: Sequence[Lesson], renderer: Renderer, source: Source | str = DEFAULT_DATA, quick: bool = False,
         timings: Optional[str] = None) -> int:
     """Play the given lessons; exit status 0 if every step held, 1 otherwise.
 
@@ -202,15 +171,15 @@ def run(lessons: Sequence[Lesson], renderer: Renderer, data: str = DEFAULT_DATA,
         renderer.auto_line(result.step_id, result.ok, result.seconds, result.title, result.message)
 
     # A dry run never waits for input: code that calls input() gets end-of-file at once.
-    with throwaway_home() as tmp, throwaway_app(tmp), _no_stdin():
+    with throwaway_home() as tmp, sandboxes(lessons, tmp), _no_stdin():
         for lesson in lessons:
             renderer.print(Text(f"lesson {lesson.id} · {lesson.title}", style="bold"))
-            results = play_lesson(lesson, data=data, quick=quick, on_result=show)
+            results = play_lesson(lesson, data=source, quick=quick, on_result=show)
             played.append((lesson, results))
             total += len(results)
             failed += sum(1 for r in results if not r.ok)
             if timings:
-                write_timings(timings, played, data, quick, time.perf_counter() - started)
+                write_timings(timings, played, source, quick, time.perf_counter() - started)
     elapsed = time.perf_counter() - started
     if failed:
         renderer.error(f"{failed} of {total} steps FAILED ({elapsed:.1f}s)")
@@ -219,8 +188,8 @@ def run(lessons: Sequence[Lesson], renderer: Renderer, data: str = DEFAULT_DATA,
     return 0
 
 
-def write_timings(path: str, played: Sequence[tuple[Lesson, Sequence[StepResult]]], data: str, quick: bool,
-                  seconds: float) -> None:
+def write_timings(path: str, played: Sequence[tuple[Lesson, Sequence[StepResult]]], data: Source | str,
+                  quick: bool, seconds: float) -> None:
     """The dry run's seconds per lesson and step, with the machine, as JSON (rewritten after each lesson)."""
     import json
     import shlex
@@ -232,7 +201,9 @@ def write_timings(path: str, played: Sequence[tuple[Lesson, Sequence[StepResult]
                 "seconds": sum(r.seconds for r in results), "ok": all(r.ok for r in results),
                 "steps": [{"id": r.step_id, "title": r.title, "ok": r.ok, "seconds": r.seconds} for r in results]}
                for lesson, results in played]
-    result = {"data": data, "quick": quick, "date": time.strftime("%Y-%m-%d"), "seconds": seconds,
+    source = as_source(data)
+    result = {"data": str(source), **({"options": source.options()} if source.options() else {}), "quick": quick,
+              "date": time.strftime("%Y-%m-%d"), "seconds": seconds,
               "lessons": lessons, "machine": machine(),
               "command": "python -m emoji_lab.repl " + shlex.join(sys.argv[1:])}
     write_whole(path, json.dumps(result, indent=1, ensure_ascii=False) + "\n")

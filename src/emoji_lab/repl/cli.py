@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from emoji_lab.common.errors import EmojiLabError, run_command
+
+if TYPE_CHECKING:
+    from emoji_lab.data.source import Source
 
 LANGUAGES = ("en",)
 
@@ -25,7 +29,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--yes", "-y", action="store_true", help="do not ask before --reset")
     p.add_argument("--data", metavar="SOURCE",
                    help="data the lessons train on: sample, tweeteval, tweeteval:DIR or a file path "
-                        "(as in `emoji-lab data`); remembered in your progress. Default: sample")
+                        "(as in `emoji-lab data`); remembered in your progress, with the four options below. "
+                        "Default: sample")
+    p.add_argument("--text-column", metavar="NAME", help="your .csv/.tsv's text column, or .jsonl's field (text)")
+    p.add_argument("--top-k", type=int, metavar="K", help="raw lines: keep the K most popular emoji as classes (20)")
+    p.add_argument("--seed", type=int, metavar="N", help="raw lines: the seed of the train/val/test split (2017)")
+    p.add_argument("--multi", choices=("first", "drop"),
+                   help="raw lines with several top emoji: label them by the first (default), or drop them")
     p.add_argument("--quick", action="store_true", help="smaller training budgets, for slow machines")
     p.add_argument("--auto", action="store_true",
                    help="instructor's dry run: play every step with its reference solution, print a timed line "
@@ -48,7 +58,7 @@ def _list() -> int:
     if warning:
         screen.warn(warning)
     screen.lessons(lesson_rows(lessons, prog, prog.current_lesson))
-    screen.note(f"progress: {progress_mod.progress_path()} · data: {prog.data}")
+    screen.note(f"progress: {progress_mod.progress_path()} · data: {prog.source}")
     return 0
 
 
@@ -69,19 +79,22 @@ def _reset(assume_yes: bool) -> int:
             print("Nothing deleted.")
             return 1
     progress_mod.clear(path)
-    print(f"Progress deleted ({path}). `python -m emoji_lab.repl` starts from lesson 00.")
+    print(f"Progress deleted ({path}). `python -m emoji_lab.repl` starts from the first lesson.")
     return 0
 
 
 def _auto(args: argparse.Namespace) -> int:
+    from emoji_lab.data.source import parse_source
     from emoji_lab.repl import auto
+    from emoji_lab.repl import progress as progress_mod
     from emoji_lab.repl.lesson import load_lessons
     from emoji_lab.repl.render import Renderer
 
     lessons = load_lessons()
     spec = args.lessons if args.lessons is not None else args.lesson
     picked = auto.parse_spec(spec, lessons)
-    return auto.run(picked, Renderer(), data=args.data or "sample", quick=args.quick, timings=args.timings)
+    source = chosen_source(args, parse_source(progress_mod.DEFAULT_DATA))
+    return auto.run(picked, Renderer(), source=source, quick=args.quick, timings=args.timings)
 
 
 def _session(args: argparse.Namespace) -> int:
@@ -100,14 +113,26 @@ def _session(args: argparse.Namespace) -> int:
             have = ", ".join(l.id for l in lessons)
             raise EmojiLabError(f"--lesson {args.lesson}: no such lesson (lessons present: {have})")
     prog, warning = progress_mod.load()
-    if args.data and args.data != prog.data:
+    source = chosen_source(args, prog.source)
+    if source != prog.source:
         from emoji_lab.data.sources import load
 
-        print(f"checking --data {args.data} ...", flush=True)
-        load(args.data)  # one line and exit 2 when it cannot be used: never remembered then
-        prog.data = args.data
+        print(f"checking {shlex.join(source.flags())} ...", flush=True)
+        load(source)  # one line and exit 2 when it cannot be used: never remembered then
+        prog.source = source
     session = Session(lessons, prog, Renderer(), Reader(), quick=args.quick, warning=warning, start_lesson=start)
     return session.run()
+
+
+def chosen_source(args: argparse.Namespace, remembered: "Source") -> "Source":
+    """The source this session learns on: --data with its options, or the remembered one with the options given."""
+    from emoji_lab.data.source import parse_source
+
+    options = {name: value for name, value in (("text_column", args.text_column), ("top_k", args.top_k),
+                                                ("seed", args.seed), ("multi", args.multi)) if value is not None}
+    if args.data is None:
+        return remembered.replace(**options) if options else remembered
+    return parse_source(args.data, **options)
 
 
 def _setup_streams() -> None:

@@ -17,7 +17,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("menu", "list the lessons and their state; open another one"),
     ("progress", "show the steps of this lesson and which are done"),
     ("reset", "start this lesson over (asks first)"),
-    ("training", "what the background training of lessons 4-6's models has done so far"),
+    ("training", "what the background training of the later lessons' models has done so far"),
     ("help", "show this list"),
     ("bye", "save and quit (Ctrl-D does the same)"),
 )

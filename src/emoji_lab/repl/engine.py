@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
@@ -11,23 +12,14 @@ from emoji_lab.common.errors import EmojiLabError
 from emoji_lab.common.files import WriteError
 from emoji_lab.repl import commands, namespace, player
 from emoji_lab.repl import progress as progress_mod
+from emoji_lab.repl.actions import QUIT, Commands
 from emoji_lab.repl.execute import Runner, format_exception
-from emoji_lab.repl.lesson import Lesson, Step, resolve, widget_arguments
+from emoji_lab.repl.lesson import Lesson, Step, background_models, resolve, span, widget_arguments
 from emoji_lab.repl.progress import Progress, StepRecord, kept_code
 from emoji_lab.repl.render import Renderer
-from emoji_lab.repl.state import find_lesson, lesson_rows, lesson_state, start_index, step_rows
+from emoji_lab.repl.state import find_lesson, lesson_rows, lesson_state, start_index
 from emoji_lab.repl.terminal import Reader
 from emoji_lab.training import background
-
-QUIT = "quit"
-
-
-def load_needs(step: Step, renderer: Renderer) -> None:
-    """Import what a step declares it needs, saying so first: TensorFlow takes seconds and should not surprise."""
-    try:
-        player.load_needs(step, renderer.note)
-    except ImportError as exc:
-        renderer.error(f"cannot import what [{step.id}] needs ({exc}); lesson 00's last steps check your setup")
 
 
 def jupyter_hint(step: Step) -> str:
@@ -35,8 +27,9 @@ def jupyter_hint(step: Step) -> str:
     return f"In Jupyter, the same as a widget: `from {module} import {fn}; {fn}({', '.join(step.args)})`"
 
 
-class Session:
-    """One interactive session; all state the learner sees lives here, all saved state in `self.progress`."""
+class Session(Commands):
+    """One interactive session; all state the learner sees lives here, all saved state in `self.progress`. Its
+    commands (`next`, `skip`, ...) are in `actions`."""
 
     def __init__(self, lessons: Sequence[Lesson], progress: Progress, renderer: Renderer, reader: Reader, *,
                  quick: bool = False, progress_file: Optional[Path] = None, warning: Optional[str] = None,
@@ -79,7 +72,7 @@ class Session:
     @property
     def ns(self) -> dict[str, Any]:
         if self.lesson.id not in self.namespaces:  # only if opening the lesson was interrupted early
-            self.namespaces[self.lesson.id] = namespace.fresh(self.progress.data, self.quick)
+            self.namespaces[self.lesson.id] = namespace.fresh(self.progress.source, self.quick)
         return self.namespaces[self.lesson.id]
 
     def status(self, step: Optional[Step] = None) -> Optional[str]:
@@ -109,6 +102,14 @@ class Session:
         step = self.step
         return step if step.does.runs_code and not self.status(step) and not self.play else None
 
+    def load_needs(self, step: Step) -> None:
+        """Import what a step declares it needs, saying so first: TensorFlow takes seconds and should not surprise."""
+        try:
+            player.load_needs(step, self.screen.note)
+        except ImportError as exc:
+            self.screen.error(f"cannot import what [{step.id}] needs ({exc}); lesson {self.lessons[0].id}'s last "
+                              "steps check your setup")
+
     def missing_commands(self, step: Step) -> list[str]:
         return [w for w in step.try_commands if w not in self.progress.commands_used]
 
@@ -118,9 +119,10 @@ class Session:
         if self.warning:
             self.screen.warn(self.warning)
         self.screen.lessons(lesson_rows(self.lessons, self.progress, self.lesson.id))
-        if self.progress.data != progress_mod.DEFAULT_DATA or self.quick:
-            self.screen.note(f"data: {self.progress.data}" + (" · quick mode (smaller training budgets)" if self.quick
-                                                              else ""))
+        source = self.progress.source
+        if str(source) != progress_mod.DEFAULT_DATA or source.options() or self.quick:
+            self.screen.note(f"data: {shlex.join(source.flags()[1:])}"
+                             + (" · quick mode (smaller training budgets)" if self.quick else ""))
         try:
             self.open_lesson(self.lesson, announce=True)
         except KeyboardInterrupt:
@@ -212,12 +214,14 @@ class Session:
             else:
                 minutes = f" (about {lesson.minutes} min)" if lesson.minutes else ""
                 self.screen.info(f"Starting lesson {lesson.id} · {lesson.title}{minutes}.")
-        if lesson.number in background.LESSONS:
-            started = background.start(self.progress.data, self.quick)
+        models = background_models(self.lessons)
+        if lesson.starts_background and models:
+            whose = span(l for l in self.lessons if l.background_models)
+            started = background.start(self.progress.source, self.quick, models, whose)
             if started:
                 self.screen.note(started)
         if lesson.id not in self.namespaces:
-            self.namespaces[lesson.id] = namespace.fresh(self.progress.data, self.quick)
+            self.namespaces[lesson.id] = namespace.fresh(self.progress.source, self.quick)
             self.rebuild(lesson)
         self.show_step()
 
@@ -232,7 +236,7 @@ class Session:
         before = set(ns)
         not_yours: list[str] = []
         for step in todo:
-            load_needs(step, self.screen)
+            self.load_needs(step)
             try:
                 problem = self.replay(step, ns, lesson_progress.steps[step.id], not_yours)  # type: ignore[union-attr]
             except KeyboardInterrupt:
@@ -252,14 +256,10 @@ class Session:
         """Redo one done step in `ns`; a sentence goes to `not_yours` where the learner's own answer could not
         come back and the reference solution's values stand in for it."""
         if step.restore:
-            try:
-                player.restore(step, ns)
+            why = player.resume(step, ns)
+            if why is None:
                 return None
-            except (KeyboardInterrupt, SystemExit):
-                raise
-            except Exception as exc:  # noqa: BLE001
-                self.screen.note(f"[{step.id}]: saved result not usable ({type(exc).__name__}: {exc}); "
-                                 "running the step again (Ctrl-C stops it)")
+            self.screen.note(f"[{step.id}]: saved result not usable ({why}); running the step again (Ctrl-C stops it)")
         if record.status == "passed" and step.does.checked:
             why = self.replay_own(step, ns, record.code) if record.code else "it was not saved"
             if why is None:
@@ -268,9 +268,9 @@ class Session:
             not_yours.append(f"[{step.id}]: your own code for this step could not be run again ({why}), so "
                              f"{', '.join(names)} now hold{'s' if len(names) == 1 else ''} the reference "
                              "solution's values, not yours.")
-        exc = player.run_reference(step, ns, self.runner, quiet=True, echo_last=False)
-        if exc is not None:
-            return format_exception(exc).splitlines()[-1]
+        played = player.play(step, ns, self.runner, quiet=True, echo_last=False)
+        if played.raised is not None:
+            return format_exception(played.raised).splitlines()[-1]
         return None
 
     def replay_own(self, step: Step, ns: dict[str, Any], code: list[str]) -> Optional[str]:
@@ -289,7 +289,7 @@ class Session:
 
     def show_step(self, run_demo: bool = True) -> None:
         step = self.step
-        load_needs(step, self.screen)
+        self.load_needs(step)
         self.screen.step(self.lesson, step, self.status(step))
         if step.does.draws:
             self.show_widget(step)
@@ -340,7 +340,8 @@ class Session:
         return True
 
     def run_demo(self, step: Step) -> bool:
-        exc = player.run_reference(step, self.ns, self.runner)
+        played = player.play(step, self.ns, self.runner)
+        exc = played.raised
         if isinstance(exc, NameError) and exc.name and self.explain_missing([exc.name]):
             return False
         if exc is not None:
@@ -348,11 +349,9 @@ class Session:
             self.screen.error(f"the demo failed. If you changed something an earlier step made, `reset` starts the "
                               f"lesson over; if not, it is a bug in the lesson: please report it with [{step.id}]")
             return False
-        if step.checks:
-            verdict = player.check(step, self.ns)
-            if not verdict.ok:
-                self.screen.error(f"the demo's check failed ({verdict.message}); please report [{step.id}]")
-                return False
+        if not played.ok:
+            self.screen.error(f"the demo's check failed ({played.verdict.message}); please report [{step.id}]")
+            return False
         self.mark(step, "ran")
         return True
 
@@ -443,200 +442,3 @@ class Session:
                 self.move_on()
         else:
             self.screen.failure(step.feedback.get(label) or "Not quite. Read the choices again, or ask for a `hint`.")
-
-    # -- commands (one method per word in commands.COMMANDS) ---------------------------------------------------
-    def cmd_next(self) -> None:
-        step = self.step
-        if not self.status(step):
-            if not step.does.unfinished:
-                missing = self.missing_commands(step)
-                if missing:
-                    self.screen.failure("Try these commands first: " + ", ".join(f"`{w}`" for w in missing)
-                                        + " (`hint` explains them; `skip` moves on without).")
-                    return
-                self.mark(step, "seen")
-                self.move_on()
-                return
-            self.screen.failure(step.does.unfinished)
-            return
-        if self.index + 1 < len(self.lesson.steps):
-            self.goto(self.index + 1)
-            return
-        nxt = self.next_lesson()
-        if nxt is None:
-            self.screen.info("That was the last lesson available. `menu` lists them all; `bye` saves and quits.")
-            return
-        self.open_lesson(nxt)
-
-    def cmd_back(self) -> None:
-        if self.remake is not None:
-            self.redo(self.remake)
-            return
-        if self.index == 0:
-            self.screen.info(f"This is the first step of lesson {self.lesson.id}.")
-            return
-        if self.lost_names(self.lesson.steps[self.index - 1]):
-            self.redo(self.index - 1)  # a done step whose names were deleted since: it runs again
-            return
-        self.goto(self.index - 1)
-
-    def lost_names(self, step: Step) -> list[str]:
-        """Names a done demo or exercise made that are no longer in the namespace."""
-        if not step.does.runs_code or not self.status(step):
-            return []
-        return sorted(n for n in namespace.bound_names(step.reference) if namespace.visible(n) and n not in self.ns)
-
-    def redo(self, index: int) -> None:
-        """Go to an earlier, done step and run it again: a demo's code, an exercise's own code or reference."""
-        self.index, self.play, self.remake = index, False, None
-        step = self.step
-        self.progress.lesson(self.lesson.id).at = step.id
-        self.save()
-        load_needs(step, self.screen)
-        self.screen.step(self.lesson, step, self.status(step))
-        if step.does.runs_on_arrival:
-            self.run_demo(step)
-        else:
-            not_yours: list[str] = []
-            record = self.progress.lesson(self.lesson.id).steps.get(step.id) or StepRecord("skipped")
-            problem = self.replay(step, self.ns, record, not_yours)
-            for line in not_yours:
-                self.screen.note(line)
-            if problem:
-                self.screen.error(f"could not run [{step.id}] again: {problem}")
-            else:
-                made = sorted(n for n in namespace.bound_names(step.reference) if n in self.ns and namespace.visible(n))
-                self.screen.note(f"ran [{step.id}] again: {', '.join(made)} {'is' if len(made) == 1 else 'are'} back.")
-        self.screen.footer(step, self.status(step))
-
-    def cmd_hint(self) -> None:
-        step = self.step
-        if not step.hints:
-            self.screen.info("No hints for this step." + (" `solution` shows the answer." if step.reference else ""))
-            return
-        level = self.hint_levels.get(step.id, 0)
-        if level >= len(step.hints):
-            self.screen.info("No more hints. `skip` shows the answer and moves on." if step.does.answered else
-                             "No more hints. `solution` runs the reference solution and shows it; `skip` also "
-                             "moves on.")
-            return
-        self.hint_levels[step.id] = level + 1
-        self.screen.hint(level + 1, len(step.hints), step.hints[level])
-
-    def cmd_solution(self, advance: bool = False) -> None:
-        step = self.step
-        done = self.status(step)
-        if not step.does.runs_code and not step.does.answered:
-            if not advance:
-                self.screen.info("This step has nothing to solve: read it and type `next`.")
-                return
-            if not done:
-                self.mark(step, "skipped" if step.try_commands else "seen")
-            self.move_on()
-            return
-        if step.does.answered:
-            label = step.answer
-            self.screen.info(f"The answer is {label}) {step.choices[step.labels.index(label)]}")
-            if step.feedback.get(label) or step.success:
-                self.screen.note(step.feedback.get(label) or step.success)
-            if not done:
-                self.mark(step, "skipped")
-            if advance:
-                self.move_on()
-            return
-        self.screen.code(step.reference, step.does.reference_label)
-        snap = namespace.snapshot(self.ns)
-        exc = player.run_reference(step, self.ns, self.runner)
-        if isinstance(exc, NameError) and exc.name and self.explain_missing([exc.name]):
-            namespace.restore(self.ns, snap)
-            return
-        if exc is not None:
-            self.screen.traceback(format_exception(exc))
-            self.screen.error(f"the reference solution failed: a bug in the lesson, please report [{step.id}]")
-            return
-        made = namespace.changes(self.ns, snap)
-        self.screen.changes(made.created, made.changed, step.does.reference_noun)
-        if step.checks:
-            verdict = player.check(step, self.ns)
-            if not verdict.ok:
-                self.screen.error(f"lesson bug: the reference solution fails its own check ({verdict.message}); "
-                                  f"please report [{step.id}]")
-        if not done:
-            self.mark(step, step.does.reference_status)
-        if advance:
-            self.move_on()
-        else:
-            self.screen.note("type `next` to go on")
-
-    def cmd_skip(self) -> None:
-        if self.status(self.step) and self.step.does.runs_code:
-            self.move_on()  # done already: nothing to run again
-            return
-        self.cmd_solution(advance=True)
-
-    def cmd_play(self) -> None:
-        if self.play:
-            self.screen.info("Already in play mode; `resume` brings the guide back.")
-            return
-        self.play = True
-        self.buffer.clear()
-        self.screen.info("Play mode: type any Python, nothing is checked. `resume` brings the guide back.")
-
-    def cmd_resume(self) -> None:
-        was_playing = self.play
-        self.play = False
-        if was_playing:
-            self.screen.info("Back to the lesson.")
-        self.show_step(run_demo=False)
-
-    def cmd_menu(self) -> None:
-        self.screen.lessons(lesson_rows(self.lessons, self.progress, self.lesson.id))
-        answer = self.reader.ask("Open which lesson? (its number; Enter stays here) ")
-        if not answer:
-            self.screen.note(f"staying at [{self.step.id}]")
-            return
-        lesson = find_lesson(self.lessons, answer)
-        if lesson is None:
-            self.screen.failure(f"There is no lesson {answer!r}; staying at [{self.step.id}].")
-            return
-        if lesson.id == self.lesson.id:
-            self.show_step(run_demo=False)
-            return
-        self.open_lesson(lesson)
-
-    def cmd_progress(self) -> None:
-        self.screen.lesson_progress(self.lesson, step_rows(self.lesson, self.progress, self.index))
-        done = sum(1 for l in self.lessons if lesson_state(l, self.progress) == "done")
-        self.screen.note(f"{done} of {len(self.lessons)} lessons done · progress is saved in {self.progress_file}")
-
-    def cmd_reset(self) -> None:
-        lesson = self.lesson
-        answer = self.reader.ask(f"Start lesson {lesson.id} over? Its progress and variables are cleared. [y/N] ")
-        if (answer or "").lower() not in ("y", "yes"):
-            self.screen.note("nothing reset")
-            return
-        self.progress.lessons.pop(lesson.id, None)
-        for step in lesson.steps:
-            self.hint_levels.pop(step.id, None)
-            self.typed.pop(step.id, None)
-            self.progress.commands_used.difference_update(step.try_commands)  # to be tried again
-        self.namespaces[lesson.id] = namespace.fresh(self.progress.data, self.quick)
-        self.screen.info(f"Lesson {lesson.id} starts over.")
-        self.goto(0)
-
-    def cmd_training(self) -> None:
-        self.screen.info(background.report())
-
-    def cmd_help(self) -> None:
-        self.screen.help()
-
-    def cmd_bye(self) -> str:
-        self.buffer.clear()
-        self.save()
-        if self.save_failed:
-            self.screen.warn(f"Progress NOT saved ({self.progress_file}: {self.save_failed}): this session's steps "
-                             "are lost. Next time, set EMOJI_LAB_HOME to a writable folder. Bye!")
-            return QUIT
-        self.screen.info(f"Progress saved in {self.progress_file}. Bye! `python -m emoji_lab.repl` picks up at "
-                         f"[{self.step.id}].")
-        return QUIT

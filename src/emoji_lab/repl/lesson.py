@@ -18,7 +18,7 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
 from emoji_lab.common.errors import EmojiLabError
 from emoji_lab.repl.commands import CHOICE_LABELS, COMMAND_WORDS
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the lesson-level facts `starts_background`, `background_models` and `dry_run`
 LESSONS_ENV = "EMOJI_LAB_LESSONS"
 QUIET_IMPORTS = ("tensorflow", "keras")  # imported through emoji_lab.common.backend, which silences their start-up log
 
@@ -29,6 +29,7 @@ _REF_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-
 _MODULE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 _LESSON_KEYS = {"format_version", "id", "title", "minutes", "summary", "steps"}
+_LESSON_FACTS = {"starts_background", "background_models", "dry_run"}  # format 2
 _COMMON_KEYS = {"id", "kind", "title", "text", "hints", "needs", "success", "notebook"}
 @dataclass(frozen=True)
 class Kind:
@@ -133,6 +134,10 @@ class Lesson:
     summary: str
     steps: tuple[Step, ...]
     source: str
+    starts_background: bool = False  # opening it starts the worker that trains every lesson's background_models
+    background_models: tuple[str, ...] = ()  # models it trains that may train in the background before it opens
+    dry_run: str = ""  # "module:function": a context manager, given the dry run's home, that `--auto` enters once
+    #                    around every lesson it plays (lesson 8's fills a copy of the app, not the learner's)
 
     @property
     def number(self) -> int:
@@ -273,9 +278,10 @@ def parse_lesson(text: str, source: str, file_id: Optional[str] = None) -> Lesso
                                   f"{FORMAT_VERSION}: upgrade emoji_lab")
     if version < 1:
         raise _fail(source, None, f"unknown format_version {version}")
-    unknown = sorted(set(data) - _LESSON_KEYS)
+    unknown = sorted(set(data) - _LESSON_KEYS - (_LESSON_FACTS if version >= 2 else set()))
     if unknown:
-        raise _fail(source, None, f"unknown top-level key(s): {', '.join(unknown)}")
+        needs_two = " (lesson facts need `format_version = 2`)" if set(unknown) & _LESSON_FACTS else ""
+        raise _fail(source, None, f"unknown top-level key(s): {', '.join(unknown)}{needs_two}")
     lesson_id = data.get("id")
     if not isinstance(lesson_id, str) or not _LESSON_ID_RE.match(lesson_id):
         raise _fail(source, None, "`id` must be two digits in quotes, such as id = \"03\"")
@@ -290,6 +296,14 @@ def parse_lesson(text: str, source: str, file_id: Optional[str] = None) -> Lesso
     summary = data.get("summary", "")
     if not isinstance(summary, str):
         raise _fail(source, None, "`summary` must be a string")
+    if not isinstance(data.get("starts_background", False), bool):
+        raise _fail(source, None, "`starts_background` must be true or false")
+    models = data.get("background_models", [])
+    if not (isinstance(models, list) and all(isinstance(m, str) and m for m in models)):
+        raise _fail(source, None, "`background_models` must be a list of model names")
+    dry_run = data.get("dry_run", "")
+    if not isinstance(dry_run, str) or (dry_run and not _REF_RE.match(dry_run)):
+        raise _fail(source, None, f"`dry_run` {dry_run!r} must be \"package.module:function\"")
     raw_steps = data.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
         raise _fail(source, None, "no [[steps]]")
@@ -300,7 +314,8 @@ def parse_lesson(text: str, source: str, file_id: Optional[str] = None) -> Lesso
             raise _fail(source, step.id, "duplicate step id (ids must be unique and never reused)")
         seen.add(step.id)
     return Lesson(id=lesson_id, title=title.strip(), minutes=minutes, summary=summary.strip(),
-                  steps=tuple(steps), source=source)
+                  steps=tuple(steps), source=source, starts_background=data.get("starts_background", False),
+                  background_models=tuple(models), dry_run=dry_run)
 
 
 def lesson_dirs() -> list[Path]:
@@ -344,6 +359,23 @@ def load_lessons() -> list[Lesson]:
             raise LessonError(f"{source}: cannot read ({exc})") from None
         lessons.append(parse_lesson(text, source, file_id=lesson_id))
     return lessons
+
+
+def background_models(lessons: Iterable[Lesson]) -> list[str]:
+    """Every model the lessons let train in the background, in lesson order: one worker's job for the course."""
+    return list(dict.fromkeys(m for lesson in lessons for m in lesson.background_models))
+
+
+def span(lessons: Iterable[Lesson]) -> str:
+    """How a sentence names some lessons: "lesson 4", "lessons 4-6", "lessons 4 and 6" ("" for none)."""
+    numbers = sorted({lesson.number for lesson in lessons})
+    if not numbers:
+        return ""
+    if len(numbers) == 1:
+        return f"lesson {numbers[0]}"
+    if numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"lessons {numbers[0]}-{numbers[-1]}"
+    return "lessons " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
 
 
 def find_step(lessons: Iterable[Lesson], step_id: str) -> tuple[Lesson, Step]:

@@ -12,8 +12,9 @@ from typing import Any
 PRESET = ("DATA", "QUICK")
 
 
-def fresh(data: str, quick: bool) -> dict[str, Any]:
-    """A new namespace like the one `python` gives at its prompt, plus the course settings DATA and QUICK."""
+def fresh(data: Any, quick: bool) -> dict[str, Any]:
+    """A new namespace like the one `python` gives at its prompt, plus the course settings DATA (the data source, with
+    its options) and QUICK."""
     return {"__name__": "__main__", "__builtins__": builtins, "DATA": data, "QUICK": quick}
 
 

@@ -10,10 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from emoji_lab.common.errors import DataError
 from emoji_lab.common.files import write_whole
 from emoji_lab.common.paths import home_dir
+from emoji_lab.data.source import Source, parse_source
 
-FORMAT_VERSION = 2  # 2: the library's modules in wings; format 1's saved code is rewritten to import from them
+# 2: the data source with its options (`source`, was `data`: the text alone), and the library's modules in wings
+# (format 1's saved code is rewritten to import from them)
+FORMAT_VERSION = 2
 FILENAME = "progress.json"
 DONE = ("passed", "skipped", "seen", "ran")  # every status a step can have; all of them mean "done"
 DEFAULT_DATA = "sample"
@@ -51,7 +55,7 @@ class Progress:
     lessons: dict[str, LessonProgress] = field(default_factory=dict)
     current_lesson: Optional[str] = None
     commands_used: set[str] = field(default_factory=set)
-    data: str = DEFAULT_DATA
+    source: Source = field(default_factory=lambda: parse_source(DEFAULT_DATA))  # what the lessons load, as DATA
 
     def lesson(self, lesson_id: str) -> LessonProgress:
         return self.lessons.setdefault(lesson_id, LessonProgress())
@@ -61,7 +65,7 @@ class Progress:
             "format_version": FORMAT_VERSION,
             "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "current_lesson": self.current_lesson,
-            "data": self.data,
+            "source": self.source.to_dict(),
             "commands_used": sorted(self.commands_used),
             "lessons": {
                 lid: {
@@ -103,10 +107,11 @@ class Progress:
         used = data.get("commands_used", [])
         if not isinstance(used, list) or not all(isinstance(w, str) for w in used):
             raise ValueError("`commands_used` is not a list of words")
-        source = data.get("data", DEFAULT_DATA)
-        if not isinstance(source, str) or not source:
-            raise ValueError("`data` is not a source name")
-        return cls(lessons=lessons, current_lesson=current, commands_used=set(used), data=source)
+        try:
+            source = Source.from_dict(data.get("source", {"source": DEFAULT_DATA}))
+        except DataError as exc:
+            raise ValueError(f"`source`: {exc}") from None
+        return cls(lessons=lessons, current_lesson=current, commands_used=set(used), source=source)
 
 
 # Where format 1's modules went (December 2026): the code a learner typed then imports them by their old names.
@@ -190,7 +195,16 @@ def load(path: Optional[Path] = None, move_aside: bool = True) -> tuple[Progress
 
 
 def upgraded(data: dict) -> dict:
-    """Format 1 as format 2: the same progress, its saved code importing the modules where they are now."""
+    """Format 1 as format 2: the same progress, its data source with its (default) options, its saved code
+    importing the modules where they are now."""
+    data = dict(data)
+    text = data.pop("data", DEFAULT_DATA)
+    if not isinstance(text, str) or not text:
+        raise ValueError("`data` is not a source name")
+    try:
+        data["source"] = parse_source(text).to_dict()  # a relative file path: from where the console starts, as before
+    except DataError as exc:
+        raise ValueError(f"`data`: {exc}") from None
     lessons = data.get("lessons", {})
     if isinstance(lessons, dict):
         for lesson in lessons.values():

@@ -1,11 +1,11 @@
-"""Lessons 4-6's models trained in the background while the learner reads, and picked up by the lessons.
+"""The lessons' models trained in the background while the learner reads, and picked up by the lessons.
 
-On 2 cores the four models take about 25 minutes in all on `sample` on the faster of our machines, about twice
-that on the slower (up to 20 each; each stopped improving on its own sooner): waiting where the lessons ask for
-them, while lessons 1-3 (about an hour of reading) leave the CPU idle. So the console starts one worker,
-`python -m emoji_lab.training.background JOB`, when the learner opens lessons 1-6: it trains the models one after another
-with the lessons' own code and budget (`train.train`), at low priority. A lesson's `trained(...)` then loads the
-finished run, or shows the training live as the worker goes on, or, with no worker, trains there.
+Training the neural lessons' models takes many minutes on a 2-core laptop (bench/ measures how many), while the
+lessons before them are reading that leaves the CPU idle. So the console starts one worker,
+`python -m emoji_lab.training.background JOB`, when the learner opens a lesson that says `starts_background`: it
+trains every lesson's `background_models` one after another (the lesson files name them) with the lessons' own
+code and budget (`train.train`), at low priority. A lesson's `trained(...)` then loads the finished run, or shows
+the training live as the worker goes on, or, with no worker, trains there.
 
 What holds:
 - One worker per home: it holds a lock while alive; a second console finds it alive and starts nothing.
@@ -26,15 +26,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, Optional, Sequence
 
 from emoji_lab.common.errors import EmojiLabError
 from emoji_lab.common.formatting import plural, say, wrap
 from emoji_lab.common.paths import home_dir
+from emoji_lab.data.source import Source, as_source
 
 ENV = "EMOJI_LAB_BACKGROUND"  # "off": never start a worker
-MODELS = ("naive-noembd", "naive-noembd-blstm", "naive-noembd-2lstm", "chcnn-blstm")  # lessons 4, 5, 5, 6
-LESSONS = range(1, 7)  # opening one of these starts the worker
 POLL_SECONDS = 0.5  # how often a watching lesson reads the worker's events
 BATCH_EVENT_SECONDS = 1.0  # the worker writes its batch progress at most this often
 STATUS, LOCK, LOG = "status.json", "worker.lock", "worker.log"
@@ -54,10 +53,10 @@ def enabled() -> bool:
     return True
 
 
-def job_for(data: str, quick: bool) -> dict:
-    """What a worker trains: the data source, the budget, the models in the order the lessons need them."""
-    budgets = budgets_of(MODELS, quick)
-    return {"data": data, "quick": quick, "budgets": budgets, "models": list(MODELS),
+def job_for(data: Source, quick: bool, models: Sequence[str]) -> dict:
+    """What a worker trains: the data source (as JSON), the budget, the models in the order the lessons need them."""
+    budgets = budgets_of(models, quick)
+    return {"data": data.to_dict(), "quick": quick, "budgets": budgets, "models": list(models),
             "minutes": max(b["minutes"] or 0 for b in budgets.values())}  # for the sentences: "up to N minutes"
 
 
@@ -112,11 +111,11 @@ def _same_job(state: dict, job: dict) -> bool:
     return all(state.get(key) == job[key] for key in ("data", "quick", "budgets", "models"))
 
 
-def start(data: str, quick: bool) -> Optional[str]:
-    """Start the worker for this data and budget unless one is alive or it already trained them all; returns the
-    line the console shows when it starts one."""
+def start(data: Source | str, quick: bool, models: Sequence[str], whose: str) -> Optional[str]:
+    """Start the worker on `models` (those of the lessons `whose` names: "lessons 4-6") for this data and budget,
+    unless one is alive or it already trained them all; returns the line the console shows when it starts one."""
     try:
-        job = job_for(data, quick)
+        job = job_for(as_source(data), quick, models)
         state = status()
         if not enabled() or (_same_job(state, job) and state.get("state") == "finished"):
             return None
@@ -130,8 +129,9 @@ def start(data: str, quick: bool) -> Optional[str]:
                              pass_fds=(lock.fileno(),), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                              start_new_session=True, cwd=str(folder()))
     except (OSError, EmojiLabError) as exc:  # a read-only home, a bad EMOJI_LAB_MINUTES: trained where asked
-        return f"No background training ({exc}): lessons 4-6 train their models where they ask for them."
-    return (f"Lessons 4-6's {len(MODELS)} models now train in the background, one after another, up to "
+        return f"No background training ({exc}): {whose} train their models where they ask for them."
+    return (f"{whose[0].upper()}{whose[1:]}'s {plural(len(models), 'model')} now train in the background, "
+            f"one after another, up to "
             f"{plural(job['minutes'], 'minute')} each, while you read: type `training` to see how far they are.")
 
 
@@ -151,7 +151,7 @@ def work(job_file: Path, lock_fd: Optional[int] = None) -> int:
         from emoji_lab.training.runs import fingerprint
         from emoji_lab.training.train import train
 
-        ds = load(job["data"], download=False)
+        ds = load(Source.from_dict(job["data"]), download=False)
         state["fingerprint"] = fingerprint(ds)
         for model in job["models"]:
             _events_file(model).unlink(missing_ok=True)
@@ -199,7 +199,8 @@ def _event_writer(model: str) -> Any:
         def on_train_batch_end(self, batch: int, logs: Optional[dict] = None) -> None:
             if logs and time.monotonic() - self.last >= BATCH_EVENT_SECONDS:
                 self.last = time.monotonic()
-                self.write({"event": "batch", "batch": batch, "logs": {k: float(logs[k]) for k in ("loss", "top1", "top5")}})
+                scores = {k: float(logs[k]) for k in ("loss", "top1", "top5")}
+                self.write({"event": "batch", "batch": batch, "logs": scores})
 
         def on_epoch_end(self, epoch: int, logs: Optional[dict] = None) -> None:
             keys = ("loss", "top1", "top5", "val_loss", "val_top1", "val_top5", "val_macro_f1", "seconds", "elapsed")
@@ -345,20 +346,22 @@ def _events(model_name: str) -> Iterator[dict]:
         time.sleep(POLL_SECONDS)
 
 
-def report() -> str:
-    """What the background training is doing, for the console's `training` command."""
+def report(started_by: str) -> str:
+    """What the background training is doing, for the console's `training` command (`started_by`: the lessons that
+    start it, "lessons 1-6")."""
     from emoji_lab.training.runs import tensorboard_command
 
     if not enabled():
         return f"Background training is off ({ENV}=off, or no fcntl here): the lessons train where they ask."
     state, running = status(), alive()
     if not state:
-        return "No background training yet: it starts when you open lessons 1-6."
+        return (f"No background training yet: it starts when you open {started_by}." if started_by else
+                "No background training: no lesson here starts it.")
     head = {"finished": "finished", "failed": f"stopped: {state.get('why', '?')}"}.get(
         state.get("state", ""), "running" if running else "stopped before it finished (it starts again when you "
                                                           "open a lesson)")
-    lines = [f"Background training on {state['data']}, up to {plural(state['minutes'], 'minute')} a model: {head}"
-             + (f" (process {state['pid']})" if running else "") + "."]
+    lines = [f"Background training on {state['data']['source']}, up to {plural(state['minutes'], 'minute')} a model: "
+             f"{head}" + (f" (process {state['pid']})" if running else "") + "."]
     for model in state["models"]:
         done = state["done"].get(model)
         if done:
@@ -370,7 +373,7 @@ def report() -> str:
             what = "waiting" if running else "not trained"
         lines.append(f"  {model:<19} {what}")
     lines.append("The curves in TensorBoard, epoch by epoch (a run training now shows as .MODEL.building-..., and "
-                 f"under its name once saved): `{tensorboard_command(state['data'])}`")
+                 f"under its name once saved): `{tensorboard_command(Source.from_dict(state['data']))}`")
     return "\n".join(wrap(line) for line in lines)
 
 
@@ -398,7 +401,8 @@ def _read_events(model: str) -> list[dict]:
 def main(argv: Optional[list[str]] = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) not in (1, 2):
-        print("usage: python -m emoji_lab.training.background JOB.json [LOCK_FD] (the console starts it)", file=sys.stderr)
+        print("usage: python -m emoji_lab.training.background JOB.json [LOCK_FD] (the console starts it)",
+              file=sys.stderr)
         return 2
     return work(Path(args[0]), int(args[1]) if len(args) == 2 else None)
 

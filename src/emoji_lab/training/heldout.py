@@ -47,10 +47,8 @@ def held_out(ds: Any) -> Optional[HeldOut]:
 
 def reference_predictions(ds: Any, n: int) -> Optional[np.ndarray]:
     """The published model's label ids beside a `tweeteval:DIR` source's test files, checked line by line."""
-    from emoji_lab.data.sources import parse_source
-
-    parsed = parse_source(ds.source)
-    path = parsed.path / REFERENCE_FILE if parsed.kind == "tweeteval" and parsed.path is not None else None
+    source = ds.source
+    path = source.path / REFERENCE_FILE if source.kind == "tweeteval" and source.path is not None else None
     if path is None or not path.is_file():
         return None
     lines = path.read_text(encoding="utf-8").split()

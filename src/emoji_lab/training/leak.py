@@ -64,9 +64,9 @@ def residue_rule(published: Any) -> Optional[ResidueRule]:
 
 def published_data(ds: Any) -> Any:
     """The same source as published (TweetEval's residue kept); raw sources are returned as they are."""
-    from emoji_lab.data.sources import load, parse_source
+    from emoji_lab.data.sources import load
 
-    return ds if parse_source(ds.source).raw else load(ds.source, keep_published=True, download=False)
+    return ds if ds.source.raw else load(ds.source.replace(keep_published=True), download=False)
 
 
 def residue_story(rule: Optional[ResidueRule], source: str) -> str:

@@ -32,7 +32,7 @@ from emoji_lab.common.errors import DataError, EmojiLabError
 from emoji_lab.common.files import alive, write_whole
 from emoji_lab.data.cleaning import TextCleaner
 from emoji_lab.data.encoders import PREPROCESS_FILE, ByteEncoder, WordEncoder
-from emoji_lab.data.sources import parse_source
+from emoji_lab.data.source import Source, as_source
 from emoji_lab.training import metrics
 
 MODEL_FILE = "best.keras"
@@ -47,22 +47,26 @@ PREDICT_BATCH = 256
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-def run_dir(name: str, data: str = "sample", runs_root: Path | None = None) -> Path:
+def runs_of(data: Source | str = "sample", runs_root: Path | None = None) -> Path:
+    """The folder of every run on `data` (a Source, or what a person typed)."""
+    return Path(runs_root or paths.runs_dir()) / as_source(data).tag
+
+
+def run_dir(name: str, data: Source | str = "sample", runs_root: Path | None = None) -> Path:
     """Where the run called `name` on `data` lives (whether or not it exists yet)."""
     if not NAME.fullmatch(name):
         raise EmojiLabError(f"run name {name!r}: use letters, digits, '.', '-' and '_' only")
-    return Path(runs_root or paths.runs_dir()) / parse_source(data).tag / name
+    return runs_of(data, runs_root) / name
 
 
-def tensorboard_command(data: str = "sample", runs_root: Path | None = None) -> str:
+def tensorboard_command(data: Source | str = "sample", runs_root: Path | None = None) -> str:
     """The shell command that shows every run on `data` in TensorBoard."""
-    folder = Path(runs_root or paths.runs_dir()) / parse_source(data).tag
-    return f"tensorboard --logdir {shlex.quote(str(folder))}"
+    return f"tensorboard --logdir {shlex.quote(str(runs_of(data, runs_root)))}"
 
 
-def list_runs(data: str = "sample", runs_root: Path | None = None) -> list[dict]:
+def list_runs(data: Source | str = "sample", runs_root: Path | None = None) -> list[dict]:
     """The records of every finished run on `data`, oldest first."""
-    folder = Path(runs_root or paths.runs_dir()) / parse_source(data).tag
+    folder = runs_of(data, runs_root)
     records = []
     for path in sorted(folder.glob(f"[!.]*/{RECORD_FILE}")):  # not the hidden folders of runs being built
         try:
@@ -299,7 +303,7 @@ def read_record(path: Path) -> dict:
     return record
 
 
-def load_run(name: str, data: str = "sample", runs_root: Path | None = None) -> Run:
+def load_run(name: str, data: Source | str = "sample", runs_root: Path | None = None) -> Run:
     """A run trained earlier on `data` under `name` (the REPL's restore instead of retraining)."""
     return open_run(run_dir(name, data, runs_root))
 

@@ -7,9 +7,9 @@ keystroke.
 
 Speed: `model.predict` sets up a whole prediction loop per call, and even a compiled batch-of-one
 call walks the LSTM's 128 steps op by op. `Predictor` compiles the model once for a fixed
-[1, max_len] input with XLA (`jit_compile=True`), which measured about 3-4x faster than
-`predict_on_batch` for these models on 2 CPU cores; where XLA cannot compile a model, it falls
-back to the plain compiled call.
+[1, max_len] input with XLA (`jit_compile=True`), several times faster than `predict_on_batch`
+for these models on a laptop's CPU; where XLA cannot compile a model, it falls back to the plain
+compiled call.
 """
 
 from __future__ import annotations
