@@ -134,7 +134,7 @@ def test_the_data_and_its_options_are_remembered(tmp_path):
     assert f"Source({str(data)!r}, text_column='body')" in first.stdout
     again = repl(tmp_path, ["DATA", "bye"])
     assert "checking" not in again.stdout and f"Source({str(data)!r}, text_column='body')" in again.stdout
-    assert f"data: {data}" in repl(tmp_path, args=["--list"]).stdout
+    assert f"data: {data} --text-column body" in " ".join(repl(tmp_path, args=["--list"]).stdout.split())
     split = repl(tmp_path, ["bye"], args=["--seed", "7"])  # an option alone changes the remembered source
     assert f"checking --data {data} --seed 7 --text-column body" in split.stdout
     saved = json.loads((tmp_path / "progress.json").read_text(encoding="utf-8"))

@@ -300,6 +300,28 @@ def test_format_one_names_its_data_by_a_string_and_resumes_with_it_as_a_source(t
     assert progress.load(path)[1].startswith("warning: progress file")  # damaged: set aside, as any damaged file
 
 
+def test_format_one_code_imports_every_module_and_name_where_it_is_now():
+    """Every way the lessons of format 1 let a learner import the library, rewritten to where it lives now, runs."""
+    old = ("from emoji_lab.explore import about_data, traps as t\n"
+           "    from emoji_lab.baselines import KeywordModel, rule_effect\n"
+           "from emoji_lab import explore, train as tr, __version__\n"
+           "import emoji_lab.sources\n"
+           "from emoji_lab.models import spec\n"
+           "from emoji_lab.classical import fit_on\n")
+    assert progress.moved_imports(old) == (
+        "from emoji_lab.teaching.explore import about_data\n"
+        "from emoji_lab.teaching.traps import traps as t\n"
+        "    from emoji_lab.models.baselines import KeywordModel\n"
+        "    from emoji_lab.teaching.keyword_failures import rule_effect\n"
+        "from emoji_lab.teaching import explore\n"
+        "from emoji_lab.training import train as tr\n"
+        "from emoji_lab import __version__\n"
+        "import emoji_lab.data.sources\n"
+        "from emoji_lab.models.registry import spec\n"
+        "from emoji_lab.training.yardstick import fit_on\n")
+    exec(progress.moved_imports(old).replace("    from", "from"), {})
+
+
 def test_a_solved_exercise_keeps_its_code_unless_too_long(tmp_path):
     assert progress.kept_code(["x = 1", "y = x"]) == ["x = 1", "y = x"]
     assert progress.kept_code(["x = 1", "#" * progress.MAX_CODE]) == []

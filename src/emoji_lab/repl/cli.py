@@ -58,7 +58,7 @@ def _list() -> int:
     if warning:
         screen.warn(warning)
     screen.lessons(lesson_rows(lessons, prog, prog.current_lesson))
-    screen.note(f"progress: {progress_mod.progress_path()} · data: {prog.source}")
+    screen.note(f"progress: {progress_mod.progress_path()} · data: {shlex.join(prog.source.flags()[1:])}")
     return 0
 
 

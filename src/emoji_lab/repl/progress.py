@@ -126,8 +126,15 @@ MOVED = {**{name: f"common.{name}" for name in ("errors", "paths", "files", "for
          **{name: f"teaching.{name}" for name in ("explore", "compare", "checking", "widgets")},
          **{name: f"authoring.{name}" for name in ("guide", "notebooks", "bench")},
          "models": "models.registry", "classical": "training.yardstick"}
+# Names that left their module when it was split: `from emoji_lab.explore import traps` imports them from here.
+LEFT = {**{("teaching.explore", name): "teaching.traps"
+           for name in ("traps", "trap_view", "trap_findings", "trap_rows", "raw_lines", "TRAP_PARTS")},
+        **{("models.baselines", name): "teaching.keyword_failures"
+           for name in ("failure_examples", "failure_kind", "suggest_rules", "rule_effect", "FAILURE_KINDS")}}
 _OLD_PATH = re.compile(r"(?<![\w.])emoji_lab\.(" + "|".join(sorted(MOVED, key=len, reverse=True)) + r")(?!\w)")
 _OLD_FROM = re.compile(r"^([ \t]*)from emoji_lab import ([\w ,]+)$", re.MULTILINE)
+_SPLIT_FROM = re.compile(r"^([ \t]*)from emoji_lab\.(" + "|".join(sorted({m for m, _ in LEFT})) + r") import ([\w ,]+)$",
+                         re.MULTILINE)
 
 
 def moved_imports(code: str) -> str:
@@ -143,7 +150,15 @@ def moved_imports(code: str) -> str:
                                            + ("" if as_name == module else f" as {as_name}")))
         return "\n".join(lines)
 
-    return _OLD_FROM.sub(from_package, _OLD_PATH.sub(lambda m: "emoji_lab." + MOVED[m.group(1)], code))
+    def from_split(match: re.Match) -> str:  # `from emoji_lab.teaching.explore import about_data, traps`: two lines
+        modules: dict[str, list[str]] = {}
+        for name in (n.strip() for n in match.group(3).split(",")):
+            modules.setdefault(LEFT.get((match.group(2), name.partition(" as ")[0]), match.group(2)), []).append(name)
+        return "\n".join(f"{match.group(1)}from emoji_lab.{module} import {', '.join(names)}"
+                         for module, names in modules.items())
+
+    moved = _OLD_FROM.sub(from_package, _OLD_PATH.sub(lambda m: "emoji_lab." + MOVED[m.group(1)], code))
+    return _SPLIT_FROM.sub(from_split, moved)
 
 
 def _aside_path(path: Path) -> Path:
