@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 
-import pytest
 from conftest import SHARED_TWEETEVAL, needs_tweeteval
 from rich.cells import cell_len
 

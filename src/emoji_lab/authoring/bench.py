@@ -30,6 +30,7 @@ from emoji_lab.common.files import write_whole
 from emoji_lab.common.formatting import epochs_cell, pct
 from emoji_lab.common.setup_check import machine
 from emoji_lab.data.encoders import ByteEncoder
+from emoji_lab.data.source import Source
 from emoji_lab.models.budgets import YARDSTICK_EPOCHS
 from emoji_lab.training.heldout import HeldOut, held_out, held_out_scores, reference_row
 from emoji_lab.training.metrics import headline
@@ -150,7 +151,7 @@ def startup(repeat: int = 3) -> dict:
     return {"repl_to_prompt_and_bye_s": repl, "import_tensorflow_s": tf, "ratio": tf / repl, "best_of": repeat}
 
 
-def text_versions(source: Any, wanted: str) -> list[tuple[str, Any]]:
+def text_versions(source: Source, wanted: str) -> list[tuple[str, Any]]:
     """(name, dataset) per text version; raw sources have one (emoji and their selectors leave together)."""
     from emoji_lab.data.sources import load
 
@@ -161,9 +162,9 @@ def text_versions(source: Any, wanted: str) -> list[tuple[str, Any]]:
     return [(name, versions[name]) for name in (("cleaned", "published") if wanted == "both" else (wanted,))]
 
 
-def run_bench(data: Any, models: Sequence[str], settings: BenchSettings = BenchSettings(),
+def run_bench(data: Source, models: Sequence[str], settings: BenchSettings = BenchSettings(),
               out: Optional[Path] = None, log: Any = print) -> dict:
-    """Every row, in one run, on `data` (a Source); with `out`, the JSON is rewritten after every row so a stopped
+    """Every row, in one run, on `data`; with `out`, the JSON is rewritten after every row so a stopped
     run keeps it."""
     versions = text_versions(data, settings.text)
     phone_ds = versions[0][1]

@@ -69,8 +69,8 @@ def published_data(ds: Any) -> Any:
     return ds if ds.source.raw else load(ds.source.replace(keep_published=True), download=False)
 
 
-def residue_story(rule: Optional[ResidueRule], source: str) -> str:
-    """The rule in measured sentences."""
+def residue_story(rule: Optional[ResidueRule], source: Any) -> str:
+    """The rule in measured sentences (`source`: the Source, or anything that names it)."""
     if rule is None:
         return wrap(f"No training text of {source} holds a lone variation selector: there is no residue "
                     "to learn a rule from, and nothing leaks.")
