@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from test_train import tiny_lines
@@ -77,3 +80,69 @@ def test_trained_trains_here_without_a_worker_and_reloads_only_the_same_budget(l
     monkeypatch.setenv("EMOJI_LAB_MINUTES", "0.06")  # a longer budget than the run had: trained again
     assert background.trained("naive-noembd", ds, quick=True).record["config"]["minutes"] == 0.06
     assert "is off" in " ".join(background.report("lessons 1-6").split())
+
+
+@pytest.mark.parametrize("written", [b"[]", b'{"state": "training", "models": "naive-noembd"}', b"\xff\xfe{}",
+                                     b'{"data": {"source": "sample"}, "state": 1}', b"[" * 50_000])
+def test_a_status_no_worker_wrote_is_no_status_and_the_console_starts(written, tmp_path, monkeypatch):
+    monkeypatch.delenv(background.ENV, raising=False)
+    background.folder().mkdir(parents=True)
+    (background.folder() / background.STATUS).write_bytes(written)
+    assert background.status() == {}
+    assert background.report("lessons 1-6").startswith("No background training yet")
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "lessons_fixture"))
+    from repl_driver import repl
+
+    result = repl(background.folder().parent, ["training", "bye"], EMOJI_LAB_BACKGROUND="on")
+    assert result.returncode == 0 and "Traceback" not in result.stdout + result.stderr
+    assert "No background training yet" in result.stdout
+
+
+def test_a_worker_started_with_a_relative_home_and_data_path_writes_where_the_console_reads(lines_file, tmp_path,
+                                                                                            monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("EMOJI_LAB_HOME", "home-here")  # relative, as a learner may type it
+    relative = os.path.relpath(lines_file, tmp_path)
+    assert background.start(relative, True, ["naive-noembd"], "lesson 4")
+    wait_for(lambda: background.status().get("state") in ("finished", "failed"), "the worker's end", seconds=120)
+    assert background.status()["state"] == "finished", background.status()
+    assert background.finished_run("naive-noembd", load(lines_file), True) is not None
+    assert (tmp_path / "home-here" / "runs").is_dir() and not (background.folder() / "home-here").exists()
+
+
+def test_a_worker_that_died_at_its_start_is_reported_with_its_last_words(tmp_path, monkeypatch):
+    monkeypatch.delenv(background.ENV, raising=False)
+    background.folder().mkdir(parents=True)
+    job = background.folder() / "job.json"
+    job.write_text('{"data": {"source": "sample"}}', encoding="utf-8")  # no models: not a job the console writes
+    with open(background.folder() / background.LOG, "ab") as log:
+        done = subprocess.run([sys.executable, "-m", "emoji_lab.training.background", str(job), "7"], stdout=log,
+                              stderr=subprocess.STDOUT, timeout=60)
+    assert done.returncode == 2
+    report = " ".join(background.report("lessons 1-6").split())
+    assert report.startswith("The background training stopped as it began: error: Bad file descriptor")
+    for lock in ("x", "-1"):
+        bad = subprocess.run([sys.executable, "-m", "emoji_lab.training.background", str(job), lock],
+                             capture_output=True, text=True, timeout=60)
+        assert bad.returncode == 2 and bad.stderr.startswith("error: LOCK_FD must be the number of an open file")
+    job.write_text("{not json", encoding="utf-8")
+    broken = subprocess.run([sys.executable, "-m", "emoji_lab.training.background", str(job)], capture_output=True,
+                            text=True, timeout=60)
+    assert broken.returncode == 2 and broken.stderr.startswith(f"error: {job} is not a job the console wrote")
+
+
+def test_a_run_of_another_model_under_the_lessons_name_is_never_restored_as_the_lessons_model(lines_file):
+    """A bytegrams run saved as `naive-noembd` (`train --model bytegrams --out .../naive-noembd`, or a Plan's name)
+    must not be shown as lesson 4's LSTM: resume and the lessons' `trained` refuse it, so the lesson trains."""
+    from emoji_lab.common.errors import EmojiLabError
+    from emoji_lab.training.plan import Plan
+    from emoji_lab.training.runs import matching_run, restore_runs
+    from emoji_lab.training.train import train
+
+    ds = load(lines_file)
+    train(Plan.of("bytegrams", True, name="naive-noembd"), ds, progress=False)
+    assert background.finished_run("naive-noembd", ds, True) is None
+    with pytest.raises(EmojiLabError, match="the saved run 'naive-noembd' is a bytegrams run, not the naive-noembd"):
+        restore_runs({"ds": ds, "QUICK": True}, {"run4": "naive-noembd"}, {})
+    with pytest.raises(EmojiLabError, match="is a bytegrams run"):
+        matching_run("naive-noembd", ds)

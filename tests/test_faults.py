@@ -374,3 +374,53 @@ def test_a_retrained_run_never_takes_its_earlier_export_for_its_own(exported, tm
         exported_from_disk(run)
     outcome = {"run": run.name, "quantize": "float32", "out": {"folder": run_folder / "export"}, "ios": None}
     assert "made from other weights" in export_problem(outcome, run, None, "exported", "best")
+
+
+CRASH_AT = Path(__file__).resolve().parent / "crash_at.py"
+
+
+def crashed(kill_at: int, arm: str, args: list[str], home: Path, **extra: str) -> subprocess.CompletedProcess:
+    """`python -m emoji_lab ARGS`, killed before its kill_at-th change from the first to a path with `arm` in it
+    (0: not killed; its stderr then ends with how many changes it made)."""
+    return subprocess.run([sys.executable, str(CRASH_AT), str(kill_at), arm, "-m", "emoji_lab", *args],
+                          capture_output=True, text=True, timeout=600, env=env(home, **extra))
+
+
+@POSIX
+def test_a_retraining_killed_at_every_point_of_its_save_leaves_one_whole_run_and_the_next_start_says_so(earlier,
+                                                                                                       tmp_path):
+    """SIGKILL before the file-system changes of the save: the new run's record (its part file; the rest of its
+    writing is the kill test above), each step of the swap, and inside the earlier run's removal: afterwards the
+    folder holds the earlier run, byte for byte, or the new one, whole; the next command that reads it finds one
+    of them; the next training cleans what the killed one left."""
+    import shutil
+
+    from emoji_lab.training.runs import check_run_dir, read_record
+
+    data, out, before = earlier
+    run, home = tmp_path / "run", tmp_path / "home"
+
+    def names(folder: Path) -> set[str]:  # a new run's TensorBoard files are named by time and process
+        return {name.split("events.out.tfevents.")[0] + ("events" if "tfevents" in name else "")
+                for name in files_of(folder)}
+
+    def retrain(kill_at: int) -> subprocess.CompletedProcess:
+        shutil.rmtree(run, ignore_errors=True)
+        shutil.copytree(out, run)
+        return crashed(kill_at, ".record.json", train_args(data, run, 1), home)
+
+    counted = retrain(0)
+    assert counted.returncode == 0, counted.stderr
+    points = int(counted.stderr.rsplit("crash_at: ", 1)[1].split()[0])
+    assert points >= 6  # the record's part file, its mode, its rename; the earlier run aside, the new one in place
+    new, outcomes = names(run), []
+    for kill_at in (1, 4, 5, 6, points):  # 2 and 3 (the record's mode and rename) are inside the hidden build
+        assert retrain(kill_at).returncode == -signal.SIGKILL
+        read_record(check_run_dir(run))  # what `evaluate`, `export` and `predict` read first
+        outcomes.append("earlier" if files_of(run) == before else "new")
+        assert outcomes[-1] == "earlier" or names(run) == new, f"kill {kill_at}: neither run whole: {names(run)}"
+        assert all(".building-" in name or ".replaced-" in name for name in leftovers(tmp_path, "run"))
+    assert outcomes[0] == "earlier" and outcomes[-1] == "new", outcomes
+    again = command(*train_args(data, run, 1), home=home)
+    assert again.returncode == 0, again.stderr
+    assert leftovers(tmp_path, "run") == []  # what the last killed one left is gone

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -117,3 +118,36 @@ def test_timings_file_comes_from_the_dry_run():
         assert record["command"].startswith("python -m emoji_lab.repl --auto") and not record["quick"]
         assert [l["id"] for l in record["lessons"]] == [l.id for l in load_lessons()]
         assert all(l["ok"] for l in record["lessons"])
+
+
+def test_the_check_never_downloads_and_says_which_blocks_it_skipped(tmp_path):
+    """No TweetEval at hand (an empty cache, a mirror that would answer): the check asks the network for nothing."""
+    import http.server
+    import threading
+
+    asked = []
+
+    class Mirror(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_error(404)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Mirror)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env = {**os.environ, "EMOJI_LAB_CACHE": str(tmp_path / "cache"),
+           "EMOJI_LAB_TWEETEVAL_URL": f"http://127.0.0.1:{server.server_address[1]}/"}
+    try:
+        result = subprocess.run([sys.executable, "-m", "emoji_lab", "tutorial", "--check", "--tweeteval", "tweeteval"],
+                                capture_output=True, text=True, timeout=600, env=env, cwd=tmp_path)
+    finally:
+        server.shutdown()
+    assert asked == []
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "TweetEval blocks left as they are (skipped): TweetEval emoji data is not downloaded yet" in result.stdout
+    assert list(tmp_path.iterdir()) == [tmp_path / "cache"] or list(tmp_path.iterdir()) == []
+    missing = subprocess.run([sys.executable, "-m", "emoji_lab", "tutorial", "--check", "--root", str(tmp_path / "no")],
+                             capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert missing.returncode == 2 and missing.stderr.startswith(f"error: --root {tmp_path / 'no'}: no such folder")

@@ -44,3 +44,11 @@ def test_wheel_ships_data_files_and_runs_from_them(tmp_path):
     assert result.returncode == 0, result.stderr
     where, classes, first_lesson = result.stdout.split()
     assert where.startswith(str(unpacked)) and classes == "20" and first_lesson.startswith("00")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for check in (["--check"], []):  # outside a checkout there is no tutorial: said, nothing written
+        tutorial = subprocess.run([sys.executable, "-m", "emoji_lab", "tutorial", *check], capture_output=True,
+                                  text=True, cwd=elsewhere, env=env, timeout=120)
+        assert tutorial.returncode == 2 and tutorial.stdout == ""
+        assert tutorial.stderr.startswith("error: this emoji_lab does not run from a checkout of the course")
+        assert list(elsewhere.iterdir()) == []

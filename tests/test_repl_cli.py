@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "lessons_fixture"))
-from repl_driver import BROKEN, GOOD, env_for, repl  # noqa: E402
+from repl_driver import BROKEN, GOOD, LiveRepl, env_for, repl  # noqa: E402
 
 HEAVY = ("tensorflow", "keras", "numpy", "ipywidgets", "ai_edge_litert")
 
@@ -239,3 +239,48 @@ def test_progress_file_is_written_atomically(tmp_path):
     repl(tmp_path, ["next", "next", "bye"])
     assert json.loads((tmp_path / "progress.json").read_text(encoding="utf-8"))["lessons"]["00"]["at"] == "00.3"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_second_console_on_one_home_names_the_first_and_does_not_start(tmp_path):
+    """Two terminals, one EMOJI_LAB_HOME: the second would save its progress over the first one's."""
+    first = LiveRepl(tmp_path, lessons=[GOOD])
+    try:
+        first.wait_for(">>>")
+        second = repl(tmp_path, ["next", "bye"], lessons=[GOOD])
+        assert second.returncode == 2 and second.stdout == ""
+        assert second.stderr.startswith(f"error: another console is open on {tmp_path} (process {first.proc.pid}, ")
+        assert "finish it with `bye`" in second.stderr and len(second.stderr.strip().splitlines()) == 1
+        assert repl(tmp_path, args=["--reset", "--yes"]).returncode == 2  # nor deletes its progress meanwhile
+        assert repl(tmp_path, args=["--list"]).returncode == 0  # reading is fine
+        first.send("bye")
+        assert first.close() == 0
+    finally:
+        first.close()
+    again = repl(tmp_path, ["bye"], lessons=[GOOD])  # the first let go (also when killed: the system's lock)
+    assert again.returncode == 0, again.stderr
+    killed = LiveRepl(tmp_path, lessons=[GOOD])
+    killed.wait_for(">>>")
+    killed.proc.kill()
+    killed.close()
+    assert repl(tmp_path, ["bye"], lessons=[GOOD]).returncode == 0  # nothing stale is left to clean by hand
+
+
+def test_a_dry_run_stopped_with_sigterm_leaves_no_temporary_home(tmp_path):
+    import os
+    import signal
+    import time
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "emoji_lab.repl", "--auto", "--lessons", "90"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=env_for(tmp_path / "home", [GOOD], TMPDIR=str(temp), EMOJI_LAB_FIXTURE_SLOW="60"))
+    deadline = time.monotonic() + 60
+    while not list(temp.glob("emoji_lab-auto-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list(temp.glob("emoji_lab-auto-*")), "the dry run made no temporary home"
+    time.sleep(1)  # into its steps
+    os.kill(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=30)
+    assert proc.returncode == 128 + signal.SIGTERM, proc.stdout.read()
+    assert list(temp.iterdir()) == []

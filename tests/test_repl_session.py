@@ -211,12 +211,38 @@ def test_corrupted_progress_file_is_moved_aside(tmp_path):
     assert progress_of(tmp_path)["format_version"] == progress_mod.FORMAT_VERSION
 
 
-def test_version_mismatched_progress_file_is_moved_aside(tmp_path):
-    (tmp_path / "progress.json").write_text(json.dumps({"format_version": 99, "lessons": {}}), encoding="utf-8")
+def test_progress_from_a_newer_course_is_refused_and_left_as_it_is(tmp_path):
+    newer = json.dumps({"format_version": 99, "lessons": {"01": {"at": "01.3", "steps": {}}}})
+    (tmp_path / "progress.json").write_text(newer, encoding="utf-8")
+    for args in ([], ["--list"]):
+        result = repl(tmp_path, ["bye"], args=args)
+        assert result.returncode == 2 and ">>>" not in result.stdout
+        assert result.stderr == (f"error: progress file {tmp_path / 'progress.json'} was saved by a newer emoji_lab "
+                                 f"(progress format 99, this one reads {progress_mod.FORMAT_VERSION}); upgrade "
+                                 "emoji_lab (in its folder: git pull, then pip install -e .); the file is left as it "
+                                 "is\n")
+    assert (tmp_path / "progress.json").read_text(encoding="utf-8") == newer
+    assert not list(tmp_path.glob("progress.json.bad-*"))
+
+
+def test_progress_an_editor_saved_with_a_byte_order_mark_is_read(tmp_path):
+    repl(tmp_path, TO_00_4 + ["bye"])
+    saved = (tmp_path / "progress.json").read_text(encoding="utf-8")
+    (tmp_path / "progress.json").write_text("\ufeff" + saved, encoding="utf-8")
     result = repl(tmp_path, ["bye"])
     assert_clean(result)
-    assert (f"another version of emoji_lab (progress format 99, this one reads {progress_mod.FORMAT_VERSION})"
-            in result.stdout)
+    assert "warning" not in result.stdout and "Resuming" in result.stdout
+    assert not list(tmp_path.glob("progress.json.bad-*"))
+
+
+@pytest.mark.parametrize("text", [json.dumps({"format_version": 0}), json.dumps({"format_version": "2"}),
+                                  "[" * 100_000 + "]" * 100_000])
+def test_progress_of_no_known_format_or_nested_too_deep_is_moved_aside(tmp_path, text):
+    (tmp_path / "progress.json").write_text(text, encoding="utf-8")
+    result = repl(tmp_path, ["bye"])
+    assert_clean(result)
+    warnings = [line for line in result.stdout.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "starting fresh" in warnings[0]
     assert len(list(tmp_path.glob("progress.json.bad-*"))) == 1
 
 
@@ -396,3 +422,59 @@ def test_back_to_a_done_step_whose_names_were_deleted_runs_it_again(tmp_path):
     assert ">>> print(len(ds.labels))\n20\n" in out
     skipped = after(out, ">>> skip\n")
     assert skipped.lstrip().startswith("[01.3]") and "demo:" not in skipped.split("[01.3]")[0]
+
+
+@pytest.mark.parametrize("typed", ["import sys; sys.stdout.close()", "import sys; sys.stderr.close(); 1/0",
+                                   "import sys; sys.stdin = sys.stdout = None", "import builtins; builtins.input = 5",
+                                   "import builtins; builtins.print = None"])
+def test_what_the_learner_closes_or_replaces_the_console_puts_back(tmp_path, typed):
+    result = repl(tmp_path, ["next", typed, "x = 6 * 7", "print('still here', x)", "bye"])
+    assert_clean(result)
+    assert "still here 42" in result.stdout and "Progress saved in" in result.stdout
+
+
+def test_closing_stdin_ends_the_session_as_ctrl_d_does(tmp_path):
+    result = repl(tmp_path, ["next", "import sys; sys.stdin.close()", "print('not read')"])
+    assert_clean(result)
+    assert "not read" not in result.stdout and "Progress saved in" in result.stdout
+
+
+def test_an_ascii_terminal_setting_reads_and_writes_emoji_without_a_traceback(tmp_path):
+    result = repl(tmp_path, ["next", "s = '😀 é'", "print(len(s), s)", "bye"], PYTHONIOENCODING="ascii")
+    assert_clean(result)
+    assert "3 \\U0001f600 \\xe9" in result.stdout
+
+
+def test_a_console_killed_at_every_point_of_its_progress_saves_resumes_from_a_whole_file(tmp_path):
+    """SIGKILL before each file-system change a session makes from its first progress save on (two steps, bye):
+    afterwards progress.json is the earlier one or the later one, whole, and the next start resumes without a word
+    of damage."""
+    import os
+    import subprocess
+    import sys
+
+    from repl_driver import env_for
+
+    crash_at = Path(__file__).resolve().parent / "crash_at.py"
+    home = tmp_path / "home"
+    repl(home, ["next", "bye"])
+    earlier = (home / "progress.json").read_text(encoding="utf-8")
+
+    def session(kill_at: int) -> subprocess.CompletedProcess:
+        (home / "progress.json").write_text(earlier, encoding="utf-8")
+        return subprocess.run([sys.executable, str(crash_at), str(kill_at), "progress.json", "-m", "emoji_lab.repl"],
+                              input="next\nnext\nbye\n", capture_output=True, text=True, timeout=60,
+                              env=env_for(home))
+
+    points = int(session(0).stderr.rsplit("crash_at: ", 1)[1].split()[0])
+    assert points >= 6  # three saves (the step opened, two `next`s): a part file written, its mode, its rename
+    seen = set()
+    for kill_at in range(1, points + 1):
+        assert session(kill_at).returncode == -9
+        saved = json.loads((home / "progress.json").read_text(encoding="utf-8"))
+        seen.add(saved["lessons"]["00"]["at"])
+        resumed = repl(home, ["bye"])
+        assert_clean(resumed)
+        assert "warning" not in resumed.stdout and f"at [{saved['lessons']['00']['at']}]" in resumed.stdout
+        assert not [p for p in os.listdir(home) if p.endswith(".part")]  # a killed save's part file: swept
+    assert seen == {"00.2", "00.3"}  # killed before any save, and after the last

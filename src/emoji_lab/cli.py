@@ -20,15 +20,14 @@ MINIMUM = {"epochs": 1, "max_train": 1, "batch_size": 1, "top_k": 2, "seed": 0, 
 
 def check_numbers(args: argparse.Namespace) -> None:
     """One line for the first numeric option out of range, before data, TensorFlow or any training."""
-    from emoji_lab.common.values import whole_number
+    from emoji_lab.common.values import minutes, whole_number
 
     for dest, minimum in MINIMUM.items():
         value = getattr(args, dest, None)
         if value is not None:
             whole_number("-k" if dest == "k" else "--" + dest.replace("_", "-"), value, minimum)
-    minutes = getattr(args, "minutes", None)
-    if minutes is not None and not minutes > 0:
-        raise EmojiLabError(f"--minutes must be more than 0, not {minutes:g}")
+    if getattr(args, "minutes", None) is not None:
+        minutes("--minutes", args.minutes)
 
 
 def add_data_options(parser: argparse.ArgumentParser) -> None:
@@ -123,11 +122,15 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from emoji_lab.training.runs import check_run_dir, check_split, open_run
+    from emoji_lab.data.sources import check_split_files, load
+    from emoji_lab.training.runs import check_run_dir, check_split, open_run, read_record
 
     folder = check_run_dir(Path(args.model))  # a wrong folder fails before TensorFlow loads
-    ds = load_from_args(args)
+    source = source_from_args(args)
+    check_split_files(source, args.split)
+    ds = load(source)
     check_split(ds, args.split)
+    check_own_split(folder, read_record(folder), ds)
     run = open_run(folder)
     result = run.evaluate(ds, args.split)
     if args.json:
@@ -145,18 +148,35 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_own_split(folder: Path, record: dict, ds) -> None:
+    """A run scored on the raw lines it trained on is scored on its own split: another seed (top-k, policy)
+    splits them otherwise, and its val and test texts would hold texts the run trained on."""
+    from emoji_lab.data.source import flags
+    from emoji_lab.training.runs import fingerprint
+
+    data = record.get("data") if isinstance(record.get("data"), dict) else {}
+    trained, options = data.get("options") or {}, ds.source.options()
+    same_name = Path(str(data.get("source"))).name == Path(ds.source.text).name
+    if not ds.source.raw or not same_name or options == trained or data.get("fingerprint") == fingerprint(ds):
+        return  # other data (its classes are checked), or the run's own split
+    same = flags(ds.source.text, trained)
+    given = shlex.join(same[2:]) or "the default options"
+    raise EmojiLabError(f"{folder} was trained on another split of {ds.source} ({given}): its val and test texts "
+                        f"here include texts it trained on; evaluate it with {shlex.join(same)}")
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from emoji_lab.training.runs import check_run_dir
 
     folder = check_run_dir(Path(args.model))  # a wrong folder fails before TensorFlow loads
     from emoji_lab.common.files import check_writable
-    from emoji_lab.deploy.app import IOS_ENV, check_ios_dir, next_steps, written_lines
+    from emoji_lab.deploy.app import IOS_ENV, check_destination, check_ios_dir, next_steps, written_lines
     from emoji_lab.deploy.export import export_run
     from emoji_lab.deploy.litert import APP_LITERT
 
     ios_path = args.ios or os.environ.get(IOS_ENV)
-    ios = check_ios_dir(Path(ios_path)) if ios_path else None
-    check_writable(Path(args.out) if args.out else folder / "export", "choose another --out")
+    ios = check_ios_dir(Path(ios_path)) if ios_path else None  # and its Resources: all before anything is written
+    check_writable(check_destination(Path(args.out) if args.out else folder / "export"), "choose another --out")
     from emoji_lab.training.runs import open_run
 
     result = export_run(open_run(folder), out=Path(args.out) if args.out else None, quantize=args.quantize, ios=ios)
@@ -240,15 +260,15 @@ def cmd_tutorial(args: argparse.Namespace) -> int:
     from emoji_lab.common.errors import EmojiLabError
     from emoji_lab.repl.lesson import load_lessons
 
-    folder = Path(args.root)
+    folder = guide.tutorial_folder(args.root)
     stale = write_all(load_lessons(), folder / "notebooks", check=args.check)
-    sources, skip = guide.Sources(args.tweeteval), (lambda spec: False)
+    sources, skip = guide.Sources(guide.tweeteval_at_hand(args.tweeteval, folder.parent)), (lambda spec: False)
     try:
         sources.load(guide.TWEETEVAL)
     except EmojiLabError as exc:
-        print(f"TweetEval blocks left as they are: {exc}")
+        print(f"TweetEval blocks left as they are (skipped): {exc}")
         skip = guide.reads_tweeteval
-    stale += guide.update_all(folder, folder.resolve().parent, sources, check=args.check, skip=skip)
+    stale += guide.update_all(folder, folder.parent, sources, check=args.check, skip=skip)
     if args.check:
         if stale:
             print(f"out of date: {', '.join(stale)} (run `python -m emoji_lab tutorial`)")
@@ -347,10 +367,12 @@ def build_parser() -> argparse.ArgumentParser:
     tutorial = commands.add_parser("tutorial", help="(course authors) regenerate tutorial/ from the lessons",
                                    description="Write tutorial/notebooks/NN_name.ipynb from the lesson files, and the "
                                    "guide's generated result blocks from the data and the files in bench/results.")
-    tutorial.add_argument("--root", default="tutorial", metavar="DIR", help="the tutorial folder (default ./tutorial)")
-    tutorial.add_argument("--tweeteval", default="tweeteval", metavar="SOURCE",
-                          help="where TweetEval is read for its blocks (default: tweeteval, from the cache, "
-                          "downloaded there first if missing)")
+    tutorial.add_argument("--root", metavar="DIR",
+                          help="the tutorial folder (default: the one of the checkout emoji_lab runs from)")
+    tutorial.add_argument("--tweeteval", metavar="SOURCE",
+                          help="where TweetEval's blocks read it (default: ../shared/data/tweeteval-emoji beside the "
+                               "checkout, else the downloaded copy; never downloaded here: without either, those "
+                               "blocks are skipped)")
     tutorial.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file is out of date")
     tutorial.set_defaults(run=cmd_tutorial)
     return parser

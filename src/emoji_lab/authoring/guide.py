@@ -165,9 +165,29 @@ class Sources:
     def load(self, name: str) -> Any:
         from emoji_lab.data.sources import load
 
-        if name not in self._loaded:
-            self._loaded[name] = load(self.tweeteval if name == TWEETEVAL else name)
+        if name not in self._loaded:  # never downloaded: a check must not need the network
+            self._loaded[name] = load(self.tweeteval if name == TWEETEVAL else name, download=False)
         return self._loaded[name]
+
+
+def tutorial_folder(root: Optional[str] = None) -> Path:
+    """The tutorial folder to write: `root`, which must exist, or the checkout's that emoji_lab runs from. Outside a
+    checkout (emoji_lab installed from a wheel) there is none, and nothing is written anywhere."""
+    if root is not None:
+        if not Path(root).is_dir():
+            raise EmojiLabError(f"--root {root}: no such folder (give the tutorial/ folder of a checkout)")
+        return Path(root).resolve()
+    checkout = Path(__file__).resolve().parents[3]
+    if not ((checkout / "tutorial").is_dir() and (checkout / "lessons").is_dir()):
+        raise EmojiLabError(f"this emoji_lab does not run from a checkout of the course ({checkout} has no tutorial/ "
+                            "and lessons/), so there is no tutorial to write: run it in a clone, or give --root")
+    return checkout / "tutorial"
+
+
+def tweeteval_at_hand(given: Optional[str], checkout: Path) -> str:
+    """Where TweetEval's blocks read it: as given, else the team's copy beside the checkout, else the cache."""
+    shared = checkout.parent / "shared" / "data" / "tweeteval-emoji"
+    return given or (f"{TWEETEVAL}:{shared}" if (shared / "train_text.txt").is_file() else TWEETEVAL)
 
 
 def reads_tweeteval(spec: str) -> bool:

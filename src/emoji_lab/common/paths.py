@@ -23,12 +23,13 @@ def _platform_dir(kind: str) -> Path:
 
 def cache_dir() -> Path:
     """Downloaded data (TweetEval); `EMOJI_LAB_CACHE` overrides. Safe to delete."""
-    return Path(os.environ.get("EMOJI_LAB_CACHE") or _platform_dir("cache"))
+    return Path(os.environ.get("EMOJI_LAB_CACHE") or _platform_dir("cache")).expanduser().absolute()
 
 
 def home_dir() -> Path:
-    """Progress and training runs; `EMOJI_LAB_HOME` overrides. Not safe to delete."""
-    return Path(os.environ.get("EMOJI_LAB_HOME") or _platform_dir("data"))
+    """Progress and training runs; `EMOJI_LAB_HOME` overrides (a relative one from where the command starts: the
+    background worker, started elsewhere, is handed the absolute path). Not safe to delete."""
+    return Path(os.environ.get("EMOJI_LAB_HOME") or _platform_dir("data")).expanduser().absolute()
 
 
 def runs_dir() -> Path:

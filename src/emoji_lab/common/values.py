@@ -3,6 +3,8 @@ inside a library (`labelled_examples(ds, "five")`, `playground(mine, 42, ...)`, 
 
 from __future__ import annotations
 
+import math
+import numbers
 from typing import Any, Optional
 
 from emoji_lab.common.errors import EmojiLabError
@@ -25,3 +27,15 @@ def text(name: str, value: Any) -> str:
     if not isinstance(value, str):
         raise EmojiLabError(f"{name} must be a text (a str in quotes), not {type(value).__name__} {value!r}")
     return value
+
+
+def minutes(name: str, value: Any) -> float:
+    """`value` as minutes of training: a number above 0 and finite (a run's record is strict JSON, so an infinite
+    clock would fail only once the whole training is done; no clock is leaving the minutes out)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise EmojiLabError(f"{name} must be a number of minutes, not {value!r}")
+    if not value > 0:
+        raise EmojiLabError(f"{name} must be more than 0, not {value:g}")
+    if not math.isfinite(value):
+        raise EmojiLabError(f"{name} must be a finite number of minutes, not {value:g} (for no clock, leave it out)")
+    return float(value)

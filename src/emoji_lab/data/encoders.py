@@ -99,6 +99,11 @@ class ByteEncoder:
             raise DataError(f"{path}: no such file") from None
         except json.JSONDecodeError as error:
             raise DataError(f"{path}: not JSON ({error.msg} at line {error.lineno})") from None
+        except UnicodeDecodeError:
+            raise DataError(f"{path}: not UTF-8 text (an export writes it as JSON)") from None
+        except (OSError, RecursionError) as error:
+            raise DataError(f"{path}: cannot be read ({getattr(error, 'strerror', None) or type(error).__name__})") \
+                from None
         return cls.from_dict(values, str(path))
 
     @classmethod

@@ -7,6 +7,7 @@ saved progress, never turned back into a string and parsed again.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import numbers
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ DEFAULT_SEED = 2017  # the year of the seed talk
 MULTI_POLICIES = ("first", "drop")
 DEFAULT_TEXT_COLUMN = "text"
 OPTIONS = ("top_k", "seed", "multi", "text_column", "keep_published")
+TAG_STEM = 40  # characters of an own file's name in its runs folder's name: short enough for any disk
 
 
 @dataclass(frozen=True)
@@ -59,9 +61,11 @@ class Source:
 
     @property
     def tag(self) -> str:
-        """The folder its runs live in: sample, tweeteval, or the own file's (or lines') name."""
+        """The folder its runs live in: sample, tweeteval, the lines' name, or an own file's name and a hash of its
+        path, so that neither `sample.txt` nor another folder's file of the same name replaces the runs there."""
         if self.kind == "file":
-            return self.path.stem or "data"
+            digest = hashlib.sha256(str(self.path).encode("utf-8", "surrogatepass")).hexdigest()
+            return f"{self.path.stem.lstrip('.')[:TAG_STEM] or 'data'}-{digest[:8]}"
         return self.text if self.kind == "lines" else self.kind
 
     @property
@@ -131,5 +135,25 @@ def as_source(source: "Source | str", **options: Any) -> Source:
     return parse_source(source, **options)
 
 
+def _check_utf8(text: str) -> None:
+    """A name that is not UTF-8 (bytes the file system kept as they were) cannot go into a run's record or the
+    saved progress, which are JSON: said now, not after a whole training."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise DataError(f"{_shown(text)}: the name is not valid UTF-8; rename the file (or its folder) so that "
+                        "it is") from None
+
+
+def _shown(text: str) -> str:
+    """A name with the bytes that are not UTF-8 as \\xNN, the way a terminal can print it."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file system made (typed in Python)
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _absolute(path: str) -> Path:
-    return Path(path).expanduser().absolute()
+    absolute = Path(path).expanduser().absolute()
+    _check_utf8(str(absolute))
+    return absolute

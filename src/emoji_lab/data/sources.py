@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -42,19 +44,16 @@ def load(source: Source | str = "sample", *, download: bool = True, **options: A
         return read_tweeteval(folder, source)
     if source.kind != "file":
         raise DataError(f"{source}: texts handed over in memory cannot be loaded again; load them with their lines")
-    if source.path.suffix.lower() not in OWN_FILE_SUFFIXES and not source.path.exists():
+    if source.path.suffix.lower() not in OWN_FILE_SUFFIXES and not os.path.exists(source.path):
         raise DataError(f"unknown data source {source.text!r}: use {SOURCES_HELP}")
     return dataset.from_raw_lines(read_own_file(source.path, source.text_column), source)
 
 
 def read_utf8(path: Path) -> str:
     """A whole file as text, with the line and byte of the first non-UTF-8 byte when there is one."""
+    check_file(path)
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise DataError(f"{path}: is a folder, not a file (for TweetEval's layout use tweeteval:{path})") from None
     except OSError as error:
         raise DataError(f"{path}: cannot read it ({error.strerror})") from None
     try:
@@ -64,6 +63,29 @@ def read_utf8(path: Path) -> str:
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         raise DataError(f"{path}: not UTF-8 text: byte 0x{data[error.start]:02X} at line {line}, "
                         f"byte {column} (save the file as UTF-8)") from None
+
+
+def check_file(path: Path) -> None:
+    """A file that holds data, checked before it is opened: reading a pipe waits for a writer, a device such as
+    /dev/zero never ends, and neither is a file a learner saved."""
+    mode = _mode(path)
+    if not mode:
+        raise DataError(f"{path}: no such file")
+    if stat.S_ISDIR(mode):
+        raise DataError(f"{path}: is a folder, not a file (for TweetEval's layout use tweeteval:{path})")
+    if not stat.S_ISREG(mode):
+        raise DataError(f"{path}: not a regular file but a pipe, a device or a socket; save the data in a "
+                        ".txt, .csv, .tsv or .jsonl file and give its path")
+
+
+def _mode(path: Path) -> int:
+    """`path`'s type bits (`stat`), 0 when nothing is there; a name the system refuses is one line."""
+    try:
+        return path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    except OSError as error:
+        raise DataError(f"{path}: cannot read it ({error.strerror})") from None
 
 
 def read_own_file(path: Path, text_column: str = "text") -> list[str]:
@@ -85,11 +107,22 @@ def read_own_file(path: Path, text_column: str = "text") -> list[str]:
 
 def _read_table(path: Path, text: str, delimiter: str, column: str) -> list[str]:
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    if column not in (reader.fieldnames or []):
-        found = ", ".join(reader.fieldnames or []) or "none"
-        raise DataError(f"{path}: no column named {column!r} (columns: {found}); "
-                        f"name the text column with --text-column")
-    return [row[column] for row in reader if (row.get(column) or "").strip()]
+    lines, first = [], 1  # the line the row being read starts on
+    try:
+        if column not in (reader.fieldnames or []):
+            found = ", ".join(reader.fieldnames or []) or "none"
+            raise DataError(f"{path}: no column named {column!r} (columns: {found}); "
+                            f"name the text column with --text-column")
+        first = reader.reader.line_num + 1
+        for row in reader:
+            if (row.get(column) or "").strip():
+                lines.append(row[column])
+            first = reader.reader.line_num + 1
+    except csv.Error as error:  # a field over csv's limit (128 KiB), often a quote left open: one line, no traceback
+        kind, last = "TSV" if delimiter == "\t" else "CSV", reader.reader.line_num
+        open_quote = f" (the row runs on to line {last}: a quote left open?)" if last > first else ""
+        raise DataError(f"{path}: line {first} cannot be read as {kind}: {error}{open_quote}") from None
+    return lines
 
 
 def _read_jsonl(path: Path, text: str, field: str) -> list[str]:
@@ -99,8 +132,10 @@ def _read_jsonl(path: Path, text: str, field: str) -> list[str]:
             continue
         try:
             record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise DataError(f"{path}: line {number} is not JSON ({error.msg})") from None
+        except RecursionError:
+            raise DataError(f"{path}: line {number} is nested too deeply to read as JSON") from None
+        except ValueError as error:  # not JSON, or a number with more digits than Python converts
+            raise DataError(f"{path}: line {number} is not JSON ({getattr(error, 'msg', error)})") from None
         if not isinstance(record, dict) or not isinstance(record.get(field), str):
             raise DataError(f"{path}: line {number} has no text field {field!r}; "
                             f"name the field with --text-column")
@@ -108,20 +143,37 @@ def _read_jsonl(path: Path, text: str, field: str) -> list[str]:
     return lines
 
 
+def check_split_files(source: Source, split: str) -> None:
+    """A TweetEval source asked for its test split: the files that are missing, by name, before anything loads
+    (a folder may hold only train and val, as the download without its test split does)."""
+    if source.kind != "tweeteval" or split != "test":
+        return
+    folder = tweeteval.cache_folder() if source.path is None else source.path
+    missing = [name for name in tweeteval.OPTIONAL if not os.path.isfile(folder / name)]
+    if missing:
+        how = (f"`{tweeteval.DOWNLOAD_COMMAND}` fetches the test split" if source.path is None
+               else "copy the test split's two files there from TweetEval's datasets/emoji")
+        raise DataError(f"{source} has no test split: {folder} has no {' or '.join(missing)}; {how}")
+
+
 def read_tweeteval(folder: Path, source: Source) -> Dataset:
     """A folder in TweetEval's layout: mapping.txt, {train,val[,test]}_{text,labels}.txt."""
     keep_published = source.keep_published
-    if not folder.is_dir():
+    if not stat.S_ISDIR(_mode(folder)):
         raise DataError(f"{folder}: no such folder (expected TweetEval's emoji files: "
                         f"{', '.join(tweeteval.REQUIRED)})")
     missing = [f for f in tweeteval.REQUIRED if not (folder / f).is_file()]
     if missing:
         raise DataError(f"{folder}: missing {', '.join(missing)} (TweetEval's datasets/emoji layout; "
                         f"`python -m emoji_lab data download tweeteval` fetches them)")
+    test_files = [f for f in tweeteval.OPTIONAL if (folder / f).is_file()]
+    if len(test_files) == 1:  # half a test split: not silently none
+        absent = next(f for f in tweeteval.OPTIONAL if f not in test_files)
+        raise DataError(f"{folder}: has {test_files[0]} but no {absent}; the test split needs both")
     labels = _read_mapping(folder / "mapping.txt")
     splits, notes = {}, {}
     for split in ("train", "val", "test"):
-        if split == "test" and not (folder / "test_text.txt").is_file():
+        if split == "test" and not test_files:
             continue
         texts, y = _read_pair(folder, split, len(labels))
         if not keep_published:
@@ -148,8 +200,6 @@ def _read_mapping(path: Path) -> list[str]:
 
 def _read_pair(folder: Path, split: str, n_labels: int) -> tuple[list[str], np.ndarray]:
     text_path, label_path = folder / f"{split}_text.txt", folder / f"{split}_labels.txt"
-    if not label_path.is_file():
-        raise DataError(f"{folder}: {text_path.name} has no {label_path.name} beside it")
     texts = split_lines(read_utf8(text_path))
     raw_labels = split_lines(read_utf8(label_path))
     if len(texts) != len(raw_labels):

@@ -4,39 +4,43 @@ probabilities, which the Swift package's tests and the app's unit tests compare 
 `ios_starter/`, and what to do next on a Mac.
 
 A hidden manifest records what an export wrote, so a later export backs up whatever a learner changed
-instead of overwriting it.
+instead of overwriting it. The files and the manifest are replaced together or not at all (`write_files`): new
+ones are written into a hidden transaction folder first, whose plan lets the next export finish or undo a swap
+that a kill cut short.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
 import shutil
+import stat
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Optional
 
 import numpy as np
 
 from emoji_lab.common.errors import DataError, EmojiLabError
-from emoji_lab.common.files import write_whole
+from emoji_lab.common.files import WriteError, alive, write_whole
 from emoji_lab.common.formatting import size
 from emoji_lab.data.encoders import GOLDEN_TEXTS, PREPROCESS_FILE
 from emoji_lab.data.talk import SENTENCES
-from emoji_lab.deploy.litert import LABELS_FILE, LiteModel, graph_report
-from emoji_lab.training.runs import model_sha
+from emoji_lab.deploy.litert import GOLDEN_FILE, LABELS_FILE, LiteModel, graph_report
+from emoji_lab.training.runs import model_sha, sigint_held
 
 MODEL_FILE = "emoji_model.tflite"
 INPUT_NAME = "bytes"  # the model's one input: the app feeds it by this name
 APP_VARIANTS = ("float32", "float16", "int8")  # what the app ships; full-integer int8 is lesson 8's table only
 
-GOLDEN_FILE = "golden.json"
-
 APP_FILES = (MODEL_FILE, LABELS_FILE, PREPROCESS_FILE, GOLDEN_FILE)
 
 MANIFEST_FILE = ".emoji_lab_export.json"
+TRANSACTION = ".emoji_lab_exporting-"  # + pid-random: a hidden folder while an export replaces the files
+PLAN_FILE = "plan.json"
 
 IOS_ENV = "EMOJI_LAB_IOS"
 
@@ -107,23 +111,170 @@ def read_manifest(folder: Path) -> dict[str, str]:
 
 
 def write_files(folder: Path, files: dict[str, bytes]) -> dict:
-    """Write `files` into `folder`; first back up every existing one that the last export did not write."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written_before = read_manifest(folder)
+    """Put `files` and their manifest in `folder` all together or not at all: each existing one that the last export
+    did not write (the learner's change) goes to a new backup folder there, never overwritten. Any failure part way
+    (a full disk, a file no one may replace) leaves the folder exactly as it was, in one line."""
+    folder = check_destination(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        recover(folder)
+    except OSError as exc:
+        raise WriteError(folder, exc, "an export cut short there could not be undone") from None
+    written_before, everything = read_manifest(folder), {**files, MANIFEST_FILE: manifest_json(files)}
     changed = [name for name in files if (folder / name).is_file()
-               and sha256((folder / name).read_bytes()) != written_before.get(name)]
-    backup = None
-    if changed:
-        backup = folder / f"backup-{dt.datetime.now():%Y%m%d-%H%M%S}"
-        backup.mkdir(parents=True, exist_ok=True)
-        for name in changed:
-            write_whole(backup / name, (folder / name).read_bytes())
-    for name, data in files.items():
-        write_whole(folder / name, data)  # never a half-written file in the app
-    manifest = {"format_version": 1, "files": {name: sha256(data) for name, data in files.items()}}
-    write_whole(folder / MANIFEST_FILE, json.dumps(manifest, indent=1) + "\n")
+               and sha256((folder / name).read_bytes()) not in (written_before.get(name), sha256(files[name]))]
+    backup = backup_folder(folder) if changed else None
+    plan = {"files": list(everything), "changed": changed, "backup": backup.name if backup else None}
+    transaction = folder / f"{TRANSACTION}{os.getpid()}-{os.urandom(3).hex()}"
+    try:
+        write_whole(transaction / PLAN_FILE, json.dumps(plan, ensure_ascii=False) + "\n")
+        for name, data in everything.items():
+            write_whole(transaction / "new" / name, data)
+        if backup is not None:
+            backup.mkdir()
+        with sigint_held():
+            swap(folder, transaction, list(everything))
+    except BaseException as exc:
+        undo(folder, transaction, exc)
+        raise
+    with sigint_held():
+        try:
+            finish(folder, transaction)
+        except OSError as exc:
+            raise WriteError(folder, exc, "the new files are in place; the next export finishes the backup") from None
     return {"folder": folder, "files": {name: len(data) for name, data in files.items()},
             "backup": backup, "backed_up": changed}
+
+
+def manifest_json(files: Mapping[str, bytes]) -> str:
+    return json.dumps({"format_version": 1, "files": {name: sha256(data) for name, data in files.items()}},
+                      indent=1) + "\n"
+
+
+def backup_folder(folder: Path) -> Path:
+    """A backup folder's name in `folder` that no earlier backup has (two exports can fall in the same second)."""
+    stamp = f"backup-{dt.datetime.now():%Y%m%d-%H%M%S}"
+    name, n = stamp, 1
+    while (folder / name).exists():
+        n += 1
+        name = f"{stamp}-{n}"
+    return folder / name
+
+
+def present(path: Path) -> bool:
+    return path.exists() or path.is_symlink()
+
+
+def swap(folder: Path, transaction: Path, names: list[str]) -> None:
+    """Each new file replaces its place in one step, the manifest last, once `old/` holds a second link to the
+    earlier file (a copy where the disk has no hard links), or a `.none` mark where there was none; `done` marks
+    the swap complete. Until then, `roll_back` can put every earlier file back."""
+    old = transaction / "old"
+    old.mkdir()
+    for name in names:
+        place = folder / name
+        if not present(place):
+            (old / f"{name}.none").touch()
+        else:
+            try:
+                os.link(place, old / name, follow_symlinks=False)
+            except OSError:
+                shutil.copy2(place, old / name, follow_symlinks=False)
+        os.replace(transaction / "new" / name, place)
+    (transaction / "done").mkdir()
+
+
+def roll_back(folder: Path, transaction: Path) -> None:
+    """Put back each earlier file that an unfinished swap replaced and remove each it added (a step at a time, so
+    that a kill meanwhile leaves a roll-back to go on with), remove its empty backup folder, then the transaction.
+    An OSError leaves the transaction for the next export to try again."""
+    plan = read_plan(transaction)
+    begun = (transaction / "old").is_dir()  # the swap began: every new file was written
+    for name in plan.get("files", []) if begun else []:
+        earlier, none = transaction / "old" / name, transaction / "old" / f"{name}.none"
+        if present(transaction / "new" / name):
+            continue  # never moved in: the earlier file is in place
+        if present(earlier):
+            os.replace(earlier, folder / name)
+        elif none.exists():
+            (folder / name).unlink(missing_ok=True)
+            none.unlink()
+    if plan.get("backup"):
+        with contextlib.suppress(OSError):
+            (folder / plan["backup"]).rmdir()  # only while empty: nothing went there yet
+    shutil.rmtree(transaction, ignore_errors=True)
+
+
+def undo(folder: Path, transaction: Path, exc: BaseException) -> None:
+    """Roll back a write that failed with `exc`; a failed write becomes one line (other errors go on as they are)."""
+    try:
+        with sigint_held(replay=False):
+            roll_back(folder, transaction)
+    except OSError as failed:
+        raise WriteError(folder, failed, "the next export puts the earlier files back") from None
+    if isinstance(exc, (OSError, WriteError)):
+        reason = exc.reason if isinstance(exc, WriteError) else exc.strerror or str(exc)
+        raise EmojiLabError(f"cannot write {folder} ({reason}): its files are as they were") from None
+
+
+def finish(folder: Path, transaction: Path) -> None:
+    """After a complete swap: the learner's changed files go to the backup folder, then the transaction goes,
+    `done` last, so that a kill meanwhile leaves a finish to go on with."""
+    plan = read_plan(transaction)
+    for name in plan.get("changed", []):
+        if present(transaction / "old" / name):
+            os.replace(transaction / "old" / name, folder / plan["backup"] / name)
+    for part in ("old", "new"):
+        shutil.rmtree(transaction / part, ignore_errors=True)
+    (transaction / PLAN_FILE).unlink(missing_ok=True)
+    (transaction / "done").rmdir()
+    transaction.rmdir()
+
+
+def read_plan(transaction: Path) -> dict:
+    """What a transaction replaces (empty where a kill came before its plan was written, or after it was done)."""
+    try:
+        return json.loads((transaction / PLAN_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
+def recover(folder: Path) -> None:
+    """What an export killed in `folder` left: a complete swap is finished, any other is rolled back, so the files
+    there are all the earlier export's or all the later one's (every export does this first)."""
+    for transaction in folder.glob(f"{TRANSACTION}*"):
+        pid = transaction.name[len(TRANSACTION):].split("-")[0]
+        if pid.isdigit() and (int(pid) == os.getpid() or not alive(int(pid))):
+            (finish if (transaction / "done").is_dir() else roll_back)(folder, transaction)
+
+
+def not_a(path: Path, kind: str) -> Optional[str]:
+    """Why `path` cannot be a `kind` ("folder" or "file") for an export (a link to one is followed), or None;
+    absent is fine."""
+    try:
+        is_folder = stat.S_ISDIR(path.stat().st_mode)
+    except FileNotFoundError:
+        return f"{path} is a link to {os.readlink(path)}, which does not exist" if path.is_symlink() else None
+    except NotADirectoryError:
+        return None  # a folder above it is a file: said for that folder
+    except OSError as exc:
+        return (f"{path} is a link that leads back to itself" if exc.errno == errno.ELOOP
+                else f"{path} cannot be read ({exc.strerror})")
+    if is_folder != (kind == "folder"):
+        return f"{path} is a {'folder' if is_folder else 'file'}, not a {kind}"
+    return None
+
+
+def check_destination(folder: Path) -> Path:
+    """`folder` can take an export: a folder or a place to make one, each of the files it writes there a file or
+    absent. Checked before anything is converted or written; else one line naming what is in the way."""
+    folder = Path(folder).expanduser()
+    places = [(path, "folder") for path in (folder, *folder.parents)]
+    for path, kind in places + [(folder / name, "file") for name in (*APP_FILES, MANIFEST_FILE)]:
+        problem = not_a(path, kind)
+        if problem:
+            raise DataError(f"{problem}: make it a {kind} or move it away, then export again (nothing was written)")
+    return folder
 
 
 def app_resources(ios_dir: Path) -> Path:
@@ -132,9 +283,11 @@ def app_resources(ios_dir: Path) -> Path:
 
 
 def check_ios_dir(path: Path) -> Path:
+    """The ios_starter folder, with a Resources folder an export can fill."""
     path = Path(path).expanduser()
     if not (path / "EmojiLab.xcodeproj").is_dir():
         raise DataError(f"{path}: not the ios_starter folder (no EmojiLab.xcodeproj there)")
+    check_destination(app_resources(path))
     return path
 
 

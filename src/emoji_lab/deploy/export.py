@@ -26,9 +26,11 @@ from typing import Any, Optional
 import numpy as np
 
 from emoji_lab.common.errors import EmojiLabError
-from emoji_lab.data.encoders import ByteEncoder
-from emoji_lab.deploy.app import APP_VARIANTS, INPUT_NAME, app_files, app_resources, check_ios_dir, write_files
-from emoji_lab.deploy.litert import deployment_problems, graph_report
+from emoji_lab.data.encoders import PREPROCESS_FILE, ByteEncoder
+from emoji_lab.deploy.app import (APP_VARIANTS, INPUT_NAME, app_files, app_resources, check_destination, check_ios_dir,
+                                  write_files)
+from emoji_lab.deploy.litert import check_contract, deployment_problems, graph_report
+from emoji_lab.training.runs import RECORD_FILE
 
 VARIANTS = (*APP_VARIANTS, "int8-full")  # full-integer needs training texts and fails on LSTMs: lesson 8's table only
 
@@ -179,12 +181,14 @@ def export_run(run: Any, out: Optional[Path] = None, quantize: str = "float32", 
         raise EmojiLabError(f"run {run.name!r} was trained on the text as published (--keep-published): export a "
                             "run trained on cleaned text")
     ios = check_ios_dir(ios) if ios is not None else None
-    out = Path(out or run.dir / "export").expanduser()
+    out = check_destination(Path(out or run.dir / "export"))
     content = to_tflite(run, variant=quantize)
     report = graph_report(content)
     problems = deployment_problems(report, encoder.max_len)
     if problems:
         raise EmojiLabError("this file would not run in the app: " + "; ".join(problems))
+    check_contract(report, encoder, run.labels, (str(run.dir / PREPROCESS_FILE), str(run.dir / RECORD_FILE)),
+                   run.record.get("encoder", {}).get("vocab_size"))  # the run's own files, before any is written
     files = app_files(run, content, quantize)
     result = {"run": run.name, "quantize": quantize, "report": report, "out": write_files(out, files), "ios": None}
     if ios is not None:

@@ -10,20 +10,23 @@ from __future__ import annotations
 
 import atexit
 import functools
+import hashlib
 import json
 import os
 import sys
 import time
 import weakref
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Optional, Sequence
 
 import numpy as np
 
 from emoji_lab.common.errors import DataError, EmojiLabError
+from emoji_lab.data.emojis import find_emoji
 from emoji_lab.data.encoders import PREPROCESS_FILE, ByteEncoder
 
 LABELS_FILE = "labels.txt"
+GOLDEN_FILE = "golden.json"
 # The LiteRT release the iPhone app pins (LiteRT-Swift, exactly this version, in the Xcode project) and the
 # ai-edge-litert that checks every export here: one runtime from lesson 8 to the phone (pyproject.toml pins the same).
 APP_LITERT = "2.3.0"
@@ -38,10 +41,65 @@ def read_labels(path: Path) -> list[str]:
         lines = Path(path).read_text(encoding="utf-8").split("\n")
     except FileNotFoundError:
         raise DataError(f"{path}: no such file (an export writes it next to the .tflite file)") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: not UTF-8 text (an export writes one emoji per line)") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot be read ({exc.strerror})") from None
     labels = lines[:-1] if lines and lines[-1] == "" else lines
     if not labels or any(not label for label in labels):
         raise DataError(f"{path}: expected one emoji per line, with no blank lines")
     return labels
+
+
+def read_preprocess(path: Path) -> ByteEncoder:
+    """preprocess.json, or one line naming it when it is not UTF-8 JSON of the byte scheme."""
+    try:
+        return ByteEncoder.load(path)
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: not UTF-8 text (an export writes it as JSON)") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def recorded_vocabulary(folder: Path, content: bytes) -> Optional[int]:
+    """How many ids the export in `folder` was made for (golden.json's preprocess), if golden.json describes this
+    very .tflite file; else None."""
+    try:
+        golden = json.loads((folder / GOLDEN_FILE).read_text(encoding="utf-8"))
+        if golden["model"]["sha256"] == hashlib.sha256(content).hexdigest():
+            return ByteEncoder.from_dict(golden["preprocess"]).vocab_size
+    except (OSError, ValueError, LookupError, TypeError, DataError):  # no golden.json, or not one of this file
+        pass
+    return None
+
+
+def check_contract(report: dict, encoder: ByteEncoder, labels: Sequence[str],
+                   sources: Sequence[str] = (PREPROCESS_FILE, LABELS_FILE), vocabulary: Optional[int] = None) -> None:
+    """The text contract and the classes against the .tflite itself, before LiteRT runs it (where a wrong id fails
+    as a GATHER error, or passes as a wrong answer): the ids fit the model's input (its shape, and the ids its
+    embedding takes, else `vocabulary`, those recorded at export), and the labels are one emoji each, one per
+    output. Else one line naming the file (`sources`: the preprocess and the labels) and the field."""
+    preprocess, labels_file = sources
+    found = [(t["dtype"], t["shape"]) for t in report["inputs"]]
+    if found != [("int32", [1, encoder.max_len])]:
+        shown = ", ".join(f"{dtype} {shape}" for dtype, shape in found)
+        raise DataError(f"{preprocess}: max_len {encoder.max_len}, but the model's input is {shown}, not int32 "
+                        f"[1, {encoder.max_len}]")
+    size, takes = report["input_vocabulary"], "the model's embedding takes"
+    if size is None:
+        size, takes = vocabulary, "the model was made for"
+    if size is not None and encoder.vocab_size > size:
+        raise DataError(f"{preprocess}: offset {encoder.offset} gives byte ids up to {encoder.vocab_size - 1}, but "
+                        f"{takes} {size} ids (0 to {size - 1})")
+    if size is not None and encoder.pad_id >= size:
+        raise DataError(f"{preprocess}: pad_id {encoder.pad_id}, but {takes} {size} ids (0 to {size - 1})")
+    for n, label in enumerate(labels, start=1):
+        if find_emoji(label) != [label]:
+            raise DataError(f"{labels_file}: label {n} ({label!r}) is not one emoji")
+    outputs = report["outputs"]
+    if len(outputs) != 1 or outputs[0]["shape"][-1] != len(labels):
+        shown = " + ".join(str(t["shape"][-1]) for t in outputs)
+        raise DataError(f"{labels_file}: the model has {shown} outputs but there are {len(labels)} labels")
 
 
 class LiteModel:
@@ -51,48 +109,46 @@ class LiteModel:
     runtime runs it with its XNNPACK kernels, and golden.json's numbers come from the same call.
     """
 
-    def __init__(self, model: Path | bytes, labels: Sequence[str], encoder: ByteEncoder | None = None):
+    def __init__(self, model: Path | bytes, labels: Sequence[str], encoder: ByteEncoder | None = None, *,
+                 sources: Sequence[str] = (PREPROCESS_FILE, LABELS_FILE), vocabulary: Optional[int] = None):
+        """`sources` and `vocabulary`: see `check_contract`, which runs first."""
         from ai_edge_litert.compiled_model import CompiledModel
         from ai_edge_litert.hardware_accelerator import HardwareAccelerator
         from ai_edge_litert.options import Options
 
         from emoji_lab.common.backend import quiet_stderr
 
+        self.labels = list(labels)
+        self.encoder = encoder or ByteEncoder()
+        in_memory = isinstance(model, (bytes, bytearray))
+        content = bytes(model) if in_memory else Path(model).read_bytes()
+        check_contract(graph_report(content, "" if in_memory else str(model)), self.encoder, self.labels, sources,
+                       vocabulary)
+        _quiet_at_exit()  # from the first try on: a model LiteRT refuses has made its environment already
         options = Options(hardware_accelerators=HardwareAccelerator.CPU)
         try:
             with quiet_stderr():  # LiteRT announces its accelerators and plugin search on fd 2
-                if isinstance(model, (bytes, bytearray)):
-                    self.compiled = CompiledModel.from_buffer(bytes(model), options=options)
+                if in_memory:
+                    self.compiled = CompiledModel.from_buffer(content, options=options)
                 else:
                     self.compiled = CompiledModel.from_file(str(model), options=options)
         except (ValueError, RuntimeError) as error:
             raise EmojiLabError(f"LiteRT cannot load this model: {str(error).strip().splitlines()[-1]}") from None
-        signature = next(iter(self.compiled.get_signature_list()))
-        inputs = list(self.compiled.get_input_tensor_details(signature).values())
-        outputs = list(self.compiled.get_output_tensor_details(signature).values())
-        self.labels = list(labels)
-        self.encoder = encoder or ByteEncoder()
-        found = [(i["dtype"], tuple(i["shape"])) for i in inputs]
-        if found != [("int32", (1, self.encoder.max_len))]:
-            shown = ", ".join(f"{dtype} {list(shape)}" for dtype, shape in found)
-            raise EmojiLabError(f"the model's input is {shown}, not int32 [1, {self.encoder.max_len}] "
-                                "(the byte contract)")
-        if len(outputs) != 1 or outputs[0]["shape"][-1] != len(self.labels):
-            raise EmojiLabError(f"the model has {outputs[0]['shape'][-1]} outputs but there are "
-                                f"{len(self.labels)} labels")
         with quiet_stderr():  # the first run logs too: the runtime makes a process-wide environment then
             self.inputs, self.outputs = self.compiled.create_input_buffers(0), self.compiled.create_output_buffers(0)
             self.ids_probabilities(np.zeros((1, self.encoder.max_len), dtype=np.int32))
         weakref.finalize(self, _release, self.compiled, self.inputs + self.outputs)
-        _quiet_at_exit()
 
     @classmethod
     def from_file(cls, path: Path) -> "LiteModel":
-        """A .tflite file with the labels.txt and preprocess.json that an export puts beside it."""
+        """A .tflite file with the labels.txt and preprocess.json that an export puts beside it, checked against it
+        (and against the ids golden.json says it was exported for, when the model's own embedding does not say)."""
         path = Path(path).expanduser()
         if not path.is_file():
             raise DataError(f"{path}: no such file")
-        return cls(path, read_labels(path.parent / LABELS_FILE), ByteEncoder.load(path.parent / PREPROCESS_FILE))
+        labels, preprocess = path.parent / LABELS_FILE, path.parent / PREPROCESS_FILE
+        return cls(path, read_labels(labels), read_preprocess(preprocess), sources=(str(preprocess), str(labels)),
+                   vocabulary=recorded_vocabulary(path.parent, path.read_bytes()))
 
     @staticmethod
     def runtime() -> dict:
@@ -173,18 +229,23 @@ def agreement(reference: np.ndarray, other: np.ndarray, k: int = 5) -> dict:
 
 
 # -- what is inside the file -----------------------------------------------------------------------------------------
-def graph_report(content: bytes) -> dict:
-    """Ops, minimum runtime version, input and output of a .tflite flatbuffer."""
+def graph_report(content: bytes, name: str = "") -> dict:
+    """Ops, minimum runtime version, input, output and input vocabulary of a .tflite flatbuffer (`name`: the file,
+    for the one line saying it is none)."""
     from ai_edge_litert import schema_py_generated as schema
 
     try:
-        model = schema.ModelT.InitFromPackedBuf(bytearray(content), 0)
-    except Exception:  # the flatbuffer library raises bare errors on garbage
-        raise DataError("not a .tflite file (the flatbuffer does not parse)") from None
+        return _report(schema, schema.ModelT.InitFromPackedBuf(bytearray(content), 0), len(content))
+    except Exception:  # the flatbuffer library raises bare errors on garbage, and garbage can parse into nonsense
+        raise DataError((f"{name}: " if name else "") + "not a .tflite file (the flatbuffer does not parse)") from None
+
+
+def _report(schema: Any, model: Any, size: int) -> dict:
     names = {code: name for name, code in vars(schema.BuiltinOperator).items() if not name.startswith("_")}
-    builtin, custom = set(), set()
+    builtin, custom, kinds = set(), set(), []
     for op in model.operatorCodes:
         code = max(op.builtinCode, op.deprecatedBuiltinCode)  # the schema keeps two fields for old files
+        kinds.append(names.get(code))
         if op.customCode is not None:
             custom.add(op.customCode.decode())
         else:
@@ -202,10 +263,34 @@ def graph_report(content: bytes) -> dict:
         return {"name": t.name.decode(), "shape": [int(n) for n in t.shape], "dtype": types[t.type]}
 
     signature = model.signatureDefs[0] if model.signatureDefs else None
-    return {"bytes": len(content), "builtin_ops": sorted(builtin), "custom_ops": sorted(custom),
+    return {"bytes": size, "builtin_ops": sorted(builtin), "custom_ops": sorted(custom),
             "min_runtime_version": runtime, "subgraphs": len(model.subgraphs),
             "inputs": [tensor(i) for i in graph.inputs], "outputs": [tensor(i) for i in graph.outputs],
-            "signature_inputs": [t.name.decode() for t in signature.inputs] if signature else []}
+            "signature_inputs": [t.name.decode() for t in signature.inputs] if signature else [],
+            "input_vocabulary": input_vocabulary(graph, [kinds[op.opcodeIndex] for op in graph.operators])}
+
+
+SAME_IDS = {"CAST": 0, "RESHAPE": 0, "EXPAND_DIMS": 0, "SELECT": 2, "SELECT_V2": 2}  # op -> its input it passes on
+
+
+def input_vocabulary(graph: Any, kinds: list[Optional[str]]) -> Optional[int]:
+    """How many ids the model's input may hold: the rows of the table they are looked up in (an Embedding's GATHER,
+    behind the select that Keras adds for negative ids), or None where the ids are transformed first (lesson 9's
+    hashed byte grams). `kinds`: each operator's builtin name."""
+    made_by = {int(out): (op, kind) for op, kind in zip(graph.operators, kinds) for out in op.outputs}
+    inputs = {int(i) for i in graph.inputs}
+    for op, kind in zip(graph.operators, kinds):
+        if kind != "GATHER":
+            continue
+        ids = int(op.inputs[1])
+        for _ in graph.operators:  # back along the chain, never longer than the graph (a damaged file could loop)
+            producer, producer_kind = made_by.get(ids, (None, None))
+            if producer_kind not in SAME_IDS:
+                break
+            ids = int(producer.inputs[SAME_IDS[producer_kind]])
+        if ids in inputs:
+            return int(graph.tensors[op.inputs[0]].shape[0])
+    return None
 
 
 def deployment_problems(report: dict, max_len: int) -> list[str]:

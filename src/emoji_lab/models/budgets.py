@@ -13,11 +13,13 @@ trains every epoch of its budget (`ModelSpec.fixed_epochs`).
 from __future__ import annotations
 
 import dataclasses
+import math
 import numbers
 import os
 from dataclasses import dataclass
 from typing import Optional
 
+from emoji_lab.common import values
 from emoji_lab.common.errors import EmojiLabError
 
 MINUTES_ENV = "EMOJI_LAB_MINUTES"  # caps every lesson training's minutes: an instructor's dry run, the tests
@@ -40,8 +42,8 @@ class Budget:
             _at_least_one(name, getattr(self, name))
         if self.max_train is not None:
             _at_least_one("max_train", self.max_train)
-        if self.minutes is not None and not float(self.minutes) > 0:
-            raise EmojiLabError(f"minutes must be more than 0, not {self.minutes}")
+        if self.minutes is not None:
+            values.minutes("minutes", self.minutes)
 
     def replace(self, **changes: object) -> "Budget":
         """This budget with some of its fields changed (and checked)."""
@@ -56,7 +58,7 @@ class Budget:
             minutes = float(cap)
         except ValueError:
             minutes = float("nan")
-        if not minutes > 0:
+        if not 0 < minutes < math.inf:
             raise EmojiLabError(f"{MINUTES_ENV}={cap} is not a number of minutes above 0 (unset it for the lessons' "
                                 "budgets)")
         return self.replace(minutes=min(self.minutes, minutes))

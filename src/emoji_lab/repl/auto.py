@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -148,6 +149,22 @@ def sandboxes(lessons: Sequence[Lesson], home: str) -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def _ends_cleanly() -> Iterator[None]:
+    """SIGTERM (a `kill`, a CI timeout) and SIGHUP (a closed terminal) end the dry run as an exit does, so its
+    temporary home is removed and the app put back instead of being left behind with the process."""
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    kinds = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    old = {kind: signal.signal(kind, stop) for kind in kinds}
+    try:
+        yield
+    finally:
+        for kind, handler in old.items():
+            signal.signal(kind, handler)
+
+
+@contextlib.contextmanager
 def _no_stdin() -> Iterator[None]:
     old = sys.stdin
     sys.stdin = io.StringIO()
@@ -171,7 +188,7 @@ def run(lessons: Sequence[Lesson], renderer: Renderer, source: Source | str = DE
         renderer.auto_line(result.step_id, result.ok, result.seconds, result.title, result.message)
 
     # A dry run never waits for input: code that calls input() gets end-of-file at once.
-    with throwaway_home() as tmp, sandboxes(lessons, tmp), _no_stdin():
+    with _ends_cleanly(), throwaway_home() as tmp, sandboxes(lessons, tmp), _no_stdin():
         for lesson in lessons:
             renderer.print(Text(f"lesson {lesson.id} · {lesson.title}", style="bold"))
             results = play_lesson(lesson, data=source, quick=quick, on_result=show)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import shlex
-import sys
 from typing import TYPE_CHECKING, Optional, Sequence
 
 from emoji_lab.common.errors import EmojiLabError, run_command
@@ -63,6 +62,14 @@ def _list() -> int:
 
 
 def _reset(assume_yes: bool) -> int:
+    from emoji_lab.common.paths import home_dir
+    from emoji_lab.repl.home_lock import only_console
+
+    with only_console(home_dir()):  # an open console would save its progress again
+        return _reset_held(assume_yes)
+
+
+def _reset_held(assume_yes: bool) -> int:
     from emoji_lab.common.paths import runs_dir
     from emoji_lab.repl import progress as progress_mod
 
@@ -98,6 +105,14 @@ def _auto(args: argparse.Namespace) -> int:
 
 
 def _session(args: argparse.Namespace) -> int:
+    from emoji_lab.common.paths import home_dir
+    from emoji_lab.repl.home_lock import only_console
+
+    with only_console(home_dir()):  # before progress is read: two consoles on one home would save over each other
+        return _session_held(args)
+
+
+def _session_held(args: argparse.Namespace) -> int:
     from emoji_lab.repl import progress as progress_mod
     from emoji_lab.repl.engine import Session
     from emoji_lab.repl.lesson import load_lessons
@@ -135,22 +150,15 @@ def chosen_source(args: argparse.Namespace, remembered: "Source") -> "Source":
     return parse_source(args.data, **options)
 
 
-def _setup_streams() -> None:
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            # Never crash on an emoji the terminal cannot encode; flush each line when piped (tests, tee).
-            stream.reconfigure(errors="backslashreplace", line_buffering=True)  # type: ignore[union-attr]
-        except (AttributeError, ValueError):
-            pass
-
-
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     if args.timings is not None and not args.auto:
         build_parser().error("--timings goes with --auto")
     if args.lessons is not None and not args.auto:
         build_parser().error("--lessons goes with --auto (to open one lesson, use --lesson N)")
-    _setup_streams()
+    from emoji_lab.repl.terminal import setup_streams
+
+    setup_streams()
     return run_command(lambda: _dispatch(args))
 
 

@@ -15,6 +15,7 @@ from types import CodeType, TracebackType
 from typing import Any, Callable, Optional
 
 from emoji_lab.common.errors import EmojiLabError
+from emoji_lab.repl.terminal import mend_streams
 
 _ENGINE_DIR = os.path.dirname(os.path.abspath(__file__))
 _MAX_FRAMES = 4
@@ -60,6 +61,7 @@ class Runner:
             return exc
         finally:
             sys.displayhook = old_hook
+            mend_streams()
         return None
 
     def run_block(self, source: str, ns: dict[str, Any], kind: str = "code", echo_last: bool = True,

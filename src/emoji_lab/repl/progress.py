@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from emoji_lab.common.errors import DataError
+from emoji_lab.common.errors import DataError, EmojiLabError
 from emoji_lab.common.files import write_whole
 from emoji_lab.common.paths import home_dir
 from emoji_lab.data.source import Source, parse_source
@@ -21,6 +21,10 @@ FORMAT_VERSION = 2
 FILENAME = "progress.json"
 DONE = ("passed", "skipped", "seen", "ran")  # every status a step can have; all of them mean "done"
 DEFAULT_DATA = "sample"
+
+
+class NewerProgress(EmojiLabError):
+    """Progress a newer version of the course saved: this one must not read it, nor move it aside."""
 
 
 def progress_path() -> Path:
@@ -174,12 +178,13 @@ def _aside_path(path: Path) -> Path:
 def load(path: Optional[Path] = None, move_aside: bool = True) -> tuple[Progress, Optional[str]]:
     """The saved progress (or a fresh one) and a one-line warning if the file was unusable.
 
-    An unreadable or version-mismatched file is renamed to `progress.json.bad-<time>` (unless
-    `move_aside` is false, for read-only commands such as --list) so the learner can still start.
+    A damaged file is renamed to `progress.json.bad-<time>` (unless `move_aside` is false, for read-only commands
+    such as --list) so the learner can still start. A file a newer emoji_lab saved is refused and left as it is:
+    NewerProgress. An editor's byte-order mark is read past.
     """
     path = path or progress_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return Progress(), None
     except (OSError, UnicodeDecodeError) as exc:
@@ -188,15 +193,18 @@ def load(path: Optional[Path] = None, move_aside: bool = True) -> tuple[Progress
         try:
             data = json.loads(text)
             version = data.get("format_version") if isinstance(data, dict) else None
+            if type(version) is int and version > FORMAT_VERSION:
+                raise NewerProgress(f"progress file {path} was saved by a newer emoji_lab (progress format {version}, "
+                                    f"this one reads {FORMAT_VERSION}); upgrade emoji_lab (in its folder: git pull, "
+                                    "then pip install -e .); the file is left as it is")
             if version == 1:
                 data = upgraded(data)
                 version = FORMAT_VERSION
             if version != FORMAT_VERSION:
-                problem = (f"was written by another version of emoji_lab (progress format {version!r}, "
-                           f"this one reads {FORMAT_VERSION})")
+                problem = f"has no progress format this emoji_lab knows (format {version!r})"
             else:
                 return Progress.from_json(data), None
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             problem = f"is damaged ({str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__})"
     if not move_aside:
         return Progress(), f"warning: progress file {path} {problem}; it will be moved aside when you start."

@@ -1,9 +1,15 @@
-"""Read the learner's lines: readline editing on a terminal; piped input is echoed so transcripts read naturally."""
+"""The console's own terminal: readline editing on a terminal, piped input echoed so transcripts read naturally,
+and streams that survive what the learner types (`sys.stdin.close()`, `builtins.input = None`, an ASCII locale)."""
 
 from __future__ import annotations
 
+import builtins
+import codecs
 import sys
 from typing import Any, Optional
+
+_INPUT, _PRINT = builtins.input, builtins.print
+STREAMS = (("stdin", 0), ("stdout", 1), ("stderr", 2))
 
 
 def _isatty(stream: Any) -> bool:
@@ -13,10 +19,55 @@ def _isatty(stream: Any) -> bool:
         return False
 
 
+def setup_streams() -> None:
+    """Never crash on a character the terminal's encoding lacks: written as an escape, read as a replacement (an
+    ASCII setting reads as UTF-8, what terminals send); each line flushed when piped (tests, tee)."""
+    for name, _ in STREAMS:
+        stream = getattr(sys, name)
+        try:
+            if name != "stdin":
+                stream.reconfigure(errors="backslashreplace", line_buffering=True)
+            elif codecs.lookup(stream.encoding).name == "ascii":
+                stream.reconfigure(encoding="utf-8", errors="replace")
+            else:
+                stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError, LookupError, TypeError):
+            pass
+
+
+def mend_streams() -> None:
+    """Put back what the console reads and writes with if the learner's code closed or replaced it, so that the next
+    prompt still works (the file descriptors themselves stay open: Python's standard streams never close them)."""
+    broken = [(name, fd) for name, fd in STREAMS if not _usable(getattr(sys, name), "readline" if fd == 0 else "write")]
+    for name, fd in broken:
+        original = getattr(sys, f"__{name}__", None)
+        if _usable(original, "readline" if fd == 0 else "write"):  # only replaced: the original keeps its buffer
+            setattr(sys, name, original)
+            continue
+        try:
+            setattr(sys, name, open(fd, "r" if fd == 0 else "w", encoding=getattr(original, "encoding", None),
+                                    closefd=False, buffering=-1 if fd == 0 else 1))
+        except (OSError, ValueError, LookupError):
+            continue
+    if broken:
+        setup_streams()
+    for name, original in (("input", _INPUT), ("print", _PRINT)):
+        if not callable(getattr(builtins, name, None)):
+            setattr(builtins, name, original)
+
+
+def _usable(stream: Any, method: str) -> bool:
+    try:
+        return callable(getattr(stream, method, None)) and not stream.closed
+    except (AttributeError, ValueError):
+        return False
+
+
 class Reader:
+    """The learner's lines, from the given streams or (by default) from whatever sys.stdin/sys.stdout are now."""
+
     def __init__(self, stdin: Any = None, stdout: Any = None) -> None:
-        self.stdin = stdin or sys.stdin
-        self.stdout = stdout or sys.stdout
+        self._stdin, self._stdout = stdin, stdout
         self.tty = _isatty(self.stdin)
         if self.tty:
             try:  # line editing and history, where the platform has it
@@ -24,10 +75,18 @@ class Reader:
             except ImportError:
                 pass
 
+    @property
+    def stdin(self) -> Any:
+        return self._stdin or sys.stdin
+
+    @property
+    def stdout(self) -> Any:
+        return self._stdout or sys.stdout
+
     def read(self, prompt: str) -> str:
         """One line without its newline; raises EOFError at end of input (Ctrl-D) and lets Ctrl-C through."""
-        if self.tty and self.stdin is sys.stdin:
-            return input(prompt)
+        if self.tty and self._stdin is None:
+            return _INPUT(prompt)
         self.stdout.write(prompt)
         self.stdout.flush()
         line = self.stdin.readline()

@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any, Iterator, Optional, Sequence
 
 from emoji_lab.common.errors import EmojiLabError
+from emoji_lab.common.files import write_whole
 from emoji_lab.common.formatting import plural, say, wrap
-from emoji_lab.common.paths import home_dir
+from emoji_lab.common.paths import cache_dir, home_dir
 from emoji_lab.data.source import Source, as_source
 
 ENV = "EMOJI_LAB_BACKGROUND"  # "off": never start a worker
@@ -93,18 +94,41 @@ def alive() -> bool:
 
 
 def status() -> dict:
-    """The worker's last written status ({} when none)."""
+    """The worker's last written status ({} when none, or when the file is not one a worker writes: damaged, edited,
+    from another version; the next worker writes it again)."""
     try:
-        return json.loads((folder() / STATUS).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+        state = json.loads((folder() / STATUS).read_text(encoding="utf-8"))
+        Source.from_dict(state["data"])
+    except (OSError, ValueError, TypeError, KeyError, RecursionError, EmojiLabError):
         return {}
+    return state if _well_formed(state) else {}
+
+
+def _well_formed(state: dict) -> bool:
+    models, done = state.get("models"), state.get("done")
+    if not (isinstance(models, list) and all(isinstance(m, str) for m in models) and isinstance(done, dict)):
+        return False
+    finished = all(m in models and isinstance(d, dict) and all(isinstance(d.get(k), (int, float))
+                                                               for k in ("best_epoch", "epochs", "macro_f1"))
+                   for m, d in done.items())
+    return (finished and isinstance(state.get("state"), str) and isinstance(state.get("budgets"), dict)
+            and isinstance(state.get("minutes"), (int, float)) and isinstance(state.get("pid"), int)
+            and state.get("current") in (None, *models))
 
 
 def _write_status(state: dict) -> None:
-    path = folder() / STATUS
-    partial = path.with_name("writing-" + path.name)
-    partial.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
-    os.replace(partial, path)
+    write_whole(folder() / STATUS, json.dumps(state, ensure_ascii=False))
+
+
+def last_words() -> str:
+    """The last line the worker wrote to its log (its error, when it died of one), or ''."""
+    try:
+        with open(folder() / LOG, "rb") as log:
+            log.seek(max(0, log.seek(0, os.SEEK_END) - 4096))
+            lines = log.read().decode("utf-8", "replace").splitlines()
+    except OSError:
+        return ""
+    return next((line.strip() for line in reversed(lines) if line.strip()), "")[:200]
 
 
 def _same_job(state: dict, job: dict) -> bool:
@@ -125,9 +149,10 @@ def start(data: Source | str, quick: bool, models: Sequence[str], whose: str) ->
         with lock, open(folder() / LOG, "a", encoding="utf-8") as log:
             job_file = folder() / "job.json"
             job_file.write_text(json.dumps(job), encoding="utf-8")
+            env = {**os.environ, "EMOJI_LAB_HOME": str(home_dir()), "EMOJI_LAB_CACHE": str(cache_dir())}  # absolute
             subprocess.Popen([sys.executable, "-m", "emoji_lab.training.background", str(job_file), str(lock.fileno())],
                              pass_fds=(lock.fileno(),), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                             start_new_session=True, cwd=str(folder()))
+                             start_new_session=True, cwd=str(folder()), env=env)
     except (OSError, EmojiLabError) as exc:  # a read-only home, a bad EMOJI_LAB_MINUTES: trained where asked
         return f"No background training ({exc}): {whose} train their models where they ask for them."
     return (f"{whose[0].upper()}{whose[1:]}'s {plural(len(models), 'model')} now train in the background, "
@@ -213,21 +238,12 @@ def _event_writer(model: str) -> Any:
 def finished_run(model_name: str, ds: Any, quick: bool) -> Optional[Any]:
     """The saved run of `model_name` on exactly this data, trained by the lessons' recipe with at least the minutes
     of this budget (a full run serves a quick lesson); None when there is none."""
-    from emoji_lab.models import registry as models
     from emoji_lab.training.runs import matching_run
 
     try:
-        run = matching_run(model_name, ds)
+        return matching_run(model_name, ds, quick)
     except EmojiLabError:
         return None
-    spec = models.spec(model_name)
-    config, plan = run.record.get("config", {}), spec.budget(quick).as_dict()
-    same = all(config.get(key) == plan[key] for key in ("epochs", "max_train", "batch_size")) and \
-        config.get("learning_rate") == spec.learning_rate and \
-        config.get("class_weight_power") == spec.class_weight_power and \
-        config.get("targets") == "one-hot labels" and config.get("start_from") is None
-    minutes, wanted = config.get("minutes"), plan["minutes"]
-    return run if same and (minutes is None or (wanted is not None and minutes >= wanted)) else None
 
 
 def trained(model_name: str, ds: Any, quick: bool = False) -> Any:
@@ -332,15 +348,13 @@ def _events(model_name: str) -> Iterator[dict]:
     while True:
         finished = model_name in status().get("done", {}) or not alive()
         if path.exists():
-            with open(path, encoding="utf-8") as events:
+            with open(path, encoding="utf-8", errors="replace") as events:
                 events.seek(offset)
                 chunk = events.read()
                 offset = events.tell()
             pending += chunk
             *lines, pending = pending.split("\n")
-            for line in lines:
-                if line.strip():
-                    yield json.loads(line)
+            yield from filter(None, map(_event, lines))
         if finished:
             return
         time.sleep(POLL_SECONDS)
@@ -354,12 +368,16 @@ def report(started_by: str) -> str:
     if not enabled():
         return f"Background training is off ({ENV}=off, or no fcntl here): the lessons train where they ask."
     state, running = status(), alive()
+    if not state and not running and last_words():
+        return wrap(f"The background training stopped as it began: {last_words()} (its log: {folder() / LOG}). It "
+                    "starts again when you open a lesson; meanwhile the lessons train where they ask.")
     if not state:
         return (f"No background training yet: it starts when you open {started_by}." if started_by else
                 "No background training: no lesson here starts it.")
+    died = (f"stopped before it finished: {last_words() or 'no reason in its log'} (it starts again when you open a "
+            "lesson)")
     head = {"finished": "finished", "failed": f"stopped: {state.get('why', '?')}"}.get(
-        state.get("state", ""), "running" if running else "stopped before it finished (it starts again when you "
-                                                          "open a lesson)")
+        state.get("state", ""), "running" if running else died)
     lines = [f"Background training on {state['data']['source']}, up to {plural(state['minutes'], 'minute')} a model: "
              f"{head}" + (f" (process {state['pid']})" if running else "") + "."]
     for model in state["models"]:
@@ -392,10 +410,19 @@ def _progress(model: str) -> str:
 
 def _read_events(model: str) -> list[dict]:
     try:
-        text = _events_file(model).read_text(encoding="utf-8")
+        text = _events_file(model).read_text(encoding="utf-8", errors="replace")
     except OSError:
         return []
-    return [json.loads(line) for line in text.split("\n")[:-1] if line.strip()]
+    return [event for line in text.split("\n")[:-1] if (event := _event(line))]
+
+
+def _event(line: str) -> Optional[dict]:
+    """One events line, or None for one no worker wrote whole (a worker killed mid-line, an edit)."""
+    try:
+        event = json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+    return event if isinstance(event, dict) and isinstance(event.get("event"), str) else None
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -404,7 +431,17 @@ def main(argv: Optional[list[str]] = None) -> int:
         print("usage: python -m emoji_lab.training.background JOB.json [LOCK_FD] (the console starts it)",
               file=sys.stderr)
         return 2
-    return work(Path(args[0]), int(args[1]) if len(args) == 2 else None)
+    if len(args) == 2 and not args[1].isdigit():
+        print(f"error: LOCK_FD must be the number of an open file, not {args[1]!r}", file=sys.stderr)
+        return 2
+    try:
+        return work(Path(args[0]), int(args[1]) if len(args) == 2 else None)
+    except OSError as exc:  # a lock number that is no open file, a job file that cannot be read
+        print(f"error: {exc.strerror or exc} ({exc.filename or args[-1]})", file=sys.stderr)
+        return 2
+    except (ValueError, KeyError, RecursionError) as exc:
+        print(f"error: {args[0]} is not a job the console wrote ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

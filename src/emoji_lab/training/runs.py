@@ -7,7 +7,8 @@ Layout: `<runs_root>/<data tag>/<run name>/` holds `best.keras` (the best weight
 
 A run is built in a hidden folder beside its place and moved there only once it is complete
 (`building`): Ctrl-C, a kill or a crash during training leaves the earlier run exactly as it was, or
-no run where there was none, never a half-run that reads as one.
+no run where there was none, never a half-run that reads as one. The earlier run's `export/` (what
+the learner exported and maybe changed there) goes on into the new run.
 """
 
 from __future__ import annotations
@@ -118,14 +119,28 @@ def _leftovers(folder: Path, kind: str) -> list[Path]:
 
 
 def _recover(folder: Path) -> None:
-    """Undo what a killed process left: its half-built runs go; a run it was replacing comes back."""
+    """Undo what a killed process left: its half-built runs go; a run it was replacing comes back, or, replaced
+    already, hands its export/ on (kept aside while the new run has one)."""
     for path in _leftovers(folder, "building"):
         shutil.rmtree(path, ignore_errors=True)
     for path in _leftovers(folder, "replaced"):
         if not folder.exists():
             os.rename(path, folder)
-        else:
+        elif _hand_on_export(path, folder) or not _has_export(path):
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _has_export(folder: Path) -> bool:
+    export = folder / EXPORT_FOLDER
+    return export.exists() or export.is_symlink()
+
+
+def _hand_on_export(earlier: Path, run: Path) -> bool:
+    """Move the earlier run's export/ (a link too) into the new run, unless it has none or the new run has one."""
+    if not _has_export(earlier) or _has_export(run):
+        return False
+    os.rename(earlier / EXPORT_FOLDER, run / EXPORT_FOLDER)
+    return True
 
 
 @contextlib.contextmanager
@@ -148,8 +163,9 @@ def sigint_held(replay: bool = True) -> Iterator[None]:
 @contextlib.contextmanager
 def building(folder: Path) -> Iterator[Path]:
     """A new hidden folder beside `folder` to write a run into; it becomes `folder` when the block ends
-    without error, replacing what was there. On any error or interruption it is deleted, and `folder`
-    is exactly as it was."""
+    without error, replacing what was there but its export/, which the new run keeps (said in one line: the
+    learner may have changed files there). On any error or interruption it is deleted, and `folder` is
+    exactly as it was."""
     folder = check_run_folder(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     _recover(folder)
@@ -162,7 +178,11 @@ def building(folder: Path) -> Iterator[Path]:
             if folder.exists():
                 os.rename(folder, replaced)
             os.rename(build, folder)
+            handed_on = _hand_on_export(replaced, folder)
         shutil.rmtree(replaced, ignore_errors=True)
+        if handed_on:
+            print(f"kept {folder / EXPORT_FOLDER} from the earlier run: it was made from the earlier weights, so "
+                  "export again to update it", flush=True)
     except BaseException:
         with sigint_held(replay=False):
             shutil.rmtree(build, ignore_errors=True)
@@ -185,7 +205,7 @@ def load_encoder(folder: Path, entry: dict) -> Any:
     if entry.get("kind") == "words":
         try:
             data = json.loads((folder / WORDS_FILE).read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
+        except (OSError, ValueError, RecursionError):  # missing, not JSON, not UTF-8
             raise EmojiLabError(f"{folder}: {WORDS_FILE} is missing or damaged; train the run again") from None
         if "cleaning" not in data:
             raise EmojiLabError(f"{folder}: {WORDS_FILE} is from an emoji_lab that fed the model uncleaned text: "
@@ -254,8 +274,11 @@ def check_split(ds: Any, split: str) -> Any:
 
 
 def check_run_dir(path: Path) -> Path:
-    """A folder that holds a run, or a one-line error saying what is missing (before TensorFlow loads)."""
+    """A folder that holds a run, or a one-line error saying what is missing (before TensorFlow loads). A run that a
+    killed process was replacing is put back first, so the next command finds the earlier run or the new one."""
     path = Path(path).expanduser()
+    with contextlib.suppress(OSError):
+        _recover(path)
     missing = [name for name in (RECORD_FILE, MODEL_FILE) if not (path / name).is_file()]
     if missing:
         what = "no such folder" if not path.is_dir() else f"no {' or '.join(missing)} there"
@@ -314,23 +337,48 @@ def model_sha(run: Run) -> str:
     return hashlib.sha256((run.dir / MODEL_FILE).read_bytes()).hexdigest()
 
 
-def matching_run(model_name: str, ds: Any) -> Run:
-    """The saved run called `model_name`, if it was trained on exactly this data; else an EmojiLabError."""
+def matching_run(model_name: str, ds: Any, quick: bool | None = None) -> Run:
+    """The saved run called `model_name`, if it is that model (not another trained under its name), trained on
+    exactly this data, and, given `quick`, by the lessons' recipe with at least their budget; else an EmojiLabError
+    saying why (the lesson then trains it)."""
+    from emoji_lab.models.registry import spec
+
     run = load_run(model_name, ds.source)
+    wanted, found = spec(model_name), run.record.get("model")
+    if found != wanted.graph or (wanted.teacher is not None) != ("teachers" in run.record):
+        raise EmojiLabError(f"the saved run {model_name!r} is a {found} run"
+                            + (" taught by others" if "teachers" in run.record else "") + f", not the {model_name}")
     if run.record.get("data", {}).get("fingerprint") != fingerprint(ds):
         raise EmojiLabError(f"the saved run {model_name!r} was trained on other data than {ds.source}")
+    if quick is not None and not lessons_budget(run, model_name, quick):
+        raise EmojiLabError(f"the saved run {model_name!r} had a smaller budget or another recipe than the lesson's")
     return run
 
 
+def lessons_budget(run: Run, model_name: str, quick: bool) -> bool:
+    """Whether `run` was trained by the lessons' recipe with at least the minutes of this budget (a full run serves
+    a quick lesson)."""
+    from emoji_lab.models.registry import spec
+
+    wanted = spec(model_name)
+    config, plan = run.record.get("config", {}), wanted.budget(quick).as_dict()
+    same = all(config.get(key) == plan[key] for key in ("epochs", "max_train", "batch_size")) and \
+        config.get("learning_rate") == wanted.learning_rate and \
+        config.get("class_weight_power") == wanted.class_weight_power and \
+        config.get("targets") == "one-hot labels" and config.get("start_from") is None
+    minutes, budget = config.get("minutes"), plan["minutes"]
+    return same and (minutes is None or (budget is not None and minutes >= budget))
+
+
 def restore_runs(ns: dict, runs: dict[str, str], imports: dict[str, tuple[str, str]]) -> None:
-    """Put back into a lesson's namespace what a training step made: its runs (reloaded, same data only) and
-    the names it imported (name -> (module, attribute))."""
+    """Put back into a lesson's namespace what a training step made: its runs (reloaded: the same model, data and
+    budget only) and the names it imported (name -> (module, attribute))."""
     import importlib
 
     for name, (module, attribute) in imports.items():
         ns[name] = getattr(importlib.import_module(module), attribute)
     for name, model_name in runs.items():
-        ns[name] = matching_run(model_name, ns["ds"])
+        ns[name] = matching_run(model_name, ns["ds"], bool(ns.get("QUICK", False)))
 
 
 class TensorBoardLog:
