@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 
 import numpy as np
 
-from emoji_lab.common.formatting import pct, wrap
+from emoji_lab.common.formatting import pct, plural, wrap
 from emoji_lab.models.baselines import KeywordModel, name_words
 from emoji_lab.teaching.checking import is_number, missing, wrong_kind
 
@@ -85,8 +85,8 @@ def rule_story(effect: Mapping[str, Any], before: Mapping[str, Any], after: Mapp
     wrong_to_wrong = effect["changed"] - effect["fixed"] - effect["broken"]
     others = (f", {wrong_to_wrong:,} from one wrong emoji to another" if wrong_to_wrong else "")
     story = _story(f"Your {'rule' if one else 'rules'} {rules} {'fires' if one else 'fire'} on "
-                  f"{effect['fired']:,} validation texts and {'changes' if one else 'change'} "
-                  f"{effect['changed']:,} predictions: {effect['fixed']:,} fixed, {effect['broken']:,} broken"
+                  f"{plural(effect['fired'], 'validation text')} and {'changes' if one else 'change'} "
+                  f"{plural(effect['changed'], 'prediction')}: {effect['fixed']:,} fixed, {effect['broken']:,} broken"
                   f"{others}.")
     moves = [f"  {name:<9} {before[key]:7.2%} -> {after[key]:7.2%}  ({100 * (after[key] - before[key]):+.2f} points)"
              for name, key in (("top-1", "top1"), ("top-5", "top5"), ("macro-F1", "macro_f1"))]

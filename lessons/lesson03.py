@@ -152,7 +152,8 @@ def stats_for(ns: Mapping[str, Any]) -> Optional[VocabStats]:
 
 
 def check_mb(ns: Mapping[str, Any]) -> Optional[str]:
-    """`mb` = the learner's word vocabulary at 128 float32 dims, in MB (decimal; MiB accepted)."""
+    """`mb` = the learner's word vocabulary at 128 float32 dims, in MB of 10^6 bytes as the step asks; an answer in
+    MiB (2^20 bytes, the other usual megabyte) is named as such rather than called close."""
     stats = stats_for(ns)
     if stats is None:
         return NO_STATS
@@ -163,8 +164,11 @@ def check_mb(ns: Mapping[str, Any]) -> Optional[str]:
     dim = SEED_DIM
     for rows in (stats.vocab_size, stats.n_words):
         n_bytes = rows * dim * FLOAT32_BYTES
-        if near(mb, n_bytes / BYTES_PER_MB) or near(mb, n_bytes / BYTES_PER_MIB):
+        if near(mb, n_bytes / BYTES_PER_MB):
             return None
+        if near(mb, n_bytes / BYTES_PER_MIB):
+            return (f"`mb` is {number(mb)}: that is MiB (2^20 bytes); this step counts MB = 10^6 bytes: divide by "
+                    "1,000,000.")
     rows = stats.vocab_size
     n_bytes = rows * dim * FLOAT32_BYTES
     target = n_bytes / BYTES_PER_MB

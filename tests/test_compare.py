@@ -357,7 +357,12 @@ def save_fake_run(keras, ds, name: str, macro_f1: float, fingerprint: str | None
     ids = keras.Input((128,), dtype="int32")
     pooled = keras.layers.GlobalAveragePooling1D()(keras.layers.Embedding(257, 2)(ids))
     keras.Model(ids, keras.layers.Dense(len(ds.labels), activation="softmax")(pooled)).save(folder / "best.keras")
+    from emoji_lab.models.registry import spec
+
     rec = record(name, macro_f1, 0.3)
+    lessons = spec(name)  # trained as the lessons train it: a restore takes nothing less
+    rec.update(config={**lessons.budget(False).as_dict(), "learning_rate": lessons.learning_rate,
+                       "class_weight_power": lessons.class_weight_power, "targets": "one-hot labels"})
     rec.update(labels=list(ds.labels), encoder=save_encoder(ByteEncoder(), folder), created="2026-01-01T00:00:00+00:00",
                data={"fingerprint": fingerprint or data_fingerprint(ds), "sizes": {"train": 100, "trained_on": 100}})
     write_record(folder, rec)

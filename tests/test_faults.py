@@ -397,8 +397,8 @@ def test_a_retraining_killed_at_every_point_of_its_save_leaves_one_whole_run_and
 
     from emoji_lab.training.runs import check_run_dir, read_record
 
-    data, out, before = earlier
-    run, home = tmp_path / "run", tmp_path / "home"
+    data, out, _ = earlier
+    run, home, before = tmp_path / "run", tmp_path / "home", files_of(out)  # as the tests above left it
 
     def names(folder: Path) -> set[str]:  # a new run's TensorBoard files are named by time and process
         return {name.split("events.out.tfevents.")[0] + ("events" if "tfevents" in name else "")

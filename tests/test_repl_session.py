@@ -218,9 +218,9 @@ def test_progress_from_a_newer_course_is_refused_and_left_as_it_is(tmp_path):
         result = repl(tmp_path, ["bye"], args=args)
         assert result.returncode == 2 and ">>>" not in result.stdout
         assert result.stderr == (f"error: progress file {tmp_path / 'progress.json'} was saved by a newer emoji_lab "
-                                 f"(progress format 99, this one reads {progress_mod.FORMAT_VERSION}); upgrade "
-                                 "emoji_lab (in its folder: git pull, then pip install -e .); the file is left as it "
-                                 "is\n")
+                                 f"(progress format 99, this one reads {progress_mod.FORMAT_VERSION}); upgrade: in "
+                                 "the course's folder, `git pull`, then the README's first command again; the file is "
+                                 "left as it is\n")
     assert (tmp_path / "progress.json").read_text(encoding="utf-8") == newer
     assert not list(tmp_path.glob("progress.json.bad-*"))
 

@@ -179,12 +179,13 @@ def test_the_sentence_states_what_was_measured():
 
 
 # -- the lesson's checks --------------------------------------------------------------------------------------------
-def test_check_mb_accepts_both_megabytes_and_names_the_usual_mistakes():
+def test_check_mb_accepts_megabytes_and_names_mebibytes_and_the_usual_mistakes():
     ns = {"ds": big_ds()}
     rows = lesson03.stats_for(ns).vocab_size
     assert "no `mb`" in lesson03.check_mb(ns)
     assert lesson03.check_mb({**ns, "mb": rows * 128 * 4 / 1e6}) is None
-    assert lesson03.check_mb({**ns, "mb": rows * 128 * 4 / 2**20}) is None
+    in_mib = lesson03.check_mb({**ns, "mb": rows * 128 * 4 / 2**20})
+    assert "that is MiB (2^20 bytes); this step counts MB = 10^6 bytes" in in_mib
     assert lesson03.check_mb({**ns, "mb": (rows - 2) * 128 * 4 / 1e6}) is None  # words without the 2 special ids
     assert "4 bytes" in lesson03.check_mb({**ns, "mb": rows * 128 / 1e6})
     assert "divide by 1,000,000" in lesson03.check_mb({**ns, "mb": rows * 128 * 4})

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from emoji_lab.common.errors import EmojiLabError, run_command
+from emoji_lab.common.launch import console_command
 from emoji_lab.models.budgets import CLI_EPOCHS, GRAMS, YARDSTICK_EPOCHS
 
 # Every numeric option, checked the same way before any work: the smallest value it takes (0 never means
@@ -280,7 +281,7 @@ def cmd_tutorial(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m emoji_lab", description=(
         "emoji_lab: build an emoji predictor step by step and run it on an iPhone. "
-        "The guided course itself starts with `python -m emoji_lab.repl`."))
+        f"The guided course itself starts with `{console_command()}`."))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     data = commands.add_parser("data", help="inspect and fetch the course's data",
                                description="Inspect and fetch the course's data.")

@@ -16,6 +16,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, Optional
 
+from emoji_lab.common.launch import console_command
 from emoji_lab.common.paths import cache_dir, home_dir, runs_dir
 
 MIN_PYTHON = (3, 10)
@@ -113,6 +114,7 @@ def environment() -> list[Item]:
         items.append(Item("Free disk", f"{free:.1f} GB", "ok" if ok else "warn",
                           "" if ok else f"the course needs about {MIN_FREE_GB:.0f} GB"))
     items.append(Item("Progress", str(home_dir() / "progress.json"), "ok", "EMOJI_LAB_HOME moves it"))
+    items.append(Item("Next time", console_command(), "ok", "starts the course again where you stopped"))
     items.append(Item("Data cache", str(cache_dir()), "ok", "EMOJI_LAB_CACHE moves it; safe to delete"))
     items.append(Item("Training runs", str(runs_dir()), "ok", "under EMOJI_LAB_HOME"))
     return items

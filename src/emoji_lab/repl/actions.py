@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from typing import Optional, Sequence
+
+from emoji_lab.common.launch import console_command
 from emoji_lab.repl import namespace, player
 from emoji_lab.repl.execute import format_exception
 from emoji_lab.repl.lesson import Step, span
@@ -57,6 +60,38 @@ class Commands:
             return []
         return sorted(n for n in namespace.bound_names(step.reference) if namespace.visible(n) and n not in self.ns)
 
+    def maker(self, name: str) -> Optional[int]:
+        """The latest step before this one that makes `name` (its reference code binds it), if any."""
+        for index in range(self.index - 1, -1, -1):
+            step = self.lesson.steps[index]
+            if step.does.runs_code and name in namespace.bound_names(step.reference):
+                return index
+        return None
+
+    def lost_inputs(self, step: Step) -> list[str]:
+        """Names the step's code reads that an earlier step made and that are gone (deleted at the prompt)."""
+        needed = namespace.read_names(step.reference)
+        return sorted(n for n in needed if n not in self.ns and self.maker(n) is not None)
+
+    def explain_missing(self, names: Sequence[str], used: bool = False) -> bool:
+        """When this step needs names an earlier step made and the learner deleted (or a line of theirs `used` one):
+        say which step made them, and let `back` make them again (it goes to the earliest such step and runs it).
+        False if no earlier step makes them."""
+        makers = {name: self.maker(name) for name in names}
+        known = {name: index for name, index in makers.items() if index is not None}
+        if not known:
+            return False
+        self.remake = min(known.values())
+        shown = ", ".join(f"`{name}`" for name in known)
+        made_at = ", ".join(sorted({f"[{self.lesson.steps[i].id}]" for i in known.values()}))
+        one = len(known) == 1
+        what = (f"{shown}, made by {made_at}, {'is' if one else 'are'}" if used else
+                f"This step needs {shown}, which {made_at} made; {'it is' if one else 'they are'}")
+        self.screen.failure(f"{what} gone now (deleted or renamed at the prompt).")
+        self.screen.info(f"Type `back` to go to [{self.lesson.steps[self.remake].id}] and run it again, then `next` "
+                         f"until you are back at [{self.step.id}].")
+        return True
+
     def redo(self, index: int) -> None:
         """Go to an earlier, done step and run it again: a demo's code, an exercise's own code or reference."""
         self.index, self.play, self.remake = index, False, None
@@ -65,6 +100,7 @@ class Commands:
         self.save()
         self.load_needs(step)
         self.screen.step(self.lesson, step, self.status(step))
+        before = namespace.snapshot(self.ns)
         if step.does.runs_on_arrival:
             self.run_demo(step)
         else:
@@ -78,10 +114,13 @@ class Commands:
             else:
                 made = sorted(n for n in namespace.bound_names(step.reference) if n in self.ns and namespace.visible(n))
                 self.screen.note(f"ran [{step.id}] again: {', '.join(made)} {'is' if len(made) == 1 else 'are'} back.")
+        self.superseded(namespace.changes(self.ns, before).touched())
         self.screen.footer(step, self.status(step))
 
     def cmd_hint(self) -> None:
         step = self.step
+        if step.does.runs_code:
+            self.explain_missing(self.lost_inputs(step))  # the hints take for granted what earlier steps made
         if not step.hints:
             self.screen.info("No hints for this step." + (" `solution` shows the answer." if step.reference else ""))
             return
@@ -126,6 +165,7 @@ class Commands:
             self.screen.error(f"the reference solution failed: a bug in the lesson, please report [{step.id}]")
             return
         made = namespace.changes(self.ns, played.before)
+        self.superseded(made.touched())
         self.screen.changes(made.created, made.changed, step.does.reference_noun)
         if not played.ok:
             self.screen.error(f"lesson bug: the reference solution fails its own check ({played.verdict.message}); "
@@ -206,6 +246,7 @@ class Commands:
             self.screen.warn(f"Progress NOT saved ({self.progress_file}: {self.save_failed}): this session's steps "
                              "are lost. Next time, set EMOJI_LAB_HOME to a writable folder. Bye!")
             return QUIT
-        self.screen.info(f"Progress saved in {self.progress_file}. Bye! `python -m emoji_lab.repl` picks up at "
+        command = console_command(*(["--quick"] if self.quick else []))
+        self.screen.info(f"Progress saved in {self.progress_file}. Bye! Next time, `{command}` picks up at "
                          f"[{self.step.id}].")
         return QUIT

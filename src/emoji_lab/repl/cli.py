@@ -70,6 +70,7 @@ def _reset(assume_yes: bool) -> int:
 
 
 def _reset_held(assume_yes: bool) -> int:
+    from emoji_lab.common.launch import console_command
     from emoji_lab.common.paths import runs_dir
     from emoji_lab.repl import progress as progress_mod
 
@@ -86,7 +87,7 @@ def _reset_held(assume_yes: bool) -> int:
             print("Nothing deleted.")
             return 1
     progress_mod.clear(path)
-    print(f"Progress deleted ({path}). `python -m emoji_lab.repl` starts from the first lesson.")
+    print(f"Progress deleted ({path}). `{console_command()}` starts from the first lesson.")
     return 0
 
 

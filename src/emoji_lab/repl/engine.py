@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import shlex
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import AbstractSet, Any, Optional, Sequence
 
 from emoji_lab import __version__
 from emoji_lab.common.errors import EmojiLabError
@@ -15,7 +16,7 @@ from emoji_lab.repl import progress as progress_mod
 from emoji_lab.repl.actions import QUIT, Commands
 from emoji_lab.repl.execute import Runner, format_exception
 from emoji_lab.repl.lesson import Lesson, Step, background_models, resolve, span, widget_arguments
-from emoji_lab.repl.progress import Progress, StepRecord, kept_code
+from emoji_lab.repl.progress import LessonProgress, Progress, StepRecord, kept_code
 from emoji_lab.repl.render import Renderer
 from emoji_lab.repl.state import find_lesson, lesson_rows, lesson_state, start_index
 from emoji_lab.repl.terminal import Reader
@@ -25,6 +26,16 @@ from emoji_lab.training import background
 def jupyter_hint(step: Step) -> str:
     module, _, fn = step.widget.partition(":")
     return f"In Jupyter, the same as a widget: `from {module} import {fn}; {fn}({', '.join(step.args)})`"
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A block the learner ran at an open exercise, with the names it created, rebound or deleted: when an earlier
+    step's code has redone all of those since (`back` ran the step that makes them), running the block on resume
+    would undo that, so it is not saved."""
+
+    source: str
+    touched: frozenset[str]
 
 
 class Session(Commands):
@@ -46,7 +57,7 @@ class Session(Commands):
         self.runner = Runner(display=renderer.show_value)
         self.namespaces: dict[str, dict[str, Any]] = {}
         self.hint_levels: dict[str, int] = {}
-        self.typed: dict[str, list[str]] = {}  # an open exercise's code that ran and stayed, saved when it passes
+        self.typed: dict[str, list[Typed]] = {}  # an open exercise's code that ran and stayed, saved when it passes
         self.remake: Optional[int] = None  # the earlier step `back` runs again: it made a name this step misses
         self.buffer: list[str] = []
         self.play = False
@@ -93,7 +104,8 @@ class Session(Commands):
                              "set to a writable folder")
 
     def mark(self, step: Step, status: str) -> None:
-        code = kept_code(self.typed.pop(step.id, [])) if status == "passed" and step.does.checked else []
+        typed = self.typed.pop(step.id, []) if status == "passed" and step.does.checked else []
+        code = kept_code([block.source for block in typed])
         self.progress.lesson(self.lesson.id).steps[step.id] = StepRecord(status, code)
         self.save()
 
@@ -198,6 +210,17 @@ class Session(Commands):
             self.mark(step, "passed")
             self.screen.success(step.success or "You've tried them all. Type `next` to go on.")
 
+    def check_already_done(self) -> None:
+        """An exercise whose checks pass as it opens (its answer typed at an earlier step) is done: say so, so the
+        learner is not asked for what they already made."""
+        step = self.step
+        if not step.does.checked or self.status(step) or self.play or not player.check(step, self.ns).ok:
+            return
+        self.mark(step, "passed")
+        names = ", ".join(f"`{name}`" for name in step.names)
+        self.screen.success(f"You already did this: {names} {'passes' if len(step.names) == 1 else 'pass'} this "
+                            f"step's check. {step.success}".rstrip())
+
     # -- lessons and steps -------------------------------------------------------------------------------------
     def open_lesson(self, lesson: Lesson, announce: bool = True) -> None:
         self.lesson = lesson
@@ -227,10 +250,12 @@ class Session(Commands):
 
     def rebuild(self, lesson: Lesson) -> None:
         """Bring back the names done steps made, quietly and in order: a step's `restore` function, the
-        learner's own code for an exercise they solved, else the reference code; say where yours could not."""
+        learner's own code for an exercise they solved, else the reference code; then the imports the learner
+        typed at each step. Say where yours could not."""
         ns = self.namespaces[lesson.id]
-        lesson_progress = self.progress.lessons.get(lesson.id)
-        todo = [s for s in lesson.steps if lesson_progress and lesson_progress.done(s.id) and s.does.runs_code]
+        lesson_progress = self.progress.lessons.get(lesson.id) or LessonProgress()
+        todo = [s for s in lesson.steps
+                if (lesson_progress.done(s.id) and s.does.runs_code) or s.id in lesson_progress.imports]
         if not todo:
             return
         before = set(ns)
@@ -238,7 +263,7 @@ class Session(Commands):
         for step in todo:
             self.load_needs(step)
             try:
-                problem = self.replay(step, ns, lesson_progress.steps[step.id], not_yours)  # type: ignore[union-attr]
+                problem = self.rebuild_step(step, ns, lesson_progress, not_yours)
             except KeyboardInterrupt:
                 self.screen.warn(f"rebuilding stopped at [{step.id}] (Ctrl-C): names from that step on are missing; "
                                  "`reset` starts the lesson over")
@@ -248,9 +273,20 @@ class Session(Commands):
         created = sorted(n for n in ns if namespace.visible(n) and n not in before)
         self.screen.note("rebuilt namespace: " + (", ".join(created) if created else "(no names)"))
         self.screen.note("Each name is as its step left it: changes typed at the prompt after a step was done are not "
-                         "kept.")
+                         "kept, imports excepted.")
         for line in not_yours:
             self.screen.note(line)
+
+    def rebuild_step(self, step: Step, ns: dict[str, Any], lesson_progress: LessonProgress,
+                     not_yours: list[str]) -> Optional[str]:
+        """Redo a done step, then the imports the learner typed at it (done or not); why one failed, else None."""
+        record = lesson_progress.steps.get(step.id)
+        problem = self.replay(step, ns, record, not_yours) if record and step.does.runs_code else None
+        for line in lesson_progress.imports.get(step.id, []):
+            exc = self.runner.run_block(line, ns, kind="rebuild", echo_last=False, quiet=True)
+            if exc is not None:
+                problem = problem or f"your `{line}` failed ({format_exception(exc).splitlines()[-1]})"
+        return problem
 
     def replay(self, step: Step, ns: dict[str, Any], record: StepRecord, not_yours: list[str]) -> Optional[str]:
         """Redo one done step in `ns`; a sentence goes to `not_yours` where the learner's own answer could not
@@ -296,6 +332,7 @@ class Session(Commands):
         if step.does.runs_on_arrival and not self.status(step) and run_demo:
             self.run_demo(step)
         self.check_try_commands()
+        self.check_already_done()
         self.screen.footer(step, self.status(step))
 
     def show_widget(self, step: Step) -> None:
@@ -313,31 +350,6 @@ class Session(Commands):
             self.screen.error(f"cannot show this step ({type(exc).__name__}: {exc}); please report [{step.id}]")
             return
         self.screen.widget(shown, jupyter_hint(step))
-
-    def maker(self, name: str) -> Optional[int]:
-        """The latest step before this one that makes `name` (its reference code binds it), if any."""
-        for index in range(self.index - 1, -1, -1):
-            step = self.lesson.steps[index]
-            if step.does.runs_code and name in namespace.bound_names(step.reference):
-                return index
-        return None
-
-    def explain_missing(self, names: Sequence[str]) -> bool:
-        """When this step needs names an earlier step made and the learner deleted: say which, and let `back`
-        make them again (it goes to the earliest such step and runs it). False if no earlier step makes them."""
-        makers = {name: self.maker(name) for name in names}
-        known = {name: index for name, index in makers.items() if index is not None}
-        if not known:
-            return False
-        self.remake = min(known.values())
-        shown = ", ".join(f"`{name}`" for name in known)
-        made_at = ", ".join(sorted({f"[{self.lesson.steps[i].id}]" for i in known.values()}))
-        one = len(known) == 1
-        self.screen.failure(f"This step needs {shown}, which {made_at} made; {'it is' if one else 'they are'} gone now "
-                            "(deleted or renamed at the prompt).")
-        self.screen.info(f"Type `back` to go to [{self.lesson.steps[self.remake].id}] and run it again, then `next` "
-                         f"until you are back at [{self.step.id}].")
-        return True
 
     def run_demo(self, step: Step) -> bool:
         played = player.play(step, self.ns, self.runner)
@@ -394,39 +406,62 @@ class Session(Commands):
     def execute(self, code: Any, source: str) -> None:
         step = self.step
         open_exercise = step.does.checked and not self.status(step)
-        attempt = open_exercise and not self.play
-        snap = namespace.snapshot(self.ns, step.touches) if attempt else None
+        snap = namespace.snapshot(self.ns, step.touches) if open_exercise else None
+        attempt = None if self.play else snap  # the line is checked, and undone if wrong
         try:
             exc = self.runner.run_code(code, self.ns)
         except KeyboardInterrupt:
-            if snap is not None:
-                namespace.restore(self.ns, snap)
+            if attempt is not None:
+                namespace.restore(self.ns, attempt)
             raise
         if exc is not None:
             self.screen.traceback(format_exception(exc))
-            if snap is not None:
-                self.screen.undone(namespace.restore(self.ns, snap), "That line raised an error, so it was undone")
+            if attempt is not None:
+                self.screen.undone(namespace.restore(self.ns, attempt), "That line raised an error, so it was undone")
+            if isinstance(exc, NameError) and exc.name and exc.name not in self.ns:
+                self.explain_missing([exc.name], used=True)
             return
-        if open_exercise:
-            self.typed.setdefault(step.id, []).append(source.rstrip("\n"))
         if snap is not None:
-            self.check_attempt(step, snap)
+            touched = frozenset(namespace.changes(self.ns, snap).touched())
+            self.typed.setdefault(step.id, []).append(Typed(source.rstrip("\n"), touched))
+        if attempt is None or self.check_attempt(step, attempt):
+            self.keep_imports(step, source)
 
-    def check_attempt(self, step: Step, snap: namespace.Snapshot) -> None:
+    def superseded(self, names: AbstractSet[str]) -> None:
+        """An earlier step's code ran again and redid `names` (resume replays it too): forget the blocks typed at
+        this lesson's open exercises that did nothing else (see Typed)."""
+        for step in self.lesson.steps:
+            if step.id in self.typed:
+                self.typed[step.id] = [b for b in self.typed[step.id] if not b.touched or not b.touched <= names]
+
+    def keep_imports(self, step: Step, source: str) -> None:
+        """Save the imports a line ran at `step`, whatever its kind, so that resume runs them again after it."""
+        kept = self.progress.lesson(self.lesson.id).imports
+        new = [line for line in namespace.imports(source) if line not in kept.get(step.id, [])]
+        if new:
+            kept.setdefault(step.id, []).extend(new)
+            self.save()
+
+    def check_attempt(self, step: Step, snap: namespace.Snapshot) -> bool:
+        """Check the line just run at an open exercise; False when it was a wrong attempt, now undone."""
         verdict = player.check(step, self.ns)
         if verdict.ok:
             self.mark(step, "passed")
             self.screen.success(step.success or "Correct.")
             self.move_on()
-            return
+            return True
         made = namespace.changes(self.ns, snap)
         if verdict.missing and self.explain_missing([verdict.missing]):
-            return  # the learner deleted what the check reads: `back` makes it again
+            return True  # the learner deleted what the check reads: `back` makes it again
+        lost = self.lost_inputs(step)
         if not (made.touched() & set(step.names + step.touches)) and not verdict.broken:
-            return  # exploring (helper names, printing): the guide stays quiet until the step's names change
+            self.explain_missing([name for name in lost if name in made.deleted])  # this line deleted what it reads
+            return True  # exploring (helper names, printing): the guide stays quiet until the step's names change
         self.screen.failure(verdict.message)
         self.typed[step.id].pop()  # the line is undone: not part of the learner's answer
         self.screen.undone(namespace.restore(self.ns, snap), "That line was undone, so you can try again")
+        self.explain_missing(lost)  # the check's message may take for granted what is gone
+        return False
 
     def answer_choice(self, label: str) -> None:
         step = self.step

@@ -32,8 +32,10 @@ class Runner:
     def _filename(self, kind: str, source: str) -> str:
         self._count += 1
         name = f"<{kind}-{self._count}>"
-        # Register the source so tracebacks can show the learner's lines.
-        linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+        # Register the source so tracebacks can show the learner's lines, each ending with a newline as a file's do:
+        # the traceback module counts it when it places the caret (^^^) under a line.
+        lines = (source if source.endswith("\n") else source + "\n").splitlines(True)
+        linecache.cache[name] = (len(source), None, lines, name)
         return name
 
     def compile_input(self, source: str) -> Optional[CodeType]:

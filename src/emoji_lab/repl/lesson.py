@@ -6,9 +6,9 @@ import importlib
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Optional
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
 try:  # Python 3.11+
     import tomllib
@@ -20,6 +20,7 @@ from emoji_lab.repl.commands import CHOICE_LABELS, COMMAND_WORDS
 
 FORMAT_VERSION = 2  # 2: the lesson-level facts `starts_background`, `background_models` and `dry_run`
 LESSONS_ENV = "EMOJI_LAB_LESSONS"
+LESSONS_TABLE = "{{lessons}}"  # in a step's text: the table of the lessons present, as `menu` lists them
 QUIET_IMPORTS = ("tensorflow", "keras")  # imported through emoji_lab.common.backend, which silences their start-up log
 
 _LESSON_FILE_RE = re.compile(r"^(\d{2})_[A-Za-z0-9_-]+\.toml$")
@@ -358,7 +359,23 @@ def load_lessons() -> list[Lesson]:
         except (OSError, UnicodeDecodeError) as exc:
             raise LessonError(f"{source}: cannot read ({exc})") from None
         lessons.append(parse_lesson(text, source, file_id=lesson_id))
-    return lessons
+    return _with_lessons_table(lessons)
+
+
+def _lessons_table(lessons: Sequence[Lesson]) -> str:
+    """The lessons as a Markdown table of number, title and minutes: the titles `menu` shows, from the same files."""
+    rows = [f"| {lesson.number} | {lesson.title} | {lesson.minutes or ''} |" for lesson in lessons]
+    return "\n".join(["| Lesson | Title | Minutes |", "|--------|-------|---------|", *rows])
+
+
+def _with_lessons_table(lessons: list[Lesson]) -> list[Lesson]:
+    """The lessons with LESSONS_TABLE in a step's text replaced by their table, so that no text copies a title."""
+    table = _lessons_table(lessons)
+
+    def filled(step: Step) -> Step:
+        return replace(step, text=step.text.replace(LESSONS_TABLE, table)) if LESSONS_TABLE in step.text else step
+
+    return [replace(lesson, steps=tuple(filled(step) for step in lesson.steps)) for lesson in lessons]
 
 
 def background_models(lessons: Iterable[Lesson]) -> list[str]:

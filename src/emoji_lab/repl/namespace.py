@@ -123,3 +123,15 @@ def bound_names(code: str) -> set[str]:
 
     visit(ast.parse(code))
     return found
+
+
+def read_names(code: str) -> set[str]:
+    """The names a block reads and does not bind itself: what it needs from earlier steps (and builtins)."""
+    read = {node.id for node in ast.walk(ast.parse(code))
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+    return read - bound_names(code)
+
+
+def imports(code: str) -> list[str]:
+    """The block's top-level import statements (`import numpy as np`), without the rest of the block."""
+    return [ast.unparse(node) for node in ast.parse(code).body if isinstance(node, (ast.Import, ast.ImportFrom))]

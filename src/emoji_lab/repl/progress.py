@@ -34,6 +34,10 @@ def progress_path() -> Path:
 MAX_CODE = 20_000  # characters of an exercise's own code kept for resume; more is not kept (the reference is used)
 
 
+def _texts(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(text, str) for text in value)
+
+
 @dataclass
 class StepRecord:
     """How a step was done; for an exercise the learner solved, the code they ran for it (replayed on resume,
@@ -47,6 +51,7 @@ class StepRecord:
 class LessonProgress:
     at: Optional[str] = None
     steps: dict[str, StepRecord] = field(default_factory=dict)
+    imports: dict[str, list[str]] = field(default_factory=dict)  # typed at each step: run again on resume
 
     def done(self, step_id: str) -> bool:
         return step_id in self.steps
@@ -76,6 +81,7 @@ class Progress:
                     "at": lesson_progress.at,
                     "steps": {sid: ({"status": rec.status, "code": rec.code} if rec.code
                                     else {"status": rec.status}) for sid, rec in lesson_progress.steps.items()},
+                    **({"imports": lesson_progress.imports} if lesson_progress.imports else {}),
                 }
                 for lid, lesson_progress in sorted(self.lessons.items())
             },
@@ -101,10 +107,13 @@ class Progress:
                 if not isinstance(rec, dict) or rec.get("status") not in DONE:
                     raise ValueError(f"step {sid} is malformed")
                 code = rec.get("code", [])  # (an earlier version kept "values" instead: not used any more)
-                if not isinstance(code, list) or not all(isinstance(block, str) for block in code):
+                if not _texts(code):
                     raise ValueError(f"step {sid}: `code` is not a list of texts")
                 steps[sid] = StepRecord(rec["status"], code)
-            lessons[lid] = LessonProgress(at=at, steps=steps)
+            imports = raw.get("imports", {})
+            if not isinstance(imports, dict) or not all(_texts(lines) for lines in imports.values()):
+                raise ValueError(f"lesson {lid}: `imports` is not lists of texts by step")
+            lessons[lid] = LessonProgress(at=at, steps=steps, imports=imports)
         current = data.get("current_lesson")
         if current is not None and not isinstance(current, str):
             raise ValueError("`current_lesson` is not a lesson id")
@@ -195,8 +204,8 @@ def load(path: Optional[Path] = None, move_aside: bool = True) -> tuple[Progress
             version = data.get("format_version") if isinstance(data, dict) else None
             if type(version) is int and version > FORMAT_VERSION:
                 raise NewerProgress(f"progress file {path} was saved by a newer emoji_lab (progress format {version}, "
-                                    f"this one reads {FORMAT_VERSION}); upgrade emoji_lab (in its folder: git pull, "
-                                    "then pip install -e .); the file is left as it is")
+                                    f"this one reads {FORMAT_VERSION}); upgrade: in the course's folder, `git pull`, "
+                                    "then the README's first command again; the file is left as it is")
             if version == 1:
                 data = upgraded(data)
                 version = FORMAT_VERSION

@@ -144,7 +144,8 @@ class Renderer:
             self.note(f"[{still_open.id}] is not done: {still_open.does.again}.")
 
     def traceback(self, text: str) -> None:
-        self.print(Text(text, style="red"))
+        """Never re-wrapped: a caret line (^^^) points at columns of the code line above it as Python wrote it."""
+        self.print(Text(text, style="red"), soft_wrap=True)
 
     def markdown(self, text: str) -> None:
         self.print(self.md(text))

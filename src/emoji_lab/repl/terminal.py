@@ -85,14 +85,20 @@ class Reader:
 
     def read(self, prompt: str) -> str:
         """One line without its newline; raises EOFError at end of input (Ctrl-D) and lets Ctrl-C through."""
+        try:
+            return self._read(prompt)
+        except EOFError:
+            self.stdout.write("\n")  # the cursor is still after the prompt: what comes next starts a line of its own
+            self.stdout.flush()
+            raise
+
+    def _read(self, prompt: str) -> str:
         if self.tty and self._stdin is None:
             return _INPUT(prompt)
         self.stdout.write(prompt)
         self.stdout.flush()
         line = self.stdin.readline()
         if not line:
-            self.stdout.write("\n")
-            self.stdout.flush()
             raise EOFError
         line = line.rstrip("\r\n")
         self.stdout.write(line + "\n")  # echo, so a piped session reads like a typed one

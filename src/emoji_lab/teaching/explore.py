@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 
 from emoji_lab.common.errors import EmojiLabError
 from emoji_lab.common.formatting import bar
+from emoji_lab.common.launch import console_command
 from emoji_lab.common.values import whole_number
 from emoji_lab.data.emojis import display_emoji, find_emoji, normalize_emoji
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from emoji_lab.data.dataset import Dataset, EmojiStat
 
 CHART_WIDTH = 80  # the bar chart never grows wider than this, whatever the terminal
+MIN_BAR = 20  # columns a bar keeps, however long the shorthands (a longer one is cut with …)
 EXTRA_ROWS = 5  # emoji shown below the classes in the chart: what the labels leave out
 TALK_TOP = "\U0001F602"  # the talk's card: FACE WITH TEARS OF JOY, popularity #1 in its tweets
 
@@ -69,7 +71,7 @@ _ABOUT = {
                "(src/emoji_lab/data/corpus/generate.py) from hand-written phrases, so the course runs offline. "
                "It only imitates tweets: its numbers show how each method behaves, not how well it "
                "does on real tweets. For the real benchmark, start the console with "
-               "python -m emoji_lab.repl --data tweeteval (downloaded once, then cached)."),
+               "{console} (downloaded once, then cached)."),
     "tweeteval": ("TweetEval's emoji task (SemEval 2018): real English tweets, each labelled with one "
                   "emoji that the benchmark removed from the text. The splits are the published ones."),
     "file": ("Your own file: raw lines with emoji, labelled by the same steps as the practice corpus "
@@ -112,7 +114,8 @@ class About:
 def about_data(ds: "Dataset") -> About:
     """The loaded data in a few honest words and counts."""
     kind = ds.source.kind
-    return About(ds.source, kind, _ABOUT[kind], ds.lines, ds.examples,
+    words = _ABOUT[kind].format(console=console_command("--data", "tweeteval"))
+    return About(ds.source, kind, words, ds.lines, ds.examples,
                  {name: len(split) for name, split in ds.splits.items()}, len(ds.labels), dict(ds.dropped))
 
 
@@ -152,17 +155,19 @@ class BarChart:
     bars: list[Bar]
     classes: int
     unit: str
-    short_width: int = 12
 
     def lines(self, width: int = CHART_WIDTH) -> list[tuple[str, str, bool]]:
-        """(text before the bar, the bar, is_class) per row; the bar's length is share / top share."""
+        """(text before the bar, the bar, is_class) per row; the bar's length is share / top share. The shorthand
+        column is as wide as the longest shorthand (`:kissing_heart:` whole), as long as the bars keep MIN_BAR."""
         width = min(width, CHART_WIDTH)
         biggest = max((b.share for b in self.bars), default=0) or 1
         count_w = max((len(f"{b.count:,}") for b in self.bars), default=1)
-        bar_w = max(10, width - (4 + 3 + self.short_width + 1 + 1 + 6 + 1 + count_w))
+        fixed = 4 + 3 + 1 + 1 + 6 + 1 + count_w  # rank, emoji, the gaps, share and count around the two columns
+        short_w = min(max((len(b.shorthand) for b in self.bars), default=1), max(1, width - fixed - MIN_BAR))
+        bar_w = max(10, width - fixed - short_w)
         rows = []
         for b in self.bars:
-            head = f"{b.rank:>3} {_pad_emoji(b.emoji)} {_fit(b.shorthand, self.short_width):<{self.short_width}} "
+            head = f"{b.rank:>3} {_pad_emoji(b.emoji)} {_fit(b.shorthand, short_w):<{short_w}} "
             drawn = bar(b.share / biggest, bar_w, eighths=True) if b.is_class else bar(b.share / biggest, bar_w, "░")
             tail = f"{b.share:>6.1%} {b.count:>{count_w},}"
             rows.append((head, f"{drawn:<{bar_w}} {tail}", b.is_class))

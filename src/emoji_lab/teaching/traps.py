@@ -48,7 +48,7 @@ class Several:
     one: int
     repeated: int  # two or more, all the same emoji once normalised (😂😂😂, ❤️❤)
     different: int  # two or more different emoji
-    several_classes: int  # ... of rank_or_emoji two or more classes, with text left: labelled by the first
+    several_classes: int  # ... of which two or more are classes, with text left: labelled by the first
 
 
 @dataclass(frozen=True)
@@ -294,7 +294,7 @@ def trap_rows(measured: Traps, part: str, limit: int = 8) -> Rows:
         rows = [{"lines": "exactly one emoji", "count": s.one},
                 {"lines": "the same emoji repeated", "count": s.repeated},
                 {"lines": "different emoji", "count": s.different},
-                {"lines": "  of rank_or_emoji two or more classes", "count": s.several_classes}]
+                {"lines": "  of which two or more are classes", "count": s.several_classes}]
     elif part == "dropped":
         rows = [{"what": f"dropped: {reason}", "lines": n} for reason, n in measured.dropped.items()]
         rows += [{"what": f"kept: {note}", "lines": n} for note, n in measured.notes.items()]
