@@ -51,16 +51,6 @@ def read_labels(path: Path) -> list[str]:
     return labels
 
 
-def read_preprocess(path: Path) -> ByteEncoder:
-    """preprocess.json, or one line naming it when it is not UTF-8 JSON of the byte scheme."""
-    try:
-        return ByteEncoder.load(path)
-    except UnicodeDecodeError:
-        raise DataError(f"{path}: not UTF-8 text (an export writes it as JSON)") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot be read ({exc.strerror})") from None
-
-
 def recorded_vocabulary(folder: Path, content: bytes) -> Optional[int]:
     """How many ids the export in `folder` was made for (golden.json's preprocess), if golden.json describes this
     very .tflite file; else None."""
@@ -147,7 +137,7 @@ class LiteModel:
         if not path.is_file():
             raise DataError(f"{path}: no such file")
         labels, preprocess = path.parent / LABELS_FILE, path.parent / PREPROCESS_FILE
-        return cls(path, read_labels(labels), read_preprocess(preprocess), sources=(str(preprocess), str(labels)),
+        return cls(path, read_labels(labels), ByteEncoder.load(preprocess), sources=(str(preprocess), str(labels)),
                    vocabulary=recorded_vocabulary(path.parent, path.read_bytes()))
 
     @staticmethod

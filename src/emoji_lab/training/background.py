@@ -367,14 +367,14 @@ def report(started_by: str) -> str:
 
     if not enabled():
         return f"Background training is off ({ENV}=off, or no fcntl here): the lessons train where they ask."
-    state, running = status(), alive()
-    if not state and not running and last_words():
-        return wrap(f"The background training stopped as it began: {last_words()} (its log: {folder() / LOG}). It "
+    state, running, said = status(), alive(), last_words()
+    if not state and not running and said:
+        return wrap(f"The background training stopped as it began: {said} (its log: {folder() / LOG}). It "
                     "starts again when you open a lesson; meanwhile the lessons train where they ask.")
     if not state:
         return (f"No background training yet: it starts when you open {started_by}." if started_by else
                 "No background training: no lesson here starts it.")
-    died = (f"stopped before it finished: {last_words() or 'no reason in its log'} (it starts again when you open a "
+    died = (f"stopped before it finished: {said or 'no reason in its log'} (it starts again when you open a "
             "lesson)")
     head = {"finished": "finished", "failed": f"stopped: {state.get('why', '?')}"}.get(
         state.get("state", ""), "running" if running else died)
