@@ -43,12 +43,14 @@ def test_readme_first_command_starts_the_course_in_a_fresh_clone(tmp_path):
     assert first.returncode == 0, everything[-4000:]
     assert "Traceback" not in everything, everything[-4000:]
     screen = first.stdout[first.stdout.index("emoji_lab 0."):]  # after pip's own lines
-    for shown in ("TensorFlow on iOS · guided console", "Lessons", "Starting lesson 00 · Welcome",
-                  "[00.1] What you will build", ">>> bye", "Bye!"):
+    for shown in ("TensorFlow on iOS · guided console", "Starting lesson 00 · Welcome", "[00.1] What you will build",
+                  ">>> bye", "Bye! Next time, this picks up at [00.1]:"):
         assert shown in screen, screen
-    assert re.search(r"^>\s+00\s+Welcome\s+\d+\s+not started$", screen, re.M), screen
-    assert "error" not in screen.lower(), screen
-    assert max(len(line) for line in screen.splitlines()) <= 80, screen
+    assert re.search(r"^ 0\s+Welcome\s+\d+$", screen, re.M), screen  # [00.1] lists the lessons; no menu yet
+    assert "error" not in screen.lower() and "not started" not in screen, screen
+    command = f"    EMOJI_LAB_HOME={env['EMOJI_LAB_HOME']} .venv/bin/python -m emoji_lab.repl"
+    assert command in screen.splitlines(), screen  # whole, to copy
+    assert max(len(line) for line in screen.splitlines() if line != command) <= 80, screen
 
     # Every later start: the README's "next time" from the repository folder, and from any other folder.
     python = str(clone / ".venv" / "bin" / "python")

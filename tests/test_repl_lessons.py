@@ -25,7 +25,7 @@ from emoji_lab.lessons import lesson00  # noqa: E402
 from emoji_lab.repl import auto, commands, namespace, progress  # noqa: E402
 from emoji_lab.repl.execute import Runner, format_exception  # noqa: E402
 from emoji_lab.repl.lesson import LessonError, load_lessons, parse_lesson, resolve, span  # noqa: E402
-from emoji_lab.repl.render import Renderer, keep_backticks  # noqa: E402
+from emoji_lab.repl.render import KEEP_SPACE, Renderer, inline_code  # noqa: E402
 from emoji_lab.teaching.widgets.setup import environment_widget  # noqa: E402
 
 PACKAGED = [lesson.id for lesson in load_lessons()]
@@ -389,8 +389,9 @@ def test_tracebacks_show_only_learner_frames():
 
 
 def test_markdown_keeps_backticks_when_plain():
-    assert keep_backticks("use `len(x)` here") == "use `` `len(x)` `` here"
-    assert keep_backticks("```python\na = `b`\n```") == "```python\na = `b`\n```"
+    assert inline_code("use `len(x)` here", plain=True) == "use `` `len(x)` `` here"
+    assert inline_code("```python\na = `b`\n```", plain=True) == "```python\na = `b`\n```"
+    assert inline_code("use `a = b` here", plain=False) == f"use `a{KEEP_SPACE}={KEEP_SPACE}b` here"
     out = io.StringIO()
     Renderer(file=out).markdown("Type `next`.")
     assert "Type `next`." in out.getvalue()

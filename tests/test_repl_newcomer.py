@@ -139,14 +139,14 @@ def test_next_time_names_the_interpreter_that_runs_the_console_and_what_matters(
     local = shlex.quote(str(python.parent.resolve().relative_to(folder) / python.name))
     home = tmp_path / "home"
     out = started_here(folder, home, ["bye"], ("--quick",))
-    assert f"Bye! Next time, `EMOJI_LAB_HOME={home} {local} -m emoji_lab.repl --quick` picks up at [00.1]." in out
+    assert f"Bye! Next time, this picks up at [00.1]: EMOJI_LAB_HOME={home} {local} -m emoji_lab.repl --quick" in out
     out = started_here(tmp_path, home, ["next", "next", "skip", "skip", "next", "skip", "b", "next", "bye"])
     anywhere = f"{shlex.quote(str(python.parent.resolve() / python.name))} -m emoji_lab.repl"
     command = f"EMOJI_LAB_HOME={home} {anywhere}"
     table = flat(out.replace("│", " "))  # [00.8]'s table, whose column folds a long path anywhere
     assert "Next time EMOJI_LAB_HOME=" in table and f"{anywhere} starts the course again" in table
     assert "calls Next time brings you back to the same step" in out  # [00.9]
-    assert f"Bye! Next time, `{command}` picks up at [00.9]." in out
+    assert f"Bye! Next time, this picks up at [00.9]: {command}" in out
     reset = subprocess.run([sys.executable, "-m", "emoji_lab.repl", "--reset", "--yes"], capture_output=True,
                            text=True, encoding="utf-8", timeout=60, cwd=tmp_path, env=env_for(home, COLUMNS="200"))
     assert f"`{command}` starts from the first lesson." in reset.stdout

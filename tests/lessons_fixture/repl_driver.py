@@ -21,7 +21,8 @@ def env_for(home: Path, lessons: Optional[Sequence[Path]] = None, **extra: str) 
     for key in ("EMOJI_LAB_LESSONS", "EMOJI_LAB_FIXTURE_SLOW", "FORCE_COLOR", "EMOJI_LAB_DEBUG", "EMOJI_LAB_IOS"):
         env.pop(key, None)
     env.update(EMOJI_LAB_HOME=str(home), EMOJI_LAB_CACHE=str(home / "cache"), NO_COLOR="1", COLUMNS="80",
-               LINES="40", PYTHONIOENCODING="utf-8", PYTHONUNBUFFERED="1", TERM="dumb")
+               LINES="40", PYTHONIOENCODING="utf-8", PYTHONUNBUFFERED="1", TERM="dumb",
+               EMOJI_LAB_BACKGROUND="off")  # also for a module's fixture, which conftest's setting does not reach
     if lessons:
         env["EMOJI_LAB_LESSONS"] = os.pathsep.join(str(p) for p in lessons)
     env.update(extra)

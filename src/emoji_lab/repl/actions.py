@@ -99,23 +99,26 @@ class Commands:
         self.progress.lesson(self.lesson.id).at = step.id
         self.save()
         self.load_needs(step)
-        self.screen.step(self.lesson, step, self.status(step))
-        before = namespace.snapshot(self.ns)
-        if step.does.runs_on_arrival:
-            self.run_demo(step)
-        else:
-            not_yours: list[str] = []
-            record = self.progress.lesson(self.lesson.id).steps.get(step.id) or StepRecord("skipped")
-            problem = self.replay(step, self.ns, record, not_yours)
-            for line in not_yours:
-                self.screen.note(line)
-            if problem:
-                self.screen.error(f"could not run [{step.id}] again: {problem}")
+        with self.screen.paged(self.pager_key()):
+            self.screen.step(self.lesson, step, self.status(step))
+            before = namespace.snapshot(self.ns)
+            if step.does.runs_on_arrival:
+                self.run_demo(step)
             else:
-                made = sorted(n for n in namespace.bound_names(step.reference) if n in self.ns and namespace.visible(n))
-                self.screen.note(f"ran [{step.id}] again: {', '.join(made)} {'is' if len(made) == 1 else 'are'} back.")
-        self.superseded(namespace.changes(self.ns, before).touched())
-        self.screen.footer(step, self.status(step))
+                not_yours: list[str] = []
+                record = self.progress.lesson(self.lesson.id).steps.get(step.id) or StepRecord("skipped")
+                problem = self.replay(step, self.ns, record, not_yours)
+                for line in not_yours:
+                    self.screen.note(line)
+                if problem:
+                    self.screen.error(f"could not run [{step.id}] again: {problem}")
+                else:
+                    made = sorted(n for n in namespace.bound_names(step.reference)
+                                  if n in self.ns and namespace.visible(n))
+                    self.screen.note(f"ran [{step.id}] again: {', '.join(made)} "
+                                     f"{'is' if len(made) == 1 else 'are'} back.")
+            self.superseded(namespace.changes(self.ns, before).touched())
+            self.screen.footer(step, self.status(step))
 
     def cmd_hint(self) -> None:
         step = self.step
@@ -247,6 +250,7 @@ class Commands:
                              "are lost. Next time, set EMOJI_LAB_HOME to a writable folder. Bye!")
             return QUIT
         command = console_command(*(["--quick"] if self.quick else []))
-        self.screen.info(f"Progress saved in {self.progress_file}. Bye! Next time, `{command}` picks up at "
-                         f"[{self.step.id}].")
+        self.screen.info(f"Progress saved in {self.progress_file}.")
+        self.screen.info(f"Bye! Next time, this picks up at [{self.step.id}]:")
+        self.screen.command(command)
         return QUIT

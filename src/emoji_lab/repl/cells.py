@@ -140,6 +140,10 @@ class Refitter:
         self._widths: Optional[dict[str, int]] = None
         self._asked = False
 
+    def drawn(self, line: str) -> int:
+        """The cells this terminal gives `line`: as rich counts them until the terminal was asked and differs."""
+        return drawn_width(line, self._widths) if self._widths else cell_len(_ESCAPE.sub("", line))
+
     def __call__(self, text: str, width: Optional[int] = None) -> str:
         if not SEQUENCE.search(text):
             return text

@@ -130,7 +130,8 @@ class Session(Commands):
         self.screen.banner(__version__)
         if self.warning:
             self.screen.warn(self.warning)
-        self.screen.lessons(lesson_rows(self.lessons, self.progress, self.lesson.id))
+        if self.progress.lessons:  # a first start goes straight to lesson 0, whose first step lists the lessons
+            self.screen.lessons(lesson_rows(self.lessons, self.progress, self.lesson.id))
         source = self.progress.source
         if str(source) != progress_mod.DEFAULT_DATA or source.options() or self.quick:
             self.screen.note(f"data: {shlex.join(source.flags()[1:])}"
@@ -326,14 +327,19 @@ class Session(Commands):
     def show_step(self, run_demo: bool = True) -> None:
         step = self.step
         self.load_needs(step)
-        self.screen.step(self.lesson, step, self.status(step))
-        if step.does.draws:
-            self.show_widget(step)
-        if step.does.runs_on_arrival and not self.status(step) and run_demo:
-            self.run_demo(step)
-        self.check_try_commands()
-        self.check_already_done()
-        self.screen.footer(step, self.status(step))
+        with self.screen.paged(self.pager_key()):
+            self.screen.step(self.lesson, step, self.status(step))
+            if step.does.draws:
+                self.show_widget(step)
+            if step.does.runs_on_arrival and not self.status(step) and run_demo:
+                self.run_demo(step)
+            self.check_try_commands()
+            self.check_already_done()
+            self.screen.footer(step, self.status(step))
+
+    def pager_key(self) -> Any:
+        """What a step taller than the screen waits on between pages: a key, where the learner is at a terminal."""
+        return self.reader.key if self.reader.tty else None
 
     def show_widget(self, step: Step) -> None:
         missing = [name for name in step.args if name not in self.ns]

@@ -2,6 +2,8 @@
 
 Width is min(terminal, 100). Colour follows rich's rules: none when NO_COLOR is set or output is not a
 terminal; in that plain case trailing padding is stripped so transcripts and 80-column terminals stay tidy.
+On a terminal, a step taller than the screen is shown a page at a time with its heading in view (Pager), and
+code is never wrapped into lines that are not Python: laid out by black to fit, or left whole for the terminal.
 """
 
 from __future__ import annotations
@@ -9,11 +11,14 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+import threading
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
-from rich.console import Console, Group
-from rich.markdown import Markdown
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.markdown import CodeBlock, Markdown
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
@@ -32,14 +37,26 @@ _ESCAPE_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _FENCE_RE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.S | re.M)
 
 
-def keep_backticks(text: str) -> str:
-    """Markdown whose inline `code` keeps its backticks when drawn without colour (else it would be invisible)."""
+KEEP_SPACE = "\ue000"  # a space inside inline code while rich lays text out (not a gap it may break at); drawn as " "
+
+
+def unbreakable(code: str) -> str:
+    return code.replace(" ", KEEP_SPACE)
+
+
+def inline_code(text: str, plain: bool) -> str:
+    """Markdown whose inline `code` is never broken across lines (a line break would make it something that is not
+    Python) and, drawn without colour, keeps its backticks (else it would be invisible)."""
+    def span(match: "re.Match[str]") -> str:
+        code = unbreakable(match.group(1))
+        return "`` `" + code + "` ``" if plain else "`" + code + "`"
+
     out, last = [], 0
     for fence in _FENCE_RE.finditer(text):
-        out.append(_INLINE_CODE_RE.sub(lambda m: "`` `" + m.group(1) + "` ``", text[last:fence.start()]))
+        out.append(_INLINE_CODE_RE.sub(span, text[last:fence.start()]))
         out.append(fence.group(0))
         last = fence.end()
-    out.append(_INLINE_CODE_RE.sub(lambda m: "`` `" + m.group(1) + "` ``", text[last:]))
+    out.append(_INLINE_CODE_RE.sub(span, text[last:]))
     return "".join(out)
 
 
@@ -53,6 +70,34 @@ def single_blank_lines(text: str) -> str:
             lines.append(line)
         blank = empty
     return "\n".join(lines + [rest])
+
+
+def fitted(code: str, width: int) -> str:
+    """Code no wider than `width` where Python allows it: as written when it fits, else laid out again by black (the
+    same program, long calls and imports broken inside their brackets). What black cannot break stays whole."""
+    if max((cell_len(line) for line in code.splitlines()), default=0) <= width:
+        return code
+    import black  # a tenth of a second, and only for code wider than the terminal
+
+    try:
+        mode = black.Mode(line_length=width, string_normalization=False, magic_trailing_comma=False)
+        return black.format_str(code, mode=mode).rstrip("\n")
+    except Exception:  # noqa: BLE001 - what black cannot read (not Python) is shown as written
+        return code
+
+
+class FittedCode(CodeBlock):
+    """A fenced Python block in lesson text, laid out to fit instead of wrapped into lines that are not Python."""
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        code = str(self.text).rstrip()
+        if self.lexer_name in ("python", "py", "pycon"):
+            code = fitted(code, options.max_width - 2)
+        yield Syntax(code, self.lexer_name, theme=self.theme, word_wrap=True, padding=1)
+
+
+class LessonMarkdown(Markdown):
+    elements = {**Markdown.elements, "fence": FittedCode, "code_block": FittedCode}
 
 
 @dataclass(frozen=True)
@@ -77,42 +122,133 @@ class StepRow:
     current: bool
 
 
+class Pager:
+    """A step taller than the screen, a screenful at a time: "more below" waits for a key, and every page after the
+    first starts with the step's heading again, so the learner always sees which step they are reading.
+
+    It counts the rows of everything written while the step is shown, the output of the step's code included (it
+    stands in for sys.stdout); a live display that redraws in place (training) ends the stops for that step."""
+
+    MORE = "more below · Enter: next page · q: all the rest"
+    LIVE = re.compile(r"\x1b\[\d*[ABFK]|\r(?!\n)|\x08")
+
+    def __init__(self, key: Callable[[str], str], out: Any, rows: int, width: int, drawn: Callable[[str], int]) -> None:
+        self.key, self.out, self.rows, self.width, self.drawn = key, out, rows, width, drawn
+        self.heading, self.more = "", self.MORE  # the step's heading as drawn, once the step has printed it
+        self.used = 0  # rows written since the page began
+        self.partial = 0  # cells of the row being written, not ended yet
+        self.rest = False  # no more stops for this step (q pressed, a live display)
+        self.passing = 0  # > 0: writes go through uncounted (this pager's prompt, the terminal's probe)
+
+    def begin(self, heading: str, more: str) -> None:
+        self.heading, self.more, self.used = heading, more, 0
+
+    @contextmanager
+    def passed(self) -> Iterator[None]:
+        self.passing += 1
+        try:
+            yield
+        finally:
+            self.passing -= 1
+
+    def write(self, text: str) -> None:
+        if self.passing or threading.current_thread() is not threading.main_thread():
+            self.out.write(text)
+            return
+        self.rest = self.rest or bool(self.LIVE.search(text))
+        for piece in text.splitlines(keepends=True):  # print() writes a line and its newline apart
+            cells = self.drawn(piece.rstrip("\n"))
+            rows = max(1, -(-(self.partial + cells) // self.width))  # a line wider than the screen takes more
+            if not self.partial and self.heading and not self.rest and self.used + rows > self.rows - 1:
+                self.turn()  # the last row is the prompt's, or "more below"'s
+            self.out.write(piece)
+            if piece.endswith("\n"):
+                self.used, self.partial = self.used + rows, 0
+            else:
+                self.partial += cells
+
+    def turn(self) -> None:
+        with self.passed():
+            self.out.flush()
+            self.rest = self.key(self.more).strip().lower() == "q"
+        if not self.rest:
+            self.out.write(self.heading)
+            self.used = self.heading.count("\n")
+
+
+class PagedStream:
+    """sys.stdout while a step is shown: what anything prints goes through the pager."""
+
+    def __init__(self, pager: Pager) -> None:
+        self.pager = pager
+
+    def write(self, text: str) -> int:
+        self.pager.write(text)
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.pager.out, name)
+
+
 class Renderer:
     def __init__(self, file: Any = None) -> None:
         width = min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH)
         self.console = Console(file=file, width=max(width, 40), highlight=False, emoji=False, soft_wrap=False)
         self.refit = Refitter() if self.console.is_terminal else None  # emoji as wide as the terminal draws them
+        self.pager: Optional[Pager] = None  # while a step is shown on a terminal
 
     @property
     def plain(self) -> bool:
         return not self.console.is_terminal
 
     # -- low level ---------------------------------------------------------------------------------------------
-    def print(self, *objects: Any, **kwargs: Any) -> None:
+    def rendered(self, *objects: Any, **kwargs: Any) -> str:
+        """What print() writes."""
         with self.console.capture() as capture:
             self.console.print(*objects, **kwargs)
         text = single_blank_lines(capture.get())
         if self.refit is not None:
-            text = self.refit(text, self.console.width)
+            with self.pager.passed() if self.pager else nullcontext():  # its probe's writes are not rows
+                text = self.refit(text, self.console.width)
         else:
             text = "\n".join(line.rstrip() for line in text.split("\n"))
-        out = self.console.file
-        out.write(text)
+        return text.replace(KEEP_SPACE, " ")
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        out = self.console.file  # sys.stdout, unless given: while a step is shown, its pager
+        out.write(self.rendered(*objects, **kwargs))
         out.flush()
+
+    @contextmanager
+    def paged(self, key: Optional[Callable[[str], str]]) -> Iterator[None]:
+        """While a step is shown: on a terminal, with a `key` to wait on, a page at a time (Pager)."""
+        if key is None or self.refit is None or self.console.file is not sys.stdout:
+            yield
+            return
+        real = sys.stdout
+        self.pager = Pager(key, real, shutil.get_terminal_size((80, 24)).lines, self.console.width, self.refit.drawn)
+        sys.stdout = PagedStream(self.pager)
+        try:
+            yield
+        finally:
+            if isinstance(sys.stdout, PagedStream):
+                sys.stdout = real
+            self.pager = None
 
     def inline(self, message: str, style: str = "") -> Text:
         """A one-paragraph message; `code` spans are styled in colour and keep their backticks when plain."""
         text = Text(style=style)
         for part in _BACKTICK_RE.split(message):
             if part.startswith("`") and part.endswith("`") and len(part) > 1:
-                text.append(part if self.plain else part[1:-1], style="bold cyan" if not self.plain else "")
+                code = unbreakable(part)
+                text.append(code if self.plain else code[1:-1], style="bold cyan" if not self.plain else "")
             else:
                 text.append(part)
         return text
 
     def md(self, text: str) -> Markdown:
         text = text.strip()
-        return Markdown(keep_backticks(text) if self.plain else text)
+        return LessonMarkdown(inline_code(text, self.plain))
 
     def blank(self) -> None:
         self.print()
@@ -129,6 +265,10 @@ class Renderer:
 
     def info(self, message: str) -> None:
         self.print(self.inline(message))
+
+    def command(self, line: str) -> None:
+        """A shell command on a line of its own, never wrapped (the terminal folds it), to copy whole."""
+        self.print(Text("    " + line, style="bold cyan"), soft_wrap=True)
 
     def warn(self, message: str) -> None:
         """One line, never wrapped (the terminal may fold it): warnings are easy to grep and to quote."""
@@ -151,11 +291,15 @@ class Renderer:
         self.print(self.md(text))
 
     def code(self, source: str, label: str = "") -> None:
-        syntax = Syntax(source.strip("\n"), "python", theme="ansi_dark", background_color="default",
-                        word_wrap=True)
+        """Indented code as Python reads it: laid out to fit where it can be (fitted), and a line that still does not
+        fit written whole for the terminal to fold, never broken into lines that are not Python."""
         if label:
             self.print(Text(label, style="dim"))
-        self.print(Padding(syntax, (0, 0, 0, 4)))
+        code = fitted(source.strip("\n"), self.console.width - 4)
+        highlighted = Syntax(code, "python", theme="ansi_dark", background_color="default").highlight(code)
+        highlighted.rstrip()
+        self.print(Text("\n").join(Text("    ") + line for line in highlighted.split("\n", allow_blank=True)),
+                   soft_wrap=True)
 
     def show_value(self, value: Any) -> None:
         """Echo an expression's value at the prompt: rich renderables drawn, anything else as repr()."""
@@ -191,6 +335,10 @@ class Renderer:
         header = Text.assemble((f"[{step.id}] ", "bold"), (step.title, "bold"),
                                (f"  · lesson {lesson.id}, step {index} of {len(lesson.steps)}", "dim"))
         self.print()
+        if self.pager is not None:
+            again = Text.assemble((f"[{step.id}] ", "bold"), (step.title, "bold"), (" · continued", "dim"))
+            self.pager.begin(self.rendered(Rule(again, align="left", style="dim")),
+                             self.rendered(Text(Pager.MORE, style="dim"), end="").rstrip("\n"))
         self.print(Rule(header, align="left", style="dim"))
         parts: list[Any] = []
         if step.text.strip():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import builtins
 import codecs
+import os
 import sys
 from typing import Any, Optional
 
@@ -104,6 +105,29 @@ class Reader:
         self.stdout.write(line + "\n")  # echo, so a piped session reads like a typed one
         self.stdout.flush()
         return line
+
+    def key(self, prompt: str) -> str:
+        """One key pressed after `prompt`, not echoed and without Enter (a pager's "more below"); "" when input is
+        not a terminal or is at its end. Ctrl-C comes through as KeyboardInterrupt."""
+        if not self.tty or self._stdin is not None:
+            return ""
+        try:
+            import termios
+            import tty
+        except ImportError:  # Windows: the key and Enter
+            return _INPUT(prompt)
+        self.stdout.write(prompt)
+        self.stdout.flush()
+        fd = self.stdin.fileno()
+        saved = termios.tcgetattr(fd)
+        try:
+            tty.setcbreak(fd)
+            pressed = os.read(fd, 16).decode("utf-8", "replace")  # an arrow key arrives as one escape sequence
+        finally:
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+            self.stdout.write("\r\x1b[2K")  # the prompt leaves no trace
+            self.stdout.flush()
+        return "" if pressed == "\x04" else pressed
 
     def ask(self, question: str) -> Optional[str]:
         """A short answer to a question (menu choice, confirmation); None at end of input."""

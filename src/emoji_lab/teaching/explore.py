@@ -51,18 +51,27 @@ class Rows(list):
         super().__init__(rows)
         self.title = title
 
-    def __rich__(self) -> Any:
-        from rich.console import Group
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.text import Text
+
+        table = self.table()
+        if len(console.render_lines(table, options)) > len(self) + 4:  # a row wrapped: rules keep it one row
+            table = self.table(show_lines=True)
+        if self.title:
+            yield Text(self.title, style="bold")
+        yield table
+
+    def table(self, show_lines: bool = False) -> Any:
         from rich.table import Table
         from rich.text import Text
 
-        table = Table()
+        table = Table(show_lines=show_lines)
         for column in (self[0] if self else {}):
             numeric = all(isinstance(row[column], numbers.Number) for row in self)
             table.add_column(str(column), justify="right" if numeric else "left", overflow="fold")
         for row in self:  # Text(), not str: a tweet's [brackets] or :codes: are not markup
             table.add_row(*(Text(f"{v:,}" if isinstance(v, int) else str(v)) for v in row.values()))
-        return Group(Text(self.title, style="bold"), table) if self.title else table
+        return table
 
 
 # -- the data at a glance ---------------------------------------------------------------------------------------------
