@@ -146,3 +146,21 @@ def test_a_run_of_another_model_under_the_lessons_name_is_never_restored_as_the_
         restore_runs({"ds": ds, "QUICK": True}, {"run4": "naive-noembd"}, {})
     with pytest.raises(EmojiLabError, match="is a bytegrams run"):
         matching_run("naive-noembd", ds)
+
+
+def test_a_run_of_the_lessons_model_with_a_smaller_budget_is_never_restored(lines_file):
+    """The lesson's model on the same data, but one epoch where the lesson gives forty: resume refuses it (the lesson
+    trains), so a lesson never reports a run shorter than the one it describes."""
+    from emoji_lab.common.errors import EmojiLabError
+    from emoji_lab.training.plan import Plan
+    from emoji_lab.training.runs import restore_runs
+    from emoji_lab.training.train import train
+
+    ds = load(lines_file)
+    train(Plan.of("naive-noembd", True, epochs=1, minutes=0.05), ds, progress=False)
+    with pytest.raises(EmojiLabError, match="the saved run 'naive-noembd' had a smaller budget"):
+        restore_runs({"ds": ds, "QUICK": True}, {"run4": "naive-noembd"}, {})
+    train(Plan.of("naive-noembd", True), ds, progress=False)  # the lesson's own budget: restored
+    restored: dict = {"ds": ds, "QUICK": True}
+    restore_runs(restored, {"run4": "naive-noembd"}, {})
+    assert restored["run4"].record["config"]["epochs"] == Plan.of("naive-noembd", True).budget.epochs

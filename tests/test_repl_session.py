@@ -440,6 +440,58 @@ def test_closing_stdin_ends_the_session_as_ctrl_d_does(tmp_path):
     assert "not read" not in result.stdout and "Progress saved in" in result.stdout
 
 
+def test_at_a_terminal_what_the_learner_closes_or_replaces_is_put_back(tmp_path):
+    """On a terminal the console reads with input() and readline: closing stdin or stdout and replacing input() at the
+    prompt leave the next prompt working (issue #36, item 11, where it used to end in a traceback)."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import time
+
+    from repl_driver import env_for
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "emoji_lab.repl"], stdin=follower, stdout=follower,
+                            stderr=follower, env=env_for(tmp_path, LINES="200", PYTHONIOENCODING="ascii"))
+    os.close(follower)
+    seen, read_to = b"", 0
+
+    def until(marker: bytes) -> None:
+        """Read on until `marker` appears after the last one found."""
+        nonlocal seen, read_to
+        deadline = time.monotonic() + 60
+        while marker not in seen[read_to:] and time.monotonic() < deadline:
+            if select.select([leader], [], [], 0.1)[0]:
+                try:
+                    seen += os.read(leader, 4096)
+                except OSError:
+                    break
+        assert marker in seen[read_to:], seen[-600:].decode("utf-8", "replace")
+        read_to = seen.index(marker, read_to) + len(marker)
+
+    try:
+        until(b">>> ")
+        for typed, shown in (("import sys; sys.stdin.close()", "closed stdin"),
+                             ("import sys; sys.stdout.close()", "closed stdout"),
+                             ("import builtins; builtins.input = None", "no input()")):
+            os.write(leader, f"{typed}\n".encode())
+            until(b">>> ")
+            os.write(leader, f"print('{shown}:', 6 * 7)\n".encode())
+            until(f"{shown}: 42".encode())
+            until(b">>> ")
+        os.write(leader, "s = '\U0001f600'; print(len(s))\n".encode())  # an emoji typed under an ASCII setting
+        until(b"1\r\n>>> ")
+        os.write(leader, b"bye\n")
+        until(b"Bye!")
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(leader)
+    assert b"Traceback" not in seen, seen.decode("utf-8", "replace")
+
+
 def test_an_ascii_terminal_setting_reads_and_writes_emoji_without_a_traceback(tmp_path):
     result = repl(tmp_path, ["next", "s = '😀 é'", "print(len(s), s)", "bye"], PYTHONIOENCODING="ascii")
     assert_clean(result)
