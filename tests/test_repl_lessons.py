@@ -419,3 +419,13 @@ def test_welcome_states_each_lessons_minutes_as_the_menu_does_and_every_command(
     assert "later versions" not in welcome["00.1"].text
     listed = set(re.findall(r"^\| `(\w+)`", welcome["00.2"].text, re.M))
     assert listed == set(commands.COMMAND_WORDS)
+
+
+def test_the_lesson_guide_and_the_workshop_guide_name_each_lesson_by_its_title():
+    """One name per lesson everywhere a learner or an author reads a list of them (issue #37)."""
+    root = Path(__file__).resolve().parents[1]
+    authors = (root / "lessons" / "README.md").read_text(encoding="utf-8")
+    workshop = (root / "tutorial" / "README.md").read_text(encoding="utf-8")
+    for lesson in load_lessons():
+        assert f"| {lesson.id} {lesson.title} |" in authors, lesson.title
+        assert f"| {lesson.number} | [{lesson.title}](guide/" in workshop, lesson.title
