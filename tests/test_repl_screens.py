@@ -227,3 +227,19 @@ def test_a_wrapped_table_row_does_not_read_as_another_example(walks):
                     continued += 1
                     assert not (below.startswith("│") and cells_of(below)[-1]), "\n".join(page)
     assert continued, "no example wrapped at 60 columns: this test checks nothing"
+
+
+def test_what_the_learner_types_at_more_below_starts_their_line(tmp_path):
+    """Typing at a page's stop instead of turning it shows the rest of the step and keeps every key for the prompt."""
+    term = Terminal(tmp_path / "typed.sock", tmp_path, 80, 24)
+    try:
+        first = term.wait()
+        assert first[-1].startswith(Pager.MORE), "\n".join(first)  # [00.1] is taller than 24 rows
+        term.type("x = 41 + 1")
+        term.wait()
+        term.type("print('x is', x)")
+        shown = term.wait()
+        assert any(line.strip() == "x is 42" for line in shown), "\n".join(shown)
+        assert "NameError" not in "\n".join(shown)
+    finally:
+        term.close()

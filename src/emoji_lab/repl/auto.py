@@ -74,7 +74,7 @@ def play_step(step: Step, ns: dict[str, Any], runner: Runner, resume: bool = Fal
     if step.does.draws:
         args = widget_arguments(step, ns)
         shown = resolve(step.terminal)(*args)
-        Renderer(file=io.StringIO()).widget(shown, "")  # must draw without error
+        Renderer(file=io.StringIO()).widget(shown)  # must draw without error
         quietly(resolve(step.widget), *args)
         return None
     if not step.does.runs_code:

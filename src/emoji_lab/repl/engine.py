@@ -23,9 +23,10 @@ from emoji_lab.repl.terminal import Reader
 from emoji_lab.training import background
 
 
-def jupyter_hint(step: Step) -> str:
+def jupyter_hint(step: Step) -> tuple[str, str]:
+    """What says the same in a notebook, and its code line (printed on a line of its own, to copy whole)."""
     module, _, fn = step.widget.partition(":")
-    return f"In Jupyter, the same as a widget: `from {module} import {fn}; {fn}({', '.join(step.args)})`"
+    return "In Jupyter, the same as a widget:", f"from {module} import {fn}; {fn}({', '.join(step.args)})"
 
 
 @dataclass(frozen=True)
@@ -338,8 +339,8 @@ class Session(Commands):
             self.screen.footer(step, self.status(step))
 
     def pager_key(self) -> Any:
-        """What a step taller than the screen waits on between pages: a key, where the learner is at a terminal."""
-        return self.reader.key if self.reader.tty else None
+        """What a step taller than the screen asks between pages, where the learner is at a terminal."""
+        return self.reader.more if self.reader.tty else None
 
     def show_widget(self, step: Step) -> None:
         missing = [name for name in step.args if name not in self.ns]

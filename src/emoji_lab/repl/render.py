@@ -129,11 +129,12 @@ class Pager:
     It counts the rows of everything written while the step is shown, the output of the step's code included (it
     stands in for sys.stdout); a live display that redraws in place (training) ends the stops for that step."""
 
-    MORE = "more below · Enter: next page · q: all the rest"
+    MORE = "more below · Enter: next page · q (or type): all the rest"
     LIVE = re.compile(r"\x1b\[\d*[ABFK]|\r(?!\n)|\x08")
 
-    def __init__(self, key: Callable[[str], str], out: Any, rows: int, width: int, drawn: Callable[[str], int]) -> None:
-        self.key, self.out, self.rows, self.width, self.drawn = key, out, rows, width, drawn
+    def __init__(self, more: Callable[[str], bool], out: Any, rows: int, width: int,
+                 drawn: Callable[[str], int]) -> None:
+        self.more_wanted, self.out, self.rows, self.width, self.drawn = more, out, rows, width, drawn
         self.heading, self.more = "", self.MORE  # the step's heading as drawn, once the step has printed it
         self.used = 0  # rows written since the page began
         self.partial = 0  # cells of the row being written, not ended yet
@@ -156,7 +157,13 @@ class Pager:
             self.out.write(text)
             return
         self.rest = self.rest or bool(self.LIVE.search(text))
-        for piece in text.splitlines(keepends=True):  # print() writes a line and its newline apart
+        pieces = text.splitlines(keepends=True)
+        if not self.partial and self.heading and not self.rest and len(pieces) > 1:
+            whole = sum(max(1, -(-self.drawn(p.rstrip("\n")) // self.width)) for p in pieces)
+            fits = whole <= self.rows - 1 - self.heading.count("\n")
+            if fits and self.used + whole > self.rows - 1 and self.used >= self.rows // 2:
+                self.turn()  # a table, a box or a paragraph that fits a page is not split, past half a page
+        for piece in pieces:  # print() writes a line and its newline apart
             cells = self.drawn(piece.rstrip("\n"))
             rows = max(1, -(-(self.partial + cells) // self.width))  # a line wider than the screen takes more
             if not self.partial and self.heading and not self.rest and self.used + rows > self.rows - 1:
@@ -170,7 +177,7 @@ class Pager:
     def turn(self) -> None:
         with self.passed():
             self.out.flush()
-            self.rest = self.key(self.more).strip().lower() == "q"
+            self.rest = not self.more_wanted(self.more)
         if not self.rest:
             self.out.write(self.heading)
             self.used = self.heading.count("\n")
@@ -220,13 +227,13 @@ class Renderer:
         out.flush()
 
     @contextmanager
-    def paged(self, key: Optional[Callable[[str], str]]) -> Iterator[None]:
-        """While a step is shown: on a terminal, with a `key` to wait on, a page at a time (Pager)."""
-        if key is None or self.refit is None or self.console.file is not sys.stdout:
+    def paged(self, more: Optional[Callable[[str], bool]]) -> Iterator[None]:
+        """While a step is shown: on a terminal, with `more` to ask at each stop, a page at a time (Pager)."""
+        if more is None or self.refit is None or self.console.file is not sys.stdout:
             yield
             return
         real = sys.stdout
-        self.pager = Pager(key, real, shutil.get_terminal_size((80, 24)).lines, self.console.width, self.refit.drawn)
+        self.pager = Pager(more, real, shutil.get_terminal_size((80, 24)).lines, self.console.width, self.refit.drawn)
         sys.stdout = PagedStream(self.pager)
         try:
             yield
@@ -333,7 +340,7 @@ class Renderer:
         """Header with the stable id, the text, then what the kind needs (code, task, choices)."""
         index = (lesson.index(step.id) or 0) + 1
         header = Text.assemble((f"[{step.id}] ", "bold"), (step.title, "bold"),
-                               (f"  · lesson {lesson.id}, step {index} of {len(lesson.steps)}", "dim"))
+                               (f"  · step {index} of {len(lesson.steps)}", "dim"))  # the lesson: in the id
         self.print()
         if self.pager is not None:
             again = Text.assemble((f"[{step.id}] ", "bold"), (step.title, "bold"), (" · continued", "dim"))
@@ -420,7 +427,8 @@ class Renderer:
         self.print(table)
         self.note("✓ done   ↷ done by the reference solution   > you are here   · to do")
 
-    def widget(self, shown: Any, jupyter_hint: str) -> None:
+    def widget(self, shown: Any, jupyter: Optional[tuple[str, str]] = None) -> None:
+        """`shown` as the terminal can draw it, then `jupyter`: what says the same in a notebook, and its code line."""
         if isinstance(shown, str):
             self.markdown(shown)
         elif isinstance(shown, list) and shown and all(isinstance(r, dict) for r in shown):
@@ -432,7 +440,9 @@ class Renderer:
             self.print(table)
         else:
             self.print(shown)
-        self.note(jupyter_hint)
+        if jupyter:
+            self.note(jupyter[0])
+            self.command(jupyter[1])
 
     def auto_line(self, step_id: str, ok: bool, seconds: float, title: str, message: str = "") -> None:
         verdict = Text("ok  ", style="green") if ok else Text("FAIL", style="bold red")

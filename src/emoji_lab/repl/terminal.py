@@ -70,6 +70,7 @@ class Reader:
     def __init__(self, stdin: Any = None, stdout: Any = None) -> None:
         self._stdin, self._stdout = stdin, stdout
         self.tty = _isatty(self.stdin)
+        self.pending = ""  # typed at a pager's stop: the start of the next line
         if self.tty:
             try:  # line editing and history, where the platform has it
                 import readline  # noqa: F401
@@ -94,6 +95,8 @@ class Reader:
             raise
 
     def _read(self, prompt: str) -> str:
+        if self.pending:
+            return self._read_pending(prompt)
         if self.tty and self._stdin is None:
             return _INPUT(prompt)
         self.stdout.write(prompt)
@@ -106,28 +109,55 @@ class Reader:
         self.stdout.flush()
         return line
 
-    def key(self, prompt: str) -> str:
-        """One key pressed after `prompt`, not echoed and without Enter (a pager's "more below"); "" when input is
-        not a terminal or is at its end. Ctrl-C comes through as KeyboardInterrupt."""
+    def more(self, prompt: str) -> bool:
+        """At a pager's stop: True for the next page (Enter, space, an arrow key); False to show the rest at once (q,
+        or the learner starts typing: what they typed begins the next line at the prompt, nothing is lost). One key,
+        not echoed, no Enter needed; the prompt is erased after it. Ctrl-C comes through as KeyboardInterrupt."""
         if not self.tty or self._stdin is not None:
-            return ""
+            return True
         try:
             import termios
             import tty
-        except ImportError:  # Windows: the key and Enter
-            return _INPUT(prompt)
+        except ImportError:  # Windows: a line, Enter ending it
+            return self._typed_at_stop(_INPUT(prompt) + "\n")
         self.stdout.write(prompt)
         self.stdout.flush()
         fd = self.stdin.fileno()
         saved = termios.tcgetattr(fd)
         try:
             tty.setcbreak(fd)
-            pressed = os.read(fd, 16).decode("utf-8", "replace")  # an arrow key arrives as one escape sequence
+            pressed = os.read(fd, 64).decode("utf-8", "replace")  # an arrow key arrives as one escape sequence
         finally:
             termios.tcsetattr(fd, termios.TCSADRAIN, saved)
             self.stdout.write("\r\x1b[2K")  # the prompt leaves no trace
             self.stdout.flush()
-        return "" if pressed == "\x04" else pressed
+        return self._typed_at_stop(pressed)
+
+    def _typed_at_stop(self, pressed: str) -> bool:
+        if pressed in ("", "\x04", " ", "\n", "\r", "\r\n") or pressed.startswith("\x1b"):
+            return True
+        if pressed.strip().lower() != "q":
+            self.pending += pressed.replace("\r", "\n")
+        return False
+
+    def _read_pending(self, prompt: str) -> str:
+        """The line the learner began typing at a pager's stop: whole if they ended it there, else put in the
+        line editor for them to finish."""
+        typed, self.pending = self.pending, ""
+        if "\n" in typed:
+            line, self.pending = typed.split("\n", 1)
+            self.stdout.write(prompt + line + "\n")
+            self.stdout.flush()
+            return line
+        try:
+            import readline
+        except ImportError:
+            return typed + _INPUT(prompt + typed)
+        readline.set_pre_input_hook(lambda: (readline.insert_text(typed), readline.redisplay()))
+        try:
+            return _INPUT(prompt)
+        finally:
+            readline.set_pre_input_hook(None)
 
     def ask(self, question: str) -> Optional[str]:
         """A short answer to a question (menu choice, confirmation); None at end of input."""
