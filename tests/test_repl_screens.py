@@ -192,6 +192,8 @@ def test_code_on_screen_is_python(walks, width):
     assert len(blocks) > 20
     for block in blocks:
         ast.parse(block)  # a line broken where Python does not allow it raises here
+    too_wide = [line for block in blocks for line in block.split("\n") if len(line) + 4 > width]
+    assert not too_wide, too_wide  # none left for the terminal to fold
 
 
 @pytest.mark.parametrize("width", [80, 60])

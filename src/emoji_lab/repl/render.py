@@ -74,13 +74,16 @@ def single_blank_lines(text: str) -> str:
 
 def fitted(code: str, width: int) -> str:
     """Code no wider than `width` where Python allows it: as written when it fits, else laid out again by black (the
-    same program, long calls and imports broken inside their brackets). What black cannot break stays whole."""
+    same program: long calls and imports broken inside their brackets, long strings cut into adjacent literals).
+    What black cannot break stays whole."""
     if max((cell_len(line) for line in code.splitlines()), default=0) <= width:
         return code
     import black  # a tenth of a second, and only for code wider than the terminal
 
+    split = getattr(black.mode.Preview, "string_processing", None)  # "a" "b": the same string, shorter lines
     try:
-        mode = black.Mode(line_length=width, string_normalization=False, magic_trailing_comma=False)
+        mode = black.Mode(line_length=width, string_normalization=False, magic_trailing_comma=False,
+                          preview=split is not None, enabled_features={split} if split else set())
         return black.format_str(code, mode=mode).rstrip("\n")
     except Exception:  # noqa: BLE001 - what black cannot read (not Python) is shown as written
         return code
