@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional, Sequence
 
 from emoji_lab.common.errors import EmojiLabError
-from emoji_lab.common.formatting import pct, size, wrap
+from emoji_lab.common.formatting import pct, points, size, wrap
 from emoji_lab.models.registry import TALK_MODEL
 from emoji_lab.teaching.checking import missing, wrong_kind
 from emoji_lab.teaching.compare import compare
@@ -308,6 +308,15 @@ def phone_story(rows: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(wrap(line) for line in lines)
 
 
+# -- 09.10c: ranked for the keyboard ----------------------------------------------------------------------------------
+def restore_keyboard(ns: dict) -> None:
+    """Step 09.10c: `keyboard9` measured again (a second or two: validation predictions), and its helpers."""
+    from emoji_lab.training.keyboard import choose, sweep_story, sweep_view
+
+    ns["choose"], ns["sweep_story"], ns["sweep_view"] = choose, sweep_story, sweep_view
+    ns["keyboard9"] = choose(ns["best9"], ns["ds"])
+
+
 # -- 09.10: into the app ---------------------------------------------------------------------------------------------
 def restore_export(ns: dict) -> None:
     """Step 09.11: `exported9` rebuilt from the files on disk, never by exporting again over the app."""
@@ -323,7 +332,79 @@ def check_exported(ns: Mapping[str, Any]) -> Optional[str]:
     """Step 09.11: `exported9` is best9's export, its files on disk and in the app."""
     from emoji_lab.deploy.app import export_problem
 
-    return export_problem(ns.get("exported9"), ns["best9"], ns.get("ios"), "exported9", "best9")
+    problem = export_problem(ns.get("exported9"), ns["best9"], ns.get("ios"), "exported9", "best9")
+    if problem:
+        return problem
+    choice = ns.get("keyboard9")  # step 09.10c's choice; skipped, the file ranks as trained
+    want, got = getattr(choice, "tau", 0), (ns["exported9"].get("adjustment") or {}).get("tau", 0)
+    if got != want:
+        return (f"The file ranks with tau {got:g}, but keyboard9 chose tau {want:g}: pass `adjust=keyboard9` to "
+                "export_run.")
+    return None
+
+
+# -- 09.12c: what the person typing sees -----------------------------------------------------------------------------
+def keyboard_rows(best: Any, exported: Any, ds: Any) -> Optional[list[dict]]:
+    """The three views from the exported file (and, when it is adjusted, the same file without the adjustment),
+    on the test split; the published model's where its predictions are there. None without a test split."""
+    from pathlib import Path
+
+    from emoji_lab.deploy.app import MODEL_FILE
+    from emoji_lab.deploy.export import to_tflite
+    from emoji_lab.deploy.litert import LiteModel
+    from emoji_lab.training.heldout import REFERENCE_MODEL, held_out, held_out_scores, reference_row
+
+    part = held_out(ds)
+    if part is None:
+        return None
+    tau = (exported.get("adjustment") or {}).get("tau", 0)
+    shipped = LiteModel.from_file(Path(exported["out"]["folder"]) / MODEL_FILE)
+    rows = [{"name": f"exported, tau {tau:g}", "tau": tau, **held_out_scores(shipped.probabilities, part, ds.labels)}]
+    if tau:
+        plain = LiteModel(to_tflite(best, variant=exported["quantize"]), best.labels, best.encoder)
+        rows.append({"name": "the same, tau 0", "tau": 0, **held_out_scores(plain.probabilities, part, ds.labels)})
+    reference = reference_row(part, ds.labels)
+    if reference:
+        rows.append({**reference, "name": REFERENCE_MODEL.split(" (")[0], "published": True})
+    for row in rows:
+        row["texts"], row["leaky"] = len(part.y), not part.leak_free.all()
+    return rows
+
+
+def keyboard_view(rows: Optional[Sequence[Mapping[str, Any]]]) -> Any:
+    from emoji_lab.training.keyboard import views_table
+
+    if not rows:
+        return "(no test split in this data)"
+    return views_table(rows, f"What the keyboard shows ({rows[0]['texts']:,} test texts)", rows[0]["leaky"])
+
+
+def keyboard_story(rows: Optional[Sequence[Mapping[str, Any]]], source: str) -> str:
+    """The exported file's three views, against its unadjusted self and the published model, in points."""
+    if not rows:
+        return wrap(f"{source} has no test split, so there is nothing held out to score: with TweetEval, download "
+                    "its test files (`python -m emoji_lab data download tweeteval`) and run this step again.")
+    shipped = rows[0]
+    lines = [f"The file in the app (tau {shipped['tau']:g}): on every test text it puts the right emoji first for "
+             f"{pct(shipped['test_top1'])} of them and among its five for {pct(shipped['test_top5'])}; from the "
+             f"first half of the words, {pct(shipped['typed_top1'])} and {pct(shipped['typed_top5'])}. Its "
+             f"macro-F1{' on the leak-free ones' if shipped['leaky'] else ''} is "
+             f"{pct(shipped['test_leak_free_macro_f1'])}."]
+    plain = next((r for r in rows if r.get("tau") == 0 and r is not shipped), None)
+    if plain is not None:
+        moved = {key: points(plain[key], shipped[key]) for key in
+                 ("test_top1", "test_top5", "typed_top1", "test_leak_free_macro_f1")}
+        lines.append(f"Against the same file without the adjustment: top-1 {moved['test_top1']}, top-5 "
+                     f"{moved['test_top5']}, typed top-1 {moved['typed_top1']}, macro-F1 "
+                     f"{moved['test_leak_free_macro_f1']} points. These texts made no choice: the validation "
+                     "texts did.")
+    published = next((r for r in rows if r.get("published")), None)
+    if published is not None:
+        lines.append(f"{published['name']} (125M parameters) puts the right emoji first for "
+                     f"{pct(published['test_leak_free_top1'])} of the leak-free tweets, macro-F1 "
+                     f"{pct(published['test_leak_free_macro_f1'])}; the file in the app: "
+                     f"{pct(shipped['test_leak_free_top1'])} and {pct(shipped['test_leak_free_macro_f1'])}.")
+    return "\n".join(wrap(line) for line in lines)
 
 
 # -- 09.12b: held-out tweets, once -----------------------------------------------------------------------------------
@@ -379,9 +460,8 @@ def held_out_story(rows: Optional[Sequence[Mapping[str, Any]]], source: str) -> 
     phone, yard = models[0], next(r for r in models if r["name"] == YARDSTICK)
     lines = []
     for r in models:
-        change = r["test_macro_f1"] - r["val"]
         lines.append(f"{r['name']}: {pct(r['val'])} on validation, {pct(r['test_macro_f1'])} on the test split "
-                     f"({'+' if change >= 0 else '-'}{100 * abs(change):.1f} points), "
+                     f"({points(r['val'], r['test_macro_f1'])} points), "
                      + (f"{pct(r['test_leak_free_macro_f1'])} on its leak-free part." if r["leak_free"] < r["texts"]
                         else "all of it leak-free."))
     key, where = (("test_leak_free_macro_f1", "the leak-free test tweets") if 0 < phone["leak_free"] < phone["texts"]

@@ -46,13 +46,24 @@ def test_bench_measures_every_row_and_writes_json(tmp_path):
     assert teachers["yardstick"] == pytest.approx(ngrams["fit_seconds"], abs=0.01) and teachers["predict"] > 0
     assert byte_model["phone_macro_f1"] == byte_model["val_macro_f1"]
     assert report["test"] == report["test_leak_free"] > 0  # an own file's test split has no residue
-    for row in report["rows"]:  # every model scored once on the held-out split
+    for row in report["rows"]:  # every model scored once on the held-out split, whole and typed halfway
         assert 0 <= row["test_macro_f1"] <= 1 and row["test_leak_free_macro_f1"] == row["test_macro_f1"]
+        assert 0 <= row["typed_top1"] <= row["typed_top5"] <= 1
+    for row in (grams, student):  # the phone models as the keyboard ranks: their int8 files, tau from validation
+        board = row["keyboard"]
+        assert board["tau"] in [r["tau"] for r in board["validation"]] and board["file"] == "int8"
+        chosen = max(board["validation"], key=lambda r: (round(r["macro_f1"], 6), round(r["top1"], 6), -r["tau"]))
+        assert chosen["tau"] == board["tau"]
+        for key in ("unadjusted", "adjusted"):
+            assert 0 <= board[key]["test_top1"] <= board[key]["test_top5"] <= 1
+            assert board[key]["test_leak_free_macro_f1"] == board[key]["test_macro_f1"]
+    assert all("keyboard" not in r for r in (keywords, ngrams, byte_model, word_model))
     startup = report["startup"]
     assert 0 < startup["repl_to_prompt_and_bye_s"] and startup["ratio"] > 0 and startup["best_of"] == 1
     out_text = " ".join(result.stdout.split())
     assert "char 1-5-gram linear" in out_text and "int8 speed-up" in out_text and "start-up: the REPL" in out_text
     assert f"Held out: {data} test ({report['test']:,} texts, {report['test']:,} leak-free)" in out_text
+    assert f"The keyboard's view: {data} test" in out_text and "bytegrams-student, tau " in out_text
 
 
 def test_tweeteval_layout_is_benchmarked_both_ways(tmp_path):

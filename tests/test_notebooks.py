@@ -34,6 +34,7 @@ from emoji_lab.authoring import notebooks
 from emoji_lab.data.talk import SENTENCES
 from emoji_lab.deploy import app as app_files
 from emoji_lab.repl.lesson import LessonError, load_lessons, parse_lesson
+from emoji_lab.training.keyboard import TAUS
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "tutorial" / "notebooks"
@@ -121,6 +122,7 @@ def test_notebook_runs_in_a_kernel(lesson, course_home, notebook_app, tmp_path, 
         golden = json.loads((app / app_files.GOLDEN_FILE).read_text(encoding="utf-8"))
         assert golden["model"]["architecture"] == "bytegrams" and golden["model"]["quantize"] == "int8"
         assert (app / app_files.MODEL_FILE).stat().st_size == golden["model"]["bytes"]
+        assert golden["model"]["adjustment"]["tau"] in TAUS  # ranked as step 09.10c chose, folded into the file
 
 
 # -- the live predictor in a browser -----------------------------------------------------------------------------

@@ -69,6 +69,10 @@ def test_reference_solutions_pass_their_checks(lesson_id, course_home, lesson_ap
         golden = json.loads((app_files.app_resources(lesson_app) / app_files.GOLDEN_FILE).read_text(encoding="utf-8"))
         assert golden["model"]["architecture"] == "bytegrams"
         assert (app_files.app_resources(lesson_app) / app_files.MODEL_FILE).stat().st_size == golden["model"]["bytes"]
+        from emoji_lab.training.keyboard import choose
+        from emoji_lab.training.runs import load_run
+
+        assert golden["model"]["adjustment"]["tau"] == choose(load_run("bytegrams"), load("sample")).tau  # 09.10c's
 
 
 def test_fixture_lesson_solutions_pass(monkeypatch):

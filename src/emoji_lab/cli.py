@@ -234,8 +234,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
             raise EmojiLabError(f"{name} learns from {teacher}: list {teacher} before it in --models")
     from rich.console import Console
 
-    from emoji_lab.authoring.bench import (BenchSettings, held_out_table, phone_table, quality_table, run_bench,
-                                           startup_line)
+    from emoji_lab.authoring.bench import (BenchSettings, held_out_table, keyboard_table, phone_table, quality_table,
+                                           run_bench, startup_line)
 
     console = Console(width=max(Console().width, 120))  # two wide tables: wrap in a narrow terminal, never truncate
     settings = BenchSettings(epochs=args.epochs, max_train=args.max_train, text=args.text,
@@ -248,6 +248,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     console.print(quality_table(result))
     if result["test"]:
         console.print(held_out_table(result))
+        if keyboard_table(result) is not None:
+            console.print(keyboard_table(result))
     console.print(phone_table(result))
     console.print(startup_line(result))
     if args.out:

@@ -105,8 +105,26 @@ def model_row(name: str, ds: Any, phone_ds: Any, settings: BenchSettings, runs_r
         run = distill(made[plan.spec.teacher], ds, yard=made[NGRAM_ROW], progress=sys.stdout.isatty(), plan=plan)
     else:
         run = train(plan, ds, progress=sys.stdout.isatty())
-    return ({**measured_row(name, run, phone_ds, settings.latency_runs), **test_scores(run.probabilities, part,
-                                                                                         ds.labels)}, run)
+    row = {**measured_row(name, run, phone_ds, settings.latency_runs), **test_scores(run.probabilities, part,
+                                                                                    ds.labels)}
+    if plan.spec.family == "bytegrams" and part is not None and ds is phone_ds:
+        row["keyboard"] = keyboard_scores(run, ds, part)
+    return row, run
+
+
+def keyboard_scores(run: Any, ds: Any, part: HeldOut) -> dict:
+    """A phone model as the keyboard ranks: tau chosen on validation (`keyboard.RULE`), then the int8 files without
+    and with the adjustment folded in, each scored on the test tweets (whole, leak-free, typed halfway)."""
+    from emoji_lab.deploy.export import to_tflite
+    from emoji_lab.deploy.litert import LiteModel
+    from emoji_lab.training.keyboard import RULE, choose
+
+    choice = choose(run, ds)
+    files = {"unadjusted": None, "adjusted": choice.adjustment}
+    scores = {key: held_out_scores(LiteModel(to_tflite(run, variant="int8", adjust=adjust), run.labels,
+                                             run.encoder).probabilities, part, ds.labels)
+              for key, adjust in files.items()}
+    return {"tau": choice.tau, "rule": RULE, "file": "int8", "validation": choice.rows, **scores}
 
 
 def measured_row(name: str, run: Any, phone_ds: Any, latency_runs: int) -> dict:
@@ -241,6 +259,24 @@ def held_out_table(result: dict) -> Any:
         table.add_row(r["text"], r["model"], cell(r.get("val_macro_f1")), cell(r["test_top1"]), cell(r["test_top5"]),
                       cell(r["test_macro_f1"]), cell(r["test_leak_free_top1"]), cell(r["test_leak_free_macro_f1"]))
     return table
+
+
+def keyboard_table(result: dict) -> Any:
+    """The three views of each phone model, from its int8 file without and with the keyboard's prior adjustment,
+    beside the published model's where its predictions allow; None when no row was scored for the keyboard."""
+    from emoji_lab.training.keyboard import views_table
+
+    rows = []
+    for r in (r for r in result["rows"] if r.get("keyboard")):
+        board = r["keyboard"]
+        rows += [{"name": f"{r['model']}, tau 0", **board["unadjusted"]},
+                 {"name": f"{r['model']}, tau {board['tau']:g}", **board["adjusted"]}]
+    if not rows:
+        return None
+    rows += [{"name": r["model"].split(" (")[0], "published": True, **r} for r in result["rows"]
+             if r.get("kind") == "published"]
+    return views_table(rows, f"The keyboard's view: {result['data']} test ({result['test']:,} tweets, cleaned); "
+                             "int8 files; tau chosen on validation", result["test_leak_free"] < result["test"])
 
 
 def phone_table(result: dict) -> Any:

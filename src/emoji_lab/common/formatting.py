@@ -109,6 +109,12 @@ def number(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def points(before: float, after: float) -> str:
+    """The change from one share to another in percentage points, signed: "+5.0", "-0.9"."""
+    change = 100 * (after - before)
+    return f"{'+' if change >= 0 else '-'}{abs(change):.1f}"
+
+
 def a_or_an(noun: str) -> str:
     """"an int", "a str", "an ndarray": the article a sentence needs before `noun`."""
     return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun

@@ -61,7 +61,7 @@ def golden_examples() -> dict[str, str]:
     return {**GOLDEN_TEXTS, **GOLDEN_EXTRA}
 
 
-def golden_file(lite: LiteModel, content: bytes, run: Any, variant: str, k: int = 5) -> dict:
+def golden_file(lite: LiteModel, content: bytes, run: Any, variant: str, k: int = 5, adjust: Any = None) -> dict:
     """golden.json: each text cleaned, its ids, every class's probability from the exported file (float32 values
     written exactly) and the top-k they rank to, ties to the earlier class, for the Swift tests."""
     examples = []
@@ -76,7 +76,8 @@ def golden_file(lite: LiteModel, content: bytes, run: Any, variant: str, k: int 
     return {"format_version": GOLDEN_FORMAT,
             "model": {"file": MODEL_FILE, "sha256": sha256(content), "bytes": len(content), "quantize": variant,
                       "run": run.name, "weights_sha256": model_sha(run), "architecture": run.record.get("model"),
-                      "data": run.record.get("data", {}).get("source")},
+                      "data": run.record.get("data", {}).get("source"),
+                      "adjustment": adjust.as_dict() if adjust is not None else None},
             "input": {"name": INPUT_NAME, "shape": [1, lite.encoder.max_len], "dtype": "int32"},
             "output": {"shape": [1, len(lite.labels)], "dtype": "float32"},
             "runtime": lite.runtime(), "preprocess": lite.encoder.to_dict(), "labels": lite.labels, "top_k": k,
@@ -91,14 +92,15 @@ def golden_json(golden: dict) -> str:
     return "{\n" + ",\n".join(lines) + f',\n "examples": [\n  {examples}\n ]\n}}\n'
 
 
-def app_files(run: Any, content: bytes, variant: str) -> dict[str, bytes]:
-    """The four files the app reads, by name (`run` reads bytes: `export.byte_run` checked it)."""
+def app_files(run: Any, content: bytes, variant: str, adjust: Any = None) -> dict[str, bytes]:
+    """The four files the app reads, by name (`run` reads bytes: `export.byte_run` checked it); `adjust`: the
+    keyboard's prior adjustment folded into `content`, recorded in golden.json."""
     encoder = run.encoder
     lite = LiteModel(content, run.labels, encoder)
     return {MODEL_FILE: content,
             LABELS_FILE: "".join(f"{label}\n" for label in run.labels).encode("utf-8"),
             PREPROCESS_FILE: encoder.to_json().encode("utf-8"),
-            GOLDEN_FILE: golden_json(golden_file(lite, content, run, variant)).encode("utf-8")}
+            GOLDEN_FILE: golden_json(golden_file(lite, content, run, variant, adjust=adjust)).encode("utf-8")}
 
 
 def read_manifest(folder: Path) -> dict[str, str]:
@@ -343,7 +345,7 @@ def exported_from_disk(run: Any, ios: Optional[Path] = None) -> dict:
     app = on_disk(app_resources(ios)) if ios is not None else None
     if app is not None and read_manifest(app["folder"]) != read_manifest(out["folder"]):
         app = None  # the app holds another export
-    return {"run": run.name, "quantize": golden["model"]["quantize"],
+    return {"run": run.name, "quantize": golden["model"]["quantize"], "adjustment": golden["model"].get("adjustment"),
             "report": graph_report((out["folder"] / MODEL_FILE).read_bytes()), "out": out, "ios": app}
 
 
@@ -368,6 +370,8 @@ def written_lines(result: dict) -> list[str]:
                   for name, n in place["files"].items()]
         if place["backup"] is not None:
             lines.append(f"backed up your changed {', '.join(place['backed_up'])} to {place['backup']}")
+    if (result.get("adjustment") or {}).get("tau"):
+        lines.append(f"tau {result['adjustment']['tau']:g} folded into the model's last bias: it ranks for the keyboard")
     return lines
 
 

@@ -30,6 +30,7 @@ from emoji_lab.data.encoders import PREPROCESS_FILE, ByteEncoder
 from emoji_lab.deploy.app import (APP_VARIANTS, INPUT_NAME, app_files, app_resources, check_destination, check_ios_dir,
                                   write_files)
 from emoji_lab.deploy.litert import check_contract, deployment_problems, graph_report
+from emoji_lab.training.keyboard import Adjustment
 from emoji_lab.training.runs import RECORD_FILE
 
 VARIANTS = (*APP_VARIANTS, "int8-full")  # full-integer needs training texts and fails on LSTMs: lesson 8's table only
@@ -163,17 +164,37 @@ def byte_run(run: Any) -> ByteEncoder:
     return run.encoder
 
 
+def adjusted_model(run: Any, adjust: Any) -> Any:
+    """A copy of the run's Keras model with the prior adjustment (`emoji_lab.training.keyboard.Adjustment`) added to
+    its last layer's bias: its softmax then gives exactly `adjust.apply` of the run's probabilities."""
+    import keras
+
+    layer = run.model.layers[-1]
+    if not isinstance(layer, keras.layers.Dense) or layer.bias is None or layer.units != len(adjust.shares):
+        raise EmojiLabError(f"run {run.name!r} does not end in a Dense layer with a bias per emoji: its ranking "
+                            "cannot be adjusted in the file")
+    copy = keras.models.clone_model(run.model)
+    copy.set_weights(run.model.get_weights())
+    kernel, bias = copy.layers[-1].get_weights()
+    copy.layers[-1].set_weights([kernel, bias + adjust.bias()])
+    return copy
+
+
 def to_tflite(run: Any, signature: Any = None, variant: str = "float32",
-              representative: Optional[np.ndarray] = None) -> bytes:
-    """A run's model as .tflite bytes, through a SavedModel with one static entry point (then deleted)."""
+              representative: Optional[np.ndarray] = None, adjust: Any = None) -> bytes:
+    """A run's model as .tflite bytes, through a SavedModel with one static entry point (then deleted); with
+    `adjust`, its ranking adjusted for the keyboard (`adjusted_model`)."""
     encoder = byte_run(run)
     signature = signature if signature is not None else input_signature(encoder.max_len)
+    model = adjusted_model(run, adjust) if adjust is not None and adjust.tau else run.model
     with tempfile.TemporaryDirectory(prefix="emoji_lab_export_") as tmp:
-        return convert(save_static(run.model, Path(tmp) / "saved_model", signature), variant, representative)
+        return convert(save_static(model, Path(tmp) / "saved_model", signature), variant, representative)
 
 
-def export_run(run: Any, out: Optional[Path] = None, quantize: str = "float32", ios: Optional[Path] = None) -> dict:
-    """Convert, check and write the app's files into `out` (default the run's export/) and into ios_starter."""
+def export_run(run: Any, out: Optional[Path] = None, quantize: str = "float32", ios: Optional[Path] = None,
+               adjust: Any = None) -> dict:
+    """Convert, check and write the app's files into `out` (default the run's export/) and into ios_starter; with
+    `adjust` (a `keyboard.Choice` or `Adjustment`), the ranking chosen for the keyboard folded into the file."""
     if quantize not in APP_VARIANTS:
         raise EmojiLabError(f"quantize={quantize!r}: choose one of {', '.join(APP_VARIANTS)}")
     encoder = byte_run(run)
@@ -182,15 +203,22 @@ def export_run(run: Any, out: Optional[Path] = None, quantize: str = "float32", 
                             "run trained on cleaned text")
     ios = check_ios_dir(ios) if ios is not None else None
     out = check_destination(Path(out or run.dir / "export"))
-    content = to_tflite(run, variant=quantize)
+    adjust = getattr(adjust, "adjustment", adjust)  # a keyboard.Choice holds its Adjustment
+    if adjust is not None and not isinstance(adjust, Adjustment):
+        raise EmojiLabError(f"adjust={adjust!r}: give what `choose(run, ds)` returns, or None")
+    if adjust is not None and len(adjust.shares) != len(run.labels):
+        raise EmojiLabError(f"that adjustment has {len(adjust.shares)} emoji shares; run {run.name!r} has "
+                            f"{len(run.labels)} emoji: choose it for this run")
+    content = to_tflite(run, variant=quantize, adjust=adjust)
     report = graph_report(content)
     problems = deployment_problems(report, encoder.max_len)
     if problems:
         raise EmojiLabError("this file would not run in the app: " + "; ".join(problems))
     check_contract(report, encoder, run.labels, (str(run.dir / PREPROCESS_FILE), str(run.dir / RECORD_FILE)),
                    run.record.get("encoder", {}).get("vocab_size"))  # the run's own files, before any is written
-    files = app_files(run, content, quantize)
-    result = {"run": run.name, "quantize": quantize, "report": report, "out": write_files(out, files), "ios": None}
+    files = app_files(run, content, quantize, adjust)
+    result = {"run": run.name, "quantize": quantize, "adjustment": adjust.as_dict() if adjust else None,
+              "report": report, "out": write_files(out, files), "ios": None}
     if ios is not None:
         result["ios"] = write_files(app_resources(ios), files)
     return result

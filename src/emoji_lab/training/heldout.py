@@ -6,6 +6,8 @@ split, as TweetEval's leaderboard counts it, and the leak-free part, the tweets 
 variation selector (TweetEval's label leak, `emoji_lab.training.leak`): the text a phone sees. On sources without the
 residue (`sample`, an own file) both are the same split. Where the data folder holds a published model's
 predictions for its test tweets (`REFERENCE_FILE`, one label id a line), that model is scored on the same tweets.
+A third score is the keyboard's: the same tweets as they are typed, the words before the cursor halfway through
+(`keyboard.typed`), since a keyboard suggests before the text is finished.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from emoji_lab.common.errors import DataError
 REFERENCE_FILE = "roberta_rt_test_predictions.txt"
 REFERENCE_MODEL = "RoBERTa-retrained (published predictions)"
 PARTS = ("test", "test_leak_free")
+TYPED = "typed"  # the keyboard's view: every test tweet, its first half of words
 
 
 @dataclass(frozen=True)
@@ -58,14 +61,16 @@ def reference_predictions(ds: Any, n: int) -> Optional[np.ndarray]:
 
 
 def held_out_scores(scores: Callable[[list[str]], Any], part: HeldOut, labels: list[str]) -> dict:
-    """top-1, top-5 and macro-F1 of a model (`scores`: texts -> [n, classes]) on the whole split and the
-    leak-free part, keyed `test_*` and `test_leak_free_*`."""
+    """top-1, top-5 and macro-F1 of a model (`scores`: texts -> [n, classes]) on the whole split, the leak-free
+    part and the whole split as typed halfway, keyed `test_*`, `test_leak_free_*` and `typed_*`."""
+    from emoji_lab.training.keyboard import typed
     from emoji_lab.training.metrics import HEADLINE, evaluate, headline
 
     probabilities = np.asarray(scores(part.texts))
     leak_free = (headline(evaluate(part.y[part.leak_free], probabilities[part.leak_free], labels), "test_leak_free")
                  if part.leak_free.any() else dict.fromkeys(f"test_leak_free_{k}" for k in HEADLINE))
-    return {**headline(evaluate(part.y, probabilities, labels), "test"), **leak_free}
+    halfway = headline(evaluate(part.y, np.asarray(scores([typed(t) for t in part.texts])), labels), TYPED)
+    return {**headline(evaluate(part.y, probabilities, labels), "test"), **leak_free, **halfway}
 
 
 def reference_row(part: HeldOut, labels: list[str]) -> Optional[dict]:
@@ -82,4 +87,5 @@ def reference_row(part: HeldOut, labels: list[str]) -> Optional[dict]:
             continue
         row.update({f"{prefix}_top1": float((y == pred).mean()), f"{prefix}_top5": None,
                     f"{prefix}_macro_f1": macro_f1(y, pred, len(labels))})
+    row.update(dict.fromkeys(f"{TYPED}_{k}" for k in HEADLINE))  # it predicted whole tweets only
     return row

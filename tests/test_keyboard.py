@@ -1,0 +1,139 @@
+"""The keyboard's ranking (`emoji_lab.training.keyboard`): tau chosen on validation by its rule, folded into the
+exported file's bias so that the real converter's file, LiteRT and golden.json rank as the adjustment says."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from emoji_lab.common.errors import EmojiLabError
+from emoji_lab.data.sources import load
+from emoji_lab.deploy import app as app_files
+from emoji_lab.deploy import export
+from emoji_lab.deploy.litert import LiteModel
+from emoji_lab.training import keyboard
+from emoji_lab.training.heldout import held_out, held_out_scores
+
+TEXTS = ["happy new year! God Bless", "I wanna go home and go to sleep", "lol", ""]
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load("sample")
+
+
+def test_the_words_before_the_cursor_are_the_first_half_rounded_up():
+    assert keyboard.typed("I wanna go home") == "I wanna"
+    assert keyboard.typed("so  tired lol") == "so tired"
+    assert keyboard.typed("lol") == "lol" and keyboard.typed("  ") == ""
+
+
+def test_adjustment_multiplies_by_the_shares_power_and_normalises():
+    adjust = keyboard.Adjustment(0.5, (0.64, 0.32, 0.04))
+    got = adjust.apply(np.array([[0.2, 0.2, 0.6]]))
+    want = np.array([0.2 * 0.8, 0.2 * 0.32 ** 0.5, 0.6 * 0.2])
+    assert got[0] == pytest.approx(want / want.sum(), rel=1e-6)
+    assert keyboard.Adjustment(0.0, (0.5, 0.5)).apply(np.array([[0.3, 0.7]]))[0] == pytest.approx([0.3, 0.7])
+    assert adjust.bias() == pytest.approx(0.5 * np.log([0.64, 0.32, 0.04]), rel=1e-6)
+
+
+def test_the_rule_takes_the_best_macro_f1_then_the_better_top1():
+    rows = [{"tau": 0.0, "top1": 0.2, "top5": 0.6, "macro_f1": 0.22}, {"tau": 0.1, "top1": 0.25, "top5": 0.6,
+                                                                       "macro_f1": 0.24},
+            {"tau": 0.2, "top1": 0.28, "top5": 0.6, "macro_f1": 0.24}, {"tau": 0.3, "top1": 0.3, "top5": 0.7,
+                                                                        "macro_f1": 0.23}]
+    assert keyboard.chosen(rows)["tau"] == 0.2
+
+
+def test_shares_come_from_the_training_labels_and_tau_is_checked(ds):
+    shares = keyboard.label_shares(ds)
+    counts = np.bincount(ds.train.y, minlength=len(ds.labels))
+    assert sum(shares) == pytest.approx(1) and shares[int(counts.argmax())] == max(shares)
+    for bad in (3, "0.5", True, float("nan")):
+        with pytest.raises(EmojiLabError, match="tau must be a number from -2 to 2"):
+            keyboard.adjustment(ds, bad)
+
+
+def test_the_folded_file_ranks_as_the_adjustment_and_golden_says_so(small_chcnn_run, ds, tmp_path):
+    """The real converter and LiteRT: the exported file's output is `apply` of the Keras model's, and golden.json
+    (what the app's tests check) records tau and the shares."""
+    run = small_chcnn_run
+    choice = keyboard.choose(run, ds, tau=0.7)
+    assert choice.tau == 0.7 and [r["tau"] for r in choice.rows] == sorted({*keyboard.TAUS, 0.7})
+    result = export.export_run(run, out=tmp_path / "out", quantize="float32", adjust=choice)
+    assert result["adjustment"] == choice.adjustment.as_dict()
+    lite = LiteModel.from_file(tmp_path / "out" / app_files.MODEL_FILE)
+    want = choice.adjustment.apply(run.probabilities(TEXTS))
+    got = lite.probabilities(TEXTS)
+    assert got == pytest.approx(want, abs=2e-5)
+    assert (np.argsort(-got, axis=1)[:, :5] == np.argsort(-want, axis=1)[:, :5]).all()
+    plain = run.probabilities(TEXTS)
+    assert not np.allclose(got, plain, atol=1e-3)  # the adjustment changed what the file says
+    golden = json.loads((tmp_path / "out" / app_files.GOLDEN_FILE).read_text(encoding="utf-8"))
+    assert golden["model"]["adjustment"]["tau"] == 0.7 and len(golden["model"]["adjustment"]["shares"]) == 20
+    assert any("tau 0.7 folded into the model's last bias" in line for line in app_files.written_lines(result))
+    with pytest.raises(EmojiLabError, match=r"adjust=0.3: give what `choose\(run, ds\)` returns, or None"):
+        export.export_run(run, out=tmp_path / "other", adjust=0.3)
+    with pytest.raises(EmojiLabError, match="has 2 emoji shares"):
+        export.export_run(run, out=tmp_path / "other", adjust=keyboard.Adjustment(0.5, (0.5, 0.5)))
+
+
+def test_the_typed_view_scores_the_first_half_of_every_test_text(small_chcnn_run, ds):
+    part = held_out(ds)
+    seen = []
+
+    def scores(texts):
+        seen.append(list(texts))
+        return small_chcnn_run.probabilities(texts)
+
+    result = held_out_scores(scores, part, ds.labels)
+    assert seen[1] == [keyboard.typed(t) for t in part.texts] and seen[0] == part.texts
+    assert {"typed_top1", "typed_top5", "typed_macro_f1"} <= set(result)
+    assert 0 <= result["typed_top1"] <= result["typed_top5"] <= 1
+
+
+def _row(tau, top1, top5, f1):
+    return {"tau": tau, "top1": top1, "top5": top5, "macro_f1": f1}
+
+
+def test_the_sweep_tells_what_the_rule_picked_and_what_more_top1_would_cost():
+    from rich.console import Console
+
+    rows = [_row(0.0, 0.21, 0.61, 0.227), _row(0.3, 0.268, 0.664, 0.242), _row(0.8, 0.318, 0.69, 0.215)]
+    choice = keyboard.Choice(keyboard.Adjustment(0.3, (0.5, 0.5)), rows, "bytegrams")
+    story = " ".join(keyboard.sweep_story(choice).split())
+    assert "Unadjusted (tau 0): top-1 21.0%, top-5 61.0%, macro-F1 22.7% on validation." in story
+    assert "picks tau 0.3: top-1 +5.8, top-5 +5.4, macro-F1 +1.5 points." in story
+    assert "The most top-1 is at tau 0.8 (31.8%), where macro-F1 is 21.5%" in story
+    console = Console(width=80, record=True, color_system=None)
+    console.print(keyboard.sweep_view(choice))
+    table = console.export_text()
+    assert "◀ chosen" in next(line for line in table.splitlines() if line.strip().startswith("0.3"))
+    kept = keyboard.Choice(keyboard.Adjustment(0.0, (0.5, 0.5)), rows[:1], "bytegrams")
+    assert "keeps tau 0 here" in keyboard.sweep_story(kept)
+
+
+def test_lesson9_tells_the_three_views_against_the_unadjusted_file_and_the_published_model():
+    from rich.console import Console
+
+    from emoji_lab.lessons.lesson09 import keyboard_story, keyboard_view
+
+    def scores(top1, top5, typed1, typed5, f1, lf_top1):
+        return {"test_top1": top1, "test_top5": top5, "typed_top1": typed1, "typed_top5": typed5,
+                "test_leak_free_macro_f1": f1, "test_leak_free_top1": lf_top1, "texts": 10_000, "leaky": True}
+
+    rows = [{"name": "exported, tau 0.3", "tau": 0.3, **scores(0.27, 0.655, 0.214, 0.562, 0.216, 0.259)},
+            {"name": "the same, tau 0", "tau": 0, **scores(0.22, 0.605, 0.179, 0.517, 0.225, 0.256)},
+            {"name": "RoBERTa-retrained", "published": True, **scores(0.451, None, None, None, 0.244, 0.329)}]
+    story = " ".join(keyboard_story(rows, "tweeteval").split())
+    assert "first for 27.0% of them and among its five for 65.5%" in story
+    assert "from the first half of the words, 21.4% and 56.2%" in story and "leak-free ones is 21.6%" in story
+    assert "top-1 +5.0, top-5 +5.0, typed top-1 +3.5, macro-F1 -0.9 points" in story
+    assert "RoBERTa-retrained (125M parameters) puts the right emoji first for 32.9%" in story
+    console = Console(width=80, record=True, color_system=None)
+    console.print(keyboard_view(rows))
+    text = console.export_text()
+    assert "32.9%*" in text and "leak-free tweets" in text and max(map(len, text.splitlines())) <= 80
+    assert "no test split" in keyboard_story(None, "my.txt") and keyboard_view(None) == "(no test split in this data)"
