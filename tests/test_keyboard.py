@@ -51,9 +51,11 @@ def test_shares_come_from_the_training_labels_and_tau_is_checked(ds):
     shares = keyboard.label_shares(ds)
     counts = np.bincount(ds.train.y, minlength=len(ds.labels))
     assert sum(shares) == pytest.approx(1) and shares[int(counts.argmax())] == max(shares)
-    for bad in (3, "0.5", True, float("nan")):
+    for bad in (3, "0.5", "x", True, float("nan")):
         with pytest.raises(EmojiLabError, match="tau must be a number from -2 to 2"):
             keyboard.adjustment(ds, bad)
+        with pytest.raises(EmojiLabError, match="tau must be a number from -2 to 2"):
+            keyboard.choose(None, ds, tau=bad)  # refused before the run is asked anything
 
 
 def test_the_folded_file_ranks_as_the_adjustment_and_golden_says_so(small_chcnn_run, ds, tmp_path):
