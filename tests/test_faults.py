@@ -45,8 +45,11 @@ def command(*args: str, home: Path, timeout: int = 600, **extra: str) -> subproc
                           timeout=timeout, env=env(home, **extra))
 
 
+FAST_MODEL = "bytegrams"  # the quickest to build and train: these tests are about what a training leaves on disk
+
+
 def train_args(data: Path, out: Path, epochs: int) -> list[str]:
-    return ["train", "--data", str(data), "--model", "naive-embed-blstm", "--epochs", str(epochs), "--out", str(out)]
+    return ["train", "--data", str(data), "--model", FAST_MODEL, "--epochs", str(epochs), "--out", str(out)]
 
 
 def files_of(folder: Path) -> dict[str, str]:
@@ -241,7 +244,7 @@ def test_a_read_only_home_is_said_at_every_save_and_at_bye(tmp_path):
     assert home.read_text(encoding="utf-8") == "not a folder"
     fresh = command(*train_args(tiny_file(tmp_path), tmp_path / "ignored", 1), home=home)
     assert fresh.returncode == 0  # --out elsewhere: the home is not needed
-    default = command("train", "--data", str(tiny_file(tmp_path)), "--model", "naive-embed-blstm", home=home)
+    default = command("train", "--data", str(tiny_file(tmp_path)), "--model", FAST_MODEL, home=home)
     one_line_error(default, "cannot write in", "EMOJI_LAB_HOME")
 
 

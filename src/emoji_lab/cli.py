@@ -248,8 +248,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     console.print(quality_table(result))
     if result["test"]:
         console.print(held_out_table(result))
-        if keyboard_table(result) is not None:
-            console.print(keyboard_table(result))
+        keyboard = keyboard_table(result)
+        if keyboard is not None:
+            console.print(keyboard)
     console.print(phone_table(result))
     console.print(startup_line(result))
     if args.out:

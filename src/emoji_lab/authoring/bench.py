@@ -261,22 +261,26 @@ def held_out_table(result: dict) -> Any:
     return table
 
 
-def keyboard_table(result: dict) -> Any:
-    """The three views of each phone model, from its int8 file without and with the keyboard's prior adjustment,
-    beside the published model's where its predictions allow; None when no row was scored for the keyboard."""
-    from emoji_lab.training.keyboard import views_table
-
+def keyboard_rows(result: dict, models: tuple[str, ...] = ()) -> list[dict]:
+    """The keyboard tables' rows: each phone model's int8 file without and with the prior adjustment chosen on
+    validation, then the published model's (marked `published`); none when no row was scored for the keyboard."""
     rows = []
-    for r in (r for r in result["rows"] if r.get("keyboard")):
+    for r in (r for r in result["rows"] if r.get("keyboard") and (not models or r["model"] in models)):
         board = r["keyboard"]
         rows += [{"name": f"{r['model']}, tau 0", **board["unadjusted"]},
                  {"name": f"{r['model']}, tau {board['tau']:g}", **board["adjusted"]}]
-    if not rows:
-        return None
-    rows += [{"name": r["model"].split(" (")[0], "published": True, **r} for r in result["rows"]
-             if r.get("kind") == "published"]
+    return rows and rows + [{**r, "name": r["model"].split(" (")[0], "published": True} for r in result["rows"]
+                            if r.get("kind") == "published"]
+
+
+def keyboard_table(result: dict) -> Any:
+    """`keyboard_rows` as the terminal shows them; None when there are none."""
+    from emoji_lab.training.keyboard import views_table
+
+    rows = keyboard_rows(result)
     return views_table(rows, f"The keyboard's view: {result['data']} test ({result['test']:,} tweets, cleaned); "
-                             "int8 files; tau chosen on validation", result["test_leak_free"] < result["test"])
+                             "int8 files; tau chosen on validation", result["test_leak_free"] < result["test"]) \
+        if rows else None
 
 
 def phone_table(result: dict) -> Any:

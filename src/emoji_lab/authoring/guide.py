@@ -122,28 +122,23 @@ def bench_block(result: dict, name: str, models: tuple[str, ...] = ()) -> str:
 
 
 def keyboard_block(result: dict, models: tuple[str, ...] = ()) -> str:
-    """The three views of each phone model's int8 file, without and with the prior adjustment chosen on validation
-    (`emoji_lab.training.keyboard`), beside the published model's where its predictions allow."""
-    rows = [r for r in result["rows"] if r.get("keyboard") and (not models or r["model"] in models)]
+    """The benchmark's keyboard table (`bench.keyboard_rows`): the three views of each phone model's int8 file,
+    without and with the prior adjustment chosen on validation, beside the published model's."""
+    from emoji_lab.authoring.bench import keyboard_rows
+    from emoji_lab.training.keyboard import views_cells
+
+    rows = keyboard_rows(result, models)
     if not rows:
         return ""
-    cell = lambda value: pct(value) if value is not None else "-"  # noqa: E731
-    table = []
-    for r in rows:
-        board = r["keyboard"]
-        for key, label in (("unadjusted", "tau 0"), ("adjusted", f"tau {board['tau']:g}")):
-            s = board[key]
-            table.append([f"{r['model']}, {label}", cell(s["test_leak_free_macro_f1"]), cell(s["test_top1"]),
-                          cell(s["test_top5"]), cell(s["typed_top1"]), cell(s["typed_top5"])])
-    table += [[r["model"], cell(r["test_leak_free_macro_f1"]), cell(r["test_leak_free_top1"]) + " (leak-free)", "-",
-               "-", "-"] for r in result["rows"] if r.get("kind") == "published"]
+    rule = next(r["keyboard"]["rule"] for r in result["rows"] if r.get("keyboard"))
     return (f"\nWhat the keyboard shows: each phone model's int8 file on the {result['test']:,} test tweets, "
-            f"without and with the prior adjustment (tau chosen on validation: {rows[0]['keyboard']['rule']}). "
+            f"without and with the prior adjustment (tau chosen on validation: {rule}). "
             "Macro-F1 on the leak-free tweets, the benchmark's number; top-1 and top-5 on every tweet, cleaned as "
             "the phone sees it; typed: the same from each tweet's first half of words, as the keyboard sees it "
             "while the sentence is typed. The published model predicted whole tweets as published, so only its "
-            "macro-F1 and its top-1 on the leak-free tweets compare.\n\n"
-            + _table(["model", "macro-F1", "top-1", "top-5", "typed top-1", "typed top-5"], table))
+            "macro-F1 and its top-1 on the leak-free tweets (marked *) compare.\n\n"
+            + _table(["model", "macro-F1", "top-1", "top-5", "typed top-1", "typed top-5"],
+                     [[r["name"], *views_cells(r)] for r in rows]))
 
 
 def held_out_block(result: dict, models: tuple[str, ...] = ()) -> str:

@@ -144,16 +144,17 @@ def _hand_on_export(earlier: Path, run: Path) -> bool:
 
 
 @contextlib.contextmanager
-def sigint_held(replay: bool = True) -> Iterator[None]:
+def sigint_held(replay: bool = True) -> Iterator[list]:
     """Ctrl-C waits until the block ends (two renames, a cleanup), so it cannot cut it in half; with `replay`,
-    one pressed meanwhile takes effect then, else (already stopping) it is dropped."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+    one pressed meanwhile takes effect then, else (already stopping) it is dropped. The block gets the list of
+    presses so far, to end its work early when it is no longer empty."""
     pending: list[Any] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield pending
+        return
     previous = signal.signal(signal.SIGINT, lambda *args: pending.append(args))
     try:
-        yield
+        yield pending
     finally:
         signal.signal(signal.SIGINT, previous)
         if replay and pending and callable(previous):

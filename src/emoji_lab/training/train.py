@@ -227,21 +227,35 @@ def compiled_model(spec: models.ModelSpec, n_classes: int, encoder: Any, seed: i
 
 def fit(model: Any, data: Any, epochs: int, seed: int, ours: list[Any], extra: list[Any], monitor: "Monitor",
         patience: int) -> None:
-    """model.fit with our hooks (objects with on_epoch_end and friends, then close) and early stopping."""
+    """model.fit with our hooks (objects with on_epoch_end and friends, then close) and early stopping.
+
+    Ctrl-C interrupts at the end of the batch, from a callback: a KeyboardInterrupt raised at any point in the middle
+    of TensorFlow's step can leave its state half changed (seen in CI: the process aborted in free()).
+    """
+    import signal
+
     import keras
 
-    hooks = [keras.callbacks.LambdaCallback(**{name: getattr(hook, name) for name in HOOKS if hasattr(hook, name)})
-             for hook in ours if hook is not None]
-    stopper = ([] if monitor.last else  # reads ours
-               [keras.callbacks.EarlyStopping(monitor=monitor.key, mode=monitor.mode, patience=patience)])
-    keras.utils.set_random_seed(seed)  # the same dropout masks every time
-    try:
-        model.fit(data, epochs=epochs, shuffle=False, verbose=0,
-                  callbacks=hooks[:1] + stopper + hooks[1:] + extra)
-    finally:
-        for hook in ours:
-            if hook is not None:
-                hook.close()
+    stoppable = callable(signal.getsignal(signal.SIGINT))  # not when started with Ctrl-C ignored
+    with sigint_held() as pressed:
+        def interrupt_if_pressed(batch: int, logs: dict | None = None) -> None:
+            if pressed and stoppable:
+                pressed.clear()  # handled here, not replayed
+                raise KeyboardInterrupt
+
+        hooks = [keras.callbacks.LambdaCallback(**{name: getattr(hook, name) for name in HOOKS if hasattr(hook, name)})
+                 for hook in ours if hook is not None]
+        stopper = ([] if monitor.last else  # reads ours
+                   [keras.callbacks.EarlyStopping(monitor=monitor.key, mode=monitor.mode, patience=patience)])
+        keras.utils.set_random_seed(seed)  # the same dropout masks every time
+        try:
+            model.fit(data, epochs=epochs, shuffle=False, verbose=0,
+                      callbacks=[keras.callbacks.LambdaCallback(on_train_batch_end=interrupt_if_pressed)]
+                      + hooks[:1] + stopper + hooks[1:] + extra)
+        finally:
+            for hook in ours:
+                if hook is not None:
+                    hook.close()
 
 
 @dataclass(frozen=True)
