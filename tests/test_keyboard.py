@@ -58,28 +58,54 @@ def test_shares_come_from_the_training_labels_and_tau_is_checked(ds):
             keyboard.choose(None, ds, tau=bad)  # refused before the run is asked anything
 
 
-def test_the_folded_file_ranks_as_the_adjustment_and_golden_says_so(small_chcnn_run, ds, tmp_path):
-    """The real converter and LiteRT: the exported file's output is `apply` of the Keras model's, and golden.json
-    (what the app's tests check) records tau and the shares."""
+def test_a_given_tau_is_swept_beside_the_others_and_a_wrong_adjustment_is_refused(small_chcnn_run, ds, tmp_path):
     run = small_chcnn_run
-    choice = keyboard.choose(run, ds, tau=0.7)
-    assert choice.tau == 0.7 and [r["tau"] for r in choice.rows] == sorted({*keyboard.TAUS, 0.7})
-    result = export.export_run(run, out=tmp_path / "out", quantize="float32", adjust=choice)
-    assert result["adjustment"] == choice.adjustment.as_dict()
-    lite = LiteModel.from_file(tmp_path / "out" / app_files.MODEL_FILE)
-    want = choice.adjustment.apply(run.probabilities(TEXTS))
-    got = lite.probabilities(TEXTS)
-    assert got == pytest.approx(want, abs=2e-5)
-    assert (np.argsort(-got, axis=1)[:, :5] == np.argsort(-want, axis=1)[:, :5]).all()
-    plain = run.probabilities(TEXTS)
-    assert not np.allclose(got, plain, atol=1e-3)  # the adjustment changed what the file says
-    golden = json.loads((tmp_path / "out" / app_files.GOLDEN_FILE).read_text(encoding="utf-8"))
-    assert golden["model"]["adjustment"]["tau"] == 0.7 and len(golden["model"]["adjustment"]["shares"]) == 20
-    assert any("tau 0.7 folded into the model's last bias" in line for line in app_files.written_lines(result))
+    choice = keyboard.choose(run, ds, tau=0.75)
+    assert choice.tau == 0.75 and [r["tau"] for r in choice.rows] == sorted({*keyboard.TAUS, 0.75})
     with pytest.raises(EmojiLabError, match=r"adjust=0.3: give what `choose\(run, ds\)` returns, or None"):
         export.export_run(run, out=tmp_path / "other", adjust=0.3)
     with pytest.raises(EmojiLabError, match="has 2 emoji shares"):
         export.export_run(run, out=tmp_path / "other", adjust=keyboard.Adjustment(0.5, (0.5, 0.5)))
+
+
+def test_the_cli_export_ranks_for_the_keyboard_as_the_lesson_does(small_chcnn_run, ds, tmp_path):
+    """`export --keyboard` (an instructor's way to lesson 9's file): the sweep on the run's own data, the tau given
+    or picked by the rule, folded into the file `predict` reads; a bad tau or other data is one line."""
+    import os
+    import subprocess
+    import sys
+
+    from test_faults import one_line_error
+
+    run = small_chcnn_run
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "emoji_lab", *args], capture_output=True, text=True,
+                              timeout=600, env={**{k: v for k, v in os.environ.items() if k != "EMOJI_LAB_IOS"},
+                                                "NO_COLOR": "1", "COLUMNS": "80",
+                                                "EMOJI_LAB_HOME": str(tmp_path / "home")})
+
+    out = tmp_path / "out"
+    result = cli("export", "--model", str(run.dir), "--keyboard", "0.7", "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "◀ chosen" in next(line for line in result.stdout.splitlines() if line.strip().startswith("0.7 "))
+    assert "tau 0.7 folded into the model's last bias" in result.stdout
+    choice = keyboard.choose(run, ds, tau=0.7)
+    want, plain = choice.adjustment.apply(run.probabilities(TEXTS)), run.probabilities(TEXTS)
+    got = LiteModel.from_file(out / app_files.MODEL_FILE).probabilities(TEXTS)  # the real converter's file
+    assert got == pytest.approx(want, abs=2e-5) and not np.allclose(got, plain, atol=1e-3)
+    assert (np.argsort(-got, axis=1)[:, :5] == np.argsort(-want, axis=1)[:, :5]).all()
+    golden = json.loads((out / app_files.GOLDEN_FILE).read_text(encoding="utf-8"))  # what the app's tests check
+    assert golden["model"]["adjustment"] == choice.adjustment.as_dict()
+    picked = cli("export", "--model", str(run.dir), "--keyboard", "--out", str(tmp_path / "auto"))
+    golden = json.loads((tmp_path / "auto" / app_files.GOLDEN_FILE).read_text(encoding="utf-8"))
+    assert picked.returncode == 0 and golden["model"]["adjustment"]["tau"] == keyboard.choose(run, ds).tau
+    one_line_error(cli("export", "--model", str(run.dir), "--keyboard", "soon"), "--keyboard takes auto or a tau")
+    one_line_error(cli("export", "--model", str(run.dir), "--keyboard", "3"), "tau must be a number from -2 to 2")
+    other = tmp_path / "other.txt"
+    other.write_text("".join(f"so funny {i} 😂\nlove you {i} ❤️\n" for i in range(40)), encoding="utf-8")
+    one_line_error(cli("export", "--model", str(run.dir), "--keyboard", "--data", str(other)),
+                   "was trained on other data than", "give --data as it was trained")
 
 
 def test_the_typed_view_scores_the_first_half_of_every_test_text(small_chcnn_run, ds):

@@ -8,6 +8,7 @@ import os
 import shlex
 import sys
 from pathlib import Path
+from typing import Any, Optional
 
 from emoji_lab.common.errors import EmojiLabError, run_command
 from emoji_lab.common.launch import console_command
@@ -170,6 +171,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from emoji_lab.training.runs import check_run_dir
 
     folder = check_run_dir(Path(args.model))  # a wrong folder fails before TensorFlow loads
+    tau = keyboard_tau(args.keyboard)
+    ds = keyboard_data(folder, args) if args.keyboard is not None else None
     from emoji_lab.common.files import check_writable
     from emoji_lab.deploy.app import IOS_ENV, check_destination, check_ios_dir, next_steps, written_lines
     from emoji_lab.deploy.export import export_run
@@ -180,7 +183,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     check_writable(check_destination(Path(args.out) if args.out else folder / "export"), "choose another --out")
     from emoji_lab.training.runs import open_run
 
-    result = export_run(open_run(folder), out=Path(args.out) if args.out else None, quantize=args.quantize, ios=ios)
+    run = open_run(folder)
+    adjust = keyboard_choice(run, ds, tau) if ds is not None else None
+    result = export_run(run, out=Path(args.out) if args.out else None, quantize=args.quantize, ios=ios, adjust=adjust)
     report = result["report"]
     print(f"converted {result['run']} ({args.quantize}): builtin ops only, input {report['inputs'][0]['dtype']} "
           f"{report['inputs'][0]['shape']}, checked with LiteRT {APP_LITERT} (the app's release; the file declares "
@@ -188,6 +193,45 @@ def cmd_export(args: argparse.Namespace) -> int:
     print("\n".join(written_lines(result)))
     print(next_steps(ios))
     return 0
+
+
+def keyboard_tau(given: Optional[str]) -> Optional[float]:
+    """`export --keyboard`: None for `auto` (or no flag), else the tau given, checked before any work."""
+    from emoji_lab.training.keyboard import check_tau
+
+    if given is None or given == "auto":
+        return None
+    try:
+        return check_tau(float(given))
+    except ValueError:
+        raise EmojiLabError(f"--keyboard takes auto or a tau from -2 to 2, not {given!r}") from None
+
+
+def keyboard_data(folder: Path, args: argparse.Namespace) -> Any:
+    """`export --keyboard`'s data: the data the run was trained on (its training texts give the emoji shares,
+    its validation texts choose tau), checked before TensorFlow loads."""
+    from emoji_lab.training.runs import fingerprint, read_record
+
+    ds = load_from_args(args)
+    record = read_record(folder)
+    trained = record.get("data") if isinstance(record.get("data"), dict) else {}
+    if trained.get("fingerprint") != fingerprint(ds):
+        raise EmojiLabError(f"{folder} was trained on other data than {ds.source}: the keyboard's ranking needs "
+                            f"its training texts' emoji shares; give --data as it was trained "
+                            f"({trained.get('source', 'see its record.json')})")
+    return ds
+
+
+def keyboard_choice(run: Any, ds: Any, tau: Optional[float]) -> Any:
+    """Lesson 9's ranking for the keyboard: the sweep on validation, and the tau picked by the rule or given."""
+    from rich.console import Console
+
+    from emoji_lab.training.keyboard import choose, sweep_story, sweep_view
+
+    choice = choose(run, ds, tau)
+    Console(highlight=False).print(sweep_view(choice))
+    print(sweep_story(choice))
+    return choice
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
@@ -332,11 +376,16 @@ def build_parser() -> argparse.ArgumentParser:
                                  "check it, and write emoji_model.tflite, labels.txt, preprocess.json and "
                                  "golden.json. Files you changed are backed up, never overwritten.")
     export.add_argument("--model", required=True, metavar="DIR", help="a run folder (what `train --out` wrote)")
+    export.add_argument("--keyboard", metavar="TAU", nargs="?", const="auto",
+                        help="rank for the keyboard (lesson 9): fold the prior adjustment into the file, with tau "
+                             "picked on the validation texts of --data (the data the run trained on) by the "
+                             "lesson's rule, or the tau given")
     export.add_argument("--out", metavar="DIR", help="where to write the files (default: the run's export/ folder)")
     export.add_argument("--quantize", choices=APP_VARIANTS, default="float32",
                         help="float32 (default), float16 weights, or dynamic-range int8 weights")
     export.add_argument("--ios", metavar="PATH", help="also fill this ios_starter folder's EmojiLab/Resources "
                         "(default: $EMOJI_LAB_IOS when it is set)")
+    add_data_options(export)  # read with --keyboard only
     export.set_defaults(run=cmd_export)
 
     predict = commands.add_parser("predict", help="the top emoji of texts from an exported .tflite file",

@@ -54,11 +54,16 @@ def label_shares(ds: Any) -> tuple[float, ...]:
     return tuple(float(c) for c in counts / counts.sum())
 
 
-def adjustment(ds: Any, tau: float) -> Adjustment:
-    """The adjustment by `tau` with `ds`'s training shares; tau is a number from -2 to 2."""
+def check_tau(tau: Any) -> float:
+    """`tau` as a float: a number from -2 to 2, else the one-line error."""
     if isinstance(tau, bool) or not isinstance(tau, (int, float)) or not -2 <= tau <= 2:
         raise EmojiLabError(f"tau must be a number from -2 to 2 (0 leaves the ranking as it is), not {tau!r}")
-    return Adjustment(float(tau), label_shares(ds))
+    return float(tau)
+
+
+def adjustment(ds: Any, tau: float) -> Adjustment:
+    """The adjustment by `tau` with `ds`'s training shares; tau is a number from -2 to 2."""
+    return Adjustment(check_tau(tau), label_shares(ds))
 
 
 def sweep(probabilities: Any, y: Any, labels: Sequence[str], shares: Sequence[float],
