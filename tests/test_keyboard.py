@@ -90,13 +90,14 @@ def test_the_cli_export_ranks_for_the_keyboard_as_the_lesson_does(small_chcnn_ru
     assert result.returncode == 0, result.stdout + result.stderr
     assert "◀ chosen" in next(line for line in result.stdout.splitlines() if line.strip().startswith("0.7 "))
     assert "tau 0.7 folded into the model's last bias" in result.stdout
-    choice = keyboard.choose(run, ds, tau=0.7)
-    want, plain = choice.adjustment.apply(run.probabilities(TEXTS)), run.probabilities(TEXTS)
+    adjust = keyboard.adjustment(ds, 0.7)
+    plain = run.probabilities(TEXTS)
+    want = adjust.apply(plain)
     got = LiteModel.from_file(out / app_files.MODEL_FILE).probabilities(TEXTS)  # the real converter's file
     assert got == pytest.approx(want, abs=2e-5) and not np.allclose(got, plain, atol=1e-3)
     assert (np.argsort(-got, axis=1)[:, :5] == np.argsort(-want, axis=1)[:, :5]).all()
     golden = json.loads((out / app_files.GOLDEN_FILE).read_text(encoding="utf-8"))  # what the app's tests check
-    assert golden["model"]["adjustment"] == choice.adjustment.as_dict()
+    assert golden["model"]["adjustment"] == adjust.as_dict()
     picked = cli("export", "--model", str(run.dir), "--keyboard", "--out", str(tmp_path / "auto"))
     golden = json.loads((tmp_path / "auto" / app_files.GOLDEN_FILE).read_text(encoding="utf-8"))
     assert picked.returncode == 0 and golden["model"]["adjustment"]["tau"] == keyboard.choose(run, ds).tau

@@ -210,15 +210,15 @@ def keyboard_tau(given: Optional[str]) -> Optional[float]:
 def keyboard_data(folder: Path, args: argparse.Namespace) -> Any:
     """`export --keyboard`'s data: the data the run was trained on (its training texts give the emoji shares,
     its validation texts choose tau), checked before TensorFlow loads."""
-    from emoji_lab.training.runs import fingerprint, read_record
+    from emoji_lab.training.runs import read_record, trained_on
 
     ds = load_from_args(args)
     record = read_record(folder)
-    trained = record.get("data") if isinstance(record.get("data"), dict) else {}
-    if trained.get("fingerprint") != fingerprint(ds):
+    if not trained_on(record, ds):
+        source = record["data"].get("source") if isinstance(record.get("data"), dict) else None
         raise EmojiLabError(f"{folder} was trained on other data than {ds.source}: the keyboard's ranking needs "
                             f"its training texts' emoji shares; give --data as it was trained "
-                            f"({trained.get('source', 'see its record.json')})")
+                            f"({source or 'see its record.json'})")
     return ds
 
 

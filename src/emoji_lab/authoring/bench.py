@@ -269,8 +269,10 @@ def keyboard_rows(result: dict, models: tuple[str, ...] = ()) -> list[dict]:
         board = r["keyboard"]
         rows += [{"name": f"{r['model']}, tau 0", **board["unadjusted"]},
                  {"name": f"{r['model']}, tau {board['tau']:g}", **board["adjusted"]}]
-    return rows and rows + [{**r, "name": r["model"].split(" (")[0], "published": True} for r in result["rows"]
-                            if r.get("kind") == "published"]
+    if not rows:
+        return []
+    return rows + [{**r, "name": r["model"].split(" (")[0], "published": True} for r in result["rows"]
+                   if r.get("kind") == "published"]
 
 
 def keyboard_table(result: dict) -> Any:

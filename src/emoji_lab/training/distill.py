@@ -64,14 +64,14 @@ def distill(run: Any, ds: Any, *, yard: Optional[Any] = None, quick: bool = Fals
     from emoji_lab.common.errors import EmojiLabError
     from emoji_lab.training.metrics import evaluate, headline
     from emoji_lab.training.plan import Plan, Teaching
-    from emoji_lab.training.runs import YARDSTICK_FILE, fingerprint, model_sha
+    from emoji_lab.training.runs import YARDSTICK_FILE, model_sha, trained_on
     from emoji_lab.training.train import train
 
     student = Plan.of(STUDENT, quick) if plan is None else plan
     teacher = student.spec.teacher
     if run.record.get("model") != teacher:
         raise EmojiLabError(f"the teacher must be a {teacher} run, not {run.record.get('model', run.name)!r}")
-    if run.record.get("data", {}).get("fingerprint") != fingerprint(ds):
+    if not trained_on(run.record, ds):
         raise EmojiLabError(f"the teacher {run.name!r} was trained on other data than {ds.source}")
     if yard is None:
         if progress:

@@ -101,7 +101,7 @@ class Choice:
 def choose(run: Any, ds: Any, tau: Optional[float] = None) -> Choice:
     """Every tau of `TAUS` scored on `ds`'s validation texts with `run`'s probabilities; `RULE` picks one, unless
     `tau` says which (the table then shows it beside the others)."""
-    asked = adjustment(ds, tau).tau if tau is not None else None  # a bad tau: one line, before any prediction
+    asked = check_tau(tau) if tau is not None else None  # a bad tau: one line, before any prediction
     shares = label_shares(ds)
     taus = TAUS if asked is None or asked in TAUS else tuple(sorted({*TAUS, asked}))
     rows = sweep(run.probabilities(ds.val.texts), ds.val.y, ds.labels, shares, taus)

@@ -89,6 +89,12 @@ def fingerprint(ds: Any) -> str:
     return digest.hexdigest()
 
 
+def trained_on(record: dict, ds: Any) -> bool:
+    """Whether a run's record says it was trained on exactly `ds` (the same classes, training and validation texts)."""
+    data = record.get("data")
+    return isinstance(data, dict) and data.get("fingerprint") == fingerprint(ds)
+
+
 def check_run_folder(folder: Path) -> Path:
     """A place a run may be written: absent, empty, or an earlier run (only files a run holds), else one line."""
     folder = Path(folder).expanduser()
@@ -349,7 +355,7 @@ def matching_run(model_name: str, ds: Any, quick: bool | None = None) -> Run:
     if found != wanted.graph or (wanted.teacher is not None) != ("teachers" in run.record):
         raise EmojiLabError(f"the saved run {model_name!r} is a {found} run"
                             + (" taught by others" if "teachers" in run.record else "") + f", not the {model_name}")
-    if run.record.get("data", {}).get("fingerprint") != fingerprint(ds):
+    if not trained_on(run.record, ds):
         raise EmojiLabError(f"the saved run {model_name!r} was trained on other data than {ds.source}")
     if quick is not None and not lessons_budget(run, model_name, quick):
         raise EmojiLabError(f"the saved run {model_name!r} had a smaller budget or another recipe than the lesson's")
